@@ -1,0 +1,174 @@
+"""Read the docs dir: every Markdown and YAML file, decoded, split, parsed, located."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostics
+from generator.yamlsafe import MAX_BYTES, YamlDocument, read_yaml
+
+MAX_FILE_BYTES = 4_000_000
+"""Largest Markdown file read; larger ones are reported, not read."""
+
+_JUNK = re.compile(r"(^\.|^#.*#$|~$|\.(swp|swo|swx|tmp|bak|orig|rej)$)")
+_FENCE = re.compile(r"[ \t]*---[ \t]*")
+_FENCE_END = re.compile(r"[ \t]*(---|\.\.\.)[ \t]*")
+
+
+@dataclass(slots=True)
+class SourceDocument:
+    """One content file, read and parsed but not yet validated."""
+
+    path: str
+    """Path relative to the site repository, with `/` (as shown in diagnostics)."""
+    rel: str
+    """Path relative to the docs dir, with `/` (as MkDocs names the file)."""
+    fmt: str
+    """`markdown` or `yaml`."""
+    yaml: YamlDocument | None
+    """The front matter (Markdown) or the whole file (YAML); None when there is none."""
+    body: str = ""
+    """The Markdown body after the front matter."""
+    body_line: int = 1
+    """1-based line of the file on which the body starts."""
+
+    @property
+    def data(self) -> Any:
+        return self.yaml.data if self.yaml is not None else None
+
+    @property
+    def stem(self) -> str:
+        return self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    @property
+    def folder(self) -> str:
+        return self.rel.rsplit("/", 1)[0] if "/" in self.rel else ""
+
+
+def content_files(docs_dir: Path, diagnostics: Diagnostics, root: Path) -> list[Path]:
+    """Markdown and YAML files under `docs_dir`, sorted; junk and unsafe links skipped."""
+    docs_real = docs_dir.resolve()
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(docs_dir):
+        here = Path(folder)
+        kept = []
+        for name in sorted(dirs):
+            if _JUNK.search(name):
+                continue
+            if (here / name).is_symlink():
+                diagnostics.warning(_rel(here / name, root), 0, 0, "symlink",
+                                    "symlinked folder not followed",
+                                    "move the files into the content folder")
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if _JUNK.search(name) or not name.lower().endswith((".md", ".yml", ".yaml")):
+                continue
+            path = here / name
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    diagnostics.error(_rel(path, root), 0, 0, "symlink",
+                                      "broken or looping symlink", "remove it")
+                    continue
+                if not target.is_relative_to(docs_real):
+                    diagnostics.error(_rel(path, root), 0, 0, "symlink",
+                                      "symlink points outside the content folder",
+                                      "copy the file in instead of linking it")
+                    continue
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(docs_dir).as_posix())
+
+
+def read_documents(docs_dir: Path, root: Path, diagnostics: Diagnostics) -> list[SourceDocument]:
+    """Every content file as a SourceDocument; unreadable files become diagnostics."""
+    documents = []
+    for path in content_files(docs_dir, diagnostics, root):
+        document = read_document(path, docs_dir, root, diagnostics)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def read_document(path: Path, docs_dir: Path, root: Path,
+                  diagnostics: Diagnostics) -> SourceDocument | None:
+    shown = _rel(path, root)
+    rel = path.relative_to(docs_dir).as_posix()
+    text = _read_text(path, shown, diagnostics)
+    if text is None:
+        return None
+    if rel.lower().endswith(".md"):
+        return split_markdown(text, shown, rel, diagnostics)
+    yaml_doc = read_yaml(text)
+    _report(yaml_doc, shown, diagnostics)
+    return SourceDocument(shown, rel, "yaml", yaml_doc)
+
+
+def split_markdown(text: str, shown: str, rel: str, diagnostics: Diagnostics) -> SourceDocument:
+    """Split front matter from body; the front matter's lines keep their file numbers."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.fullmatch(lines[0]):
+        return SourceDocument(shown, rel, "markdown", None, text, 1)
+    for index in range(1, len(lines)):
+        if _FENCE_END.fullmatch(lines[index]):
+            front = "\n".join(lines[1:index])
+            yaml_doc = read_yaml(front, line_offset=1)
+            _report(yaml_doc, shown, diagnostics)
+            body = "\n".join(lines[index + 1:])
+            return SourceDocument(shown, rel, "markdown", yaml_doc, body, index + 2)
+    diagnostics.error(shown, 1, 1, "front-matter-unterminated",
+                      "front matter starts with '---' but has no closing '---' line",
+                      "add a line with just '---' after the last front-matter field")
+    return SourceDocument(shown, rel, "markdown", YamlDocument(data=None), "", 1)
+
+
+def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > max(MAX_FILE_BYTES, MAX_BYTES):
+            diagnostics.error(shown, 0, 0, "too-large",
+                              f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                              "split it into smaller files")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(shown, 0, 0, "unreadable", f"cannot read file: {exc.strerror}")
+        return None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        diagnostics.error(shown, line, 0, "encoding", "file contains NUL bytes (binary?)",
+                          "save it as UTF-8 text")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.error(shown, line, column, "encoding",
+                          f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                          "save it as UTF-8; Windows editors may use cp1252")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _report(yaml_doc: YamlDocument, shown: str, diagnostics: Diagnostics) -> None:
+    for problem in yaml_doc.problems:
+        if problem.severity == "error":
+            diagnostics.error(shown, problem.line, problem.column, problem.code,
+                              problem.message, problem.hint)
+        else:
+            diagnostics.warning(shown, problem.line, problem.column, problem.code,
+                                problem.message, problem.hint)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,140 @@
+"""People: every role each person holds, their allocation, and their page slug."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.diagnostics import Diagnostics
+from generator.records import Record, Records
+from generator.rollup import is_open
+
+_SPACES = re.compile(r"\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """One role a person holds: `manager` of project `crm`, say."""
+
+    role: str
+    """manager, sponsor, owner, board, team, attendee, decider, stakeholder, action owner."""
+    record: str
+    """Id of the record where the role is held."""
+    detail: str = ""
+    """The team role or allocation, when there is one."""
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    slug: str
+    roles: list[Role] = field(default_factory=list)
+    email: str | None = None
+    title: str | None = None
+    """Job role from people.yml."""
+    team: str | None = None
+    allocation: float = 0.0
+    """Sum of `team` allocations over open projects."""
+    allocations: list[tuple[str, float]] = field(default_factory=list)
+    """(project id, allocation) over open projects."""
+
+    @property
+    def over_allocated(self) -> bool:
+        return self.allocation > 1.0 + 1e-9
+
+
+def clean_name(name: str) -> str:
+    return _SPACES.sub(" ", name).strip()
+
+
+def slugify(name: str) -> str:
+    """`Dana Reyes` -> `dana-reyes`; accents folded; never a path."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return _NOT_SLUG.sub("-", ascii_name.lower()).strip("-") or "person"
+
+
+def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
+    """(role, name, detail, field loc) for each person named in `record`."""
+    model = record.model
+    found: list[tuple[str, Any, str, tuple[Any, ...]]] = []
+    for role in ("manager", "sponsor", "owner"):
+        value = getattr(model, role, None)
+        if isinstance(value, str):
+            found.append((role, value, "", (role,)))
+    if record.kind == "program" and model.governance is not None:
+        found += [("board", n, "", ("governance", "board")) for n in model.governance.board]
+    if record.kind == "project":
+        for i, member in enumerate(model.team):
+            detail = member.role or ""
+            found.append(("team", member.name, detail, ("team", i)))
+        for i, holder in enumerate(model.stakeholders):
+            found.append(("stakeholder", holder.name, holder.role or "", ("stakeholders", i)))
+    if record.kind == "meeting":
+        found += [("attendee", n, "", ("attendees",)) for n in model.attendees]
+        for i, action in enumerate(model.actions):
+            if action.owner:
+                found.append(("action owner", action.owner, action.title, ("actions", i)))
+    if record.kind == "decision":
+        for name in list(model.decided_by) + list(model.deciders):
+            found.append(("decider", name, "", ("decided_by",)))
+    if record.kind == "status" and model.author:
+        found.append(("author", model.author, "", ("author",)))
+    return found
+
+
+def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Person]:
+    """Every person named anywhere, keyed by slug, with roles and allocations."""
+    people: dict[str, Person] = {}
+    by_name: dict[str, Person] = {}
+
+    def person(name: str) -> Person:
+        cleaned = clean_name(name)
+        key = cleaned.casefold()
+        if key not in by_name:
+            base = slugify(cleaned)
+            slug, n = base, 2
+            while slug in people:
+                slug, n = f"{base}-{n}", n + 1
+            by_name[key] = people[slug] = Person(cleaned, slug)
+        return by_name[key]
+
+    for entry in sorted(records.people, key=lambda r: (r.path, r.source.line)):
+        model = entry.model
+        holder = person(model.name)
+        holder.email, holder.title, holder.team = model.email, model.role, model.team
+    for record in records:
+        if record.kind == "person":
+            continue
+        for role, name, detail, _ in _held(record):
+            if clean_name(name):
+                holder = person(name)
+                fact = Role(role, record.id, detail)
+                if fact not in holder.roles:
+                    holder.roles.append(fact)
+        if record.kind == "project" and is_open(record):
+            for member in record.model.team:
+                if member.allocation:
+                    holder = person(member.name)
+                    holder.allocations.append((record.id, member.allocation))
+                    holder.allocation += member.allocation
+    for holder in people.values():
+        holder.roles.sort(key=lambda r: (r.role, r.record, r.detail))
+        holder.allocations.sort()
+        if holder.over_allocated:
+            _warn_over_allocated(holder, records, diagnostics)
+    return dict(sorted(people.items()))
+
+
+def _warn_over_allocated(holder: Person, records: Records, diagnostics: Diagnostics) -> None:
+    first = records.get(holder.allocations[0][0])
+    assert first is not None
+    index = next(i for i, m in enumerate(first.model.team)
+                 if clean_name(m.name).casefold() == holder.name.casefold())
+    pos = first.source.pos(("team", index))
+    spread = ", ".join(f"{pid} {share:.0%}" for pid, share in holder.allocations)
+    diagnostics.warning(first.path, pos.line, pos.column, "over-allocated",
+                        f"{holder.name} is allocated {holder.allocation:.0%} across open "
+                        f"projects ({spread})", "rebalance the team allocations")

@@ -1,0 +1,41 @@
+"""The one pipeline both front ends call: load -> validate -> resolve -> model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from generator.diagnostics import Diagnostics
+from generator.load import read_documents
+from generator.model import PortfolioModel, build_model
+from generator.resolve import resolve
+from generator.settings import Settings
+from generator.validate import validate_documents
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """What a check found: the model of everything valid, and every problem."""
+
+    settings: Settings
+    as_of: date
+    model: PortfolioModel
+    diagnostics: Diagnostics
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.diagnostics.errors)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors, or (with `strict`) warnings."""
+        return self.has_errors or (strict and bool(self.diagnostics.warnings))
+
+
+def check(settings: Settings, as_of: date) -> CheckResult:
+    """Read, validate and understand the content as of `as_of`; never raises for content."""
+    diagnostics = Diagnostics()
+    documents = read_documents(settings.docs_dir, settings.root, diagnostics)
+    validated = validate_documents(documents, settings.scale, diagnostics)
+    links = resolve(validated.records, validated.pages, diagnostics)
+    model = build_model(settings, as_of, validated.records, links, validated.pages, diagnostics)
+    return CheckResult(settings, as_of, model, diagnostics)

@@ -1,0 +1,272 @@
+"""Resolve every reference between records (fields and wiki-links); fill backlinks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.diagnostics import Diagnostics, did_you_mean
+from generator.load import SourceDocument
+from generator.records import Record, Records
+from generator.wikilinks import find_wikilinks
+
+ANY = "any"
+MILESTONE = "milestone"
+OBJECTIVE = "objective"
+
+# (field, kinds it may name) for each record kind; nested lists are walked in _refs_of.
+_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "program": (("portfolio", ("portfolio",)),),
+    "project": (("program", ("program",)), ("portfolio", ("portfolio",))),
+    "status": (("project", ("project",)),),
+    "risk": (("project", ("project",)), ("program", ("program",))),
+    "issue": (("project", ("project",)), ("program", ("program",)), ("from_risk", ("risk",))),
+    "decision": (("program", ("program",)), ("project", ("project",)),
+                 ("supersedes", ("decision",)), ("related", (ANY,))),
+    "change": (("project", ("project",)), ("decision", ("decision",))),
+    "meeting": (("program", ("program",)), ("project", ("project",)),
+                ("decisions", ("decision",))),
+    "lesson": (("project", ("project",)), ("program", ("program",))),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a reference resolved to: a record, or a milestone of a project record."""
+
+    record: Record
+    milestone: Any = None
+    """The schema.Milestone, for `project#milestone` references."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.record.id}#{self.milestone.id}" if self.milestone else self.record.id
+
+
+@dataclass(slots=True)
+class Links:
+    """Resolved wiki-links of records and ordinary pages, for the site to render."""
+
+    by_record: dict[str, list[tuple[str, Target]]] = field(default_factory=dict)
+    """Record id -> (link text as written, target)."""
+    by_page: dict[str, list[tuple[str, Target]]] = field(default_factory=dict)
+    """Page path (docs-relative) -> (link text as written, target)."""
+
+
+class Resolver:
+    """Looks references up in the records, reporting unknown ones with suggestions."""
+
+    def __init__(self, records: Records, diagnostics: Diagnostics) -> None:
+        self.records = records
+        self.diagnostics = diagnostics
+        self.objectives: dict[str, tuple[Record, Any]] = {}
+        for portfolio in records.by_kind("portfolio"):
+            for objective in portfolio.model.objectives:
+                self.objectives.setdefault(objective.id.casefold(), (portfolio, objective))
+
+    def lookup(self, ref: str, kinds: tuple[str, ...], where: Record, loc: tuple[Any, ...],
+               column_of_value: bool = True) -> Target | None:
+        """Resolve `ref` to one of `kinds`, or report why it cannot be resolved."""
+        pos = where.source.pos(loc)
+        line, column = (pos.value_line, pos.value_column) if column_of_value else (pos.line,
+                                                                                   pos.column)
+        if "#" in ref:
+            project_id, milestone_id = ref.split("#", 1)
+            if MILESTONE not in kinds and ANY not in kinds:
+                self._error(where, line, column, f"'{ref}' names a milestone; "
+                            f"{_field(loc)} needs a {_kinds(kinds)}", "")
+                return None
+            project = self._find(project_id, ("project",), where, line, column, loc)
+            if project is None:
+                return None
+            milestones = {m.id.casefold(): m for m in project.record.model.milestones}
+            found = milestones.get(milestone_id.casefold())
+            if found is None:
+                hint = did_you_mean(milestone_id, [m.id for m in project.record.model.milestones])
+                self._error(where, line, column,
+                            f"project '{project.record.id}' has no milestone '{milestone_id}'",
+                            hint or "milestones: " + ", ".join(
+                                sorted(m.id for m in project.record.model.milestones)))
+                return None
+            self._case(where, line, column, milestone_id, found.id)
+            return Target(project.record, found)
+        if kinds == (OBJECTIVE,):
+            hit = self.objectives.get(ref.casefold())
+            if hit is None:
+                hint = did_you_mean(ref, [o.id for _, o in self.objectives.values()])
+                self._error(where, line, column, f"unknown objective '{ref}'",
+                            hint or "objectives are listed in the portfolio's `objectives:`")
+                return None
+            return Target(hit[0], None)
+        wanted = tuple(k for k in kinds if k != MILESTONE)
+        return self._find(ref, wanted, where, line, column, loc)
+
+    def _find(self, ref: str, kinds: tuple[str, ...], where: Record, line: int, column: int,
+              loc: tuple[Any, ...]) -> Target | None:
+        record = self.records.get(ref)
+        if record is None or (ANY not in kinds and record.kind not in kinds):
+            pool = self.records.ids(*([] if ANY in kinds else kinds))
+            hint = did_you_mean(ref, pool)
+            if record is not None:
+                self._error(where, line, column,
+                            f"'{ref}' is a {record.kind}, not a {_kinds(kinds)}", hint)
+            else:
+                self._error(where, line, column, f"unknown {_kinds(kinds)} '{ref}'", hint)
+            return None
+        self._case(where, line, column, ref, record.id)
+        return Target(record)
+
+    def _case(self, where: Record, line: int, column: int, written: str, actual: str) -> None:
+        if written != actual:
+            self.diagnostics.warning(where.path, line, column, "reference-case",
+                                     f"'{written}' refers to '{actual}' by a different case",
+                                     f"write it as '{actual}'")
+
+    def _error(self, where: Record, line: int, column: int, message: str, hint: str) -> None:
+        self.diagnostics.error(where.path, line, column, "unknown-reference", message, hint)
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return "record" if ANY in kinds else " or ".join(kinds)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc if not isinstance(p, int))
+
+
+def refs_of(record: Record) -> Iterator[tuple[tuple[Any, ...], str, tuple[str, ...]]]:
+    """(field location, reference, kinds it may name) for each reference field of `record`."""
+    model = record.model
+    for name, kinds in _FIELDS.get(record.kind, ()):
+        if record.parent is not None and name in ("project", "program"):
+            continue
+        value = getattr(model, name, None)
+        if isinstance(value, str):
+            yield (name,), value, kinds
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield (name, index), item, kinds
+    if record.kind in ("program", "project"):
+        for index, objective in enumerate(model.aligns_to):
+            yield ("aligns_to", index), objective, (OBJECTIVE,)
+    if record.kind == "project":
+        for index, dep in enumerate(model.depends_on):
+            yield ("depends_on", index, "on"), dep.on, ("project", MILESTONE)
+        for m_index, milestone in enumerate(model.milestones):
+            for index, dep in enumerate(milestone.depends_on):
+                yield (("milestones", m_index, "depends_on", index, "on"), dep.on,
+                       ("project", MILESTONE))
+
+
+def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnostics) -> Links:
+    """Check every reference and wiki-link; record references and backlinks on records."""
+    resolver = Resolver(records, diagnostics)
+    links = Links()
+    for record in records:
+        _check_nested_ids(record, diagnostics)
+        for loc, ref, kinds in refs_of(record):
+            target = resolver.lookup(ref, kinds, record, loc)
+            if target is not None and kinds != (OBJECTIVE,):
+                _link(record, target, _field(loc))
+        if record.body:
+            found = _wikilinks(resolver, record, record.body, record.body_line)
+            if found:
+                links.by_record[record.id] = found
+                for _, target in found:
+                    _link(record, target, "body")
+    for page in pages:
+        found = _page_wikilinks(resolver, page)
+        if found:
+            links.by_page[page.rel] = found
+    for record in records:
+        record.backlinks.sort()
+        record.references.sort()
+    return links
+
+
+def _link(source: Record, target: Target, via: str) -> None:
+    if target.record is source:
+        return
+    if (via, target.ref) not in source.references:
+        source.references.append((via, target.ref))
+    if (via, source.id) not in target.record.backlinks:
+        target.record.backlinks.append((via, source.id))
+
+
+def _wikilinks(resolver: Resolver, record: Record, body: str,
+               body_line: int) -> list[tuple[str, Target]]:
+    found = []
+    for link in find_wikilinks(body):
+        line = body_line + link.line - 1
+        target = _lookup_link(resolver, record.path, line, link.column, link.target)
+        if target is not None:
+            found.append((link.target, target))
+    return found
+
+
+def _page_wikilinks(resolver: Resolver, page: SourceDocument) -> list[tuple[str, Target]]:
+    found = []
+    for link in find_wikilinks(page.body):
+        line = page.body_line + link.line - 1
+        target = _lookup_link(resolver, page.path, line, link.column, link.target)
+        if target is not None:
+            found.append((link.target, target))
+    return found
+
+
+def _lookup_link(resolver: Resolver, path: str, line: int, column: int,
+                 ref: str) -> Target | None:
+    records = resolver.records
+    if "#" in ref:
+        project_id, milestone_id = ref.split("#", 1)
+        project = records.get(project_id)
+        if project is not None and project.kind == "project":
+            for milestone in project.model.milestones:
+                if milestone.id.casefold() == milestone_id.casefold():
+                    return Target(project, milestone)
+            hint = did_you_mean(milestone_id, [m.id for m in project.model.milestones])
+            resolver.diagnostics.error(path, line, column, "unknown-reference",
+                                       f"project '{project.id}' has no milestone "
+                                       f"'{milestone_id}'", hint)
+            return None
+        ref = project_id
+    record = records.get(ref)
+    if record is None:
+        resolver.diagnostics.error(path, line, column, "unknown-reference",
+                                   f"wiki-link to unknown id '{ref}'",
+                                   did_you_mean(ref, records.ids()))
+        return None
+    return Target(record)
+
+
+_NESTED = {"project": "milestones", "program": "benefits", "portfolio": "objectives"}
+
+
+def _check_nested_ids(record: Record, diagnostics: Diagnostics) -> None:
+    """Milestone, benefit and objective ids are unique within their record."""
+    list_name = _NESTED.get(record.kind)
+    if list_name is None:
+        return
+    seen: dict[str, int] = {}
+    for index, item in enumerate(getattr(record.model, list_name)):
+        key = item.id.casefold()
+        if key in seen:
+            pos = record.source.pos((list_name, index, "id"))
+            first = record.source.pos((list_name, seen[key], "id"))
+            diagnostics.error(record.path, pos.line, pos.value_column, "duplicate-id",
+                              f"duplicate {list_name[:-1]} id '{item.id}' in {record.kind} "
+                              f"'{record.id}' (first on line {first.line})",
+                              f"give each of its {list_name} its own id")
+        else:
+            seen[key] = index
+    if record.kind != "project":
+        return
+    milestones = record.model.milestones
+    own = {m.id.casefold() for m in milestones}
+    for index, dep in enumerate(record.model.depends_on):
+        if dep.for_ is not None and dep.for_.casefold() not in own:
+            pos = record.source.pos(("depends_on", index, "for"))
+            diagnostics.error(record.path, pos.line, pos.value_column, "unknown-reference",
+                              f"'for: {dep.for_}' names no milestone of project '{record.id}'",
+                              did_you_mean(dep.for_, [m.id for m in milestones]))

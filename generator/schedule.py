@@ -1,0 +1,65 @@
+"""Milestone states and project schedule facts as of a date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator.records import Record
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneFact:
+    """A milestone of a project with its state as of a date."""
+
+    project: str
+    milestone: Any
+    """The schema.Milestone."""
+    state: str
+    """`done`, `late`, `overdue`, `due-soon` or `planned`."""
+    done: date | None
+    """The done date if it is on or before as-of (later ones are not yet known then)."""
+    index: int
+    """Position in the project's `milestones:` list (for locating it in the file)."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.project}#{self.milestone.id}"
+
+    @property
+    def due(self) -> date:
+        due: date = self.milestone.due
+        return due
+
+
+def milestone_state(due: date, done: date | None, as_of: date, due_soon_days: int) -> str:
+    """The state of a milestone as of a date (SPEC §6.1)."""
+    if done is not None and done <= as_of:
+        return "done" if done <= due else "late"
+    if due < as_of:
+        return "overdue"
+    if (due - as_of).days <= due_soon_days:
+        return "due-soon"
+    return "planned"
+
+
+def milestones_of(project: Record, as_of: date, due_soon_days: int) -> list[MilestoneFact]:
+    """The project's milestones in the order written, each with its state."""
+    facts = []
+    for index, milestone in enumerate(project.model.milestones):
+        done = milestone.done if milestone.done is not None and milestone.done <= as_of else None
+        facts.append(MilestoneFact(project.id, milestone,
+                                   milestone_state(milestone.due, done, as_of, due_soon_days),
+                                   done, index))
+    return facts
+
+
+def project_done(project: Record) -> bool:
+    return bool(project.model.phase == "closed")
+
+
+def project_overdue(project: Record, as_of: date) -> bool:
+    """An open project whose planned end has passed."""
+    end = project.model.end
+    return end is not None and end < as_of and not project_done(project)

@@ -1,0 +1,161 @@
+"""Site settings: the pmsite plugin options, declared once, read from mkdocs.yml."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import ConfigError
+from generator.scale import DEFAULT_SCALE, StatusScale
+
+
+@dataclass(frozen=True)
+class Options:
+    """The `pmsite` plugin options of mkdocs.yml (SPEC §6); names are fixed."""
+
+    status_scale: tuple[str, ...] = DEFAULT_SCALE
+    """Status levels, best to worst."""
+    stale_after_days: int = 14
+    """A report older than this (while the project is open) is stale."""
+    due_soon_days: int = 14
+    """A milestone due within this many days is `due-soon`."""
+    currency: str = "EUR"
+    """Currency of money values that do not name their own."""
+    templates: str | None = None
+    """Folder whose templates override the defaults, relative to mkdocs.yml."""
+
+    @classmethod
+    def from_mapping(cls, raw: Any, where: str = "pmsite options") -> Options:
+        """Validate plugin options as written in mkdocs.yml; raise ConfigError if wrong."""
+        if raw is None:
+            return cls()
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: expected a mapping of options")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ConfigError(f"{where}: unknown option(s) {', '.join(unknown)}; "
+                              f"known: {', '.join(sorted(known))}")
+        values: dict[str, Any] = {}
+        if "status_scale" in raw:
+            scale = raw["status_scale"]
+            if not isinstance(scale, list) or not all(isinstance(s, str) for s in scale):
+                raise ConfigError(f"{where}: status_scale must be a list of words, best first")
+            try:
+                values["status_scale"] = StatusScale(scale).levels
+            except ValueError as exc:
+                raise ConfigError(f"{where}: status_scale: {exc}") from None
+        for name in ("stale_after_days", "due_soon_days"):
+            if name in raw:
+                number = raw[name]
+                if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                    raise ConfigError(f"{where}: {name} must be a whole number of days >= 0")
+                values[name] = number
+        for name in ("currency", "templates"):
+            if name in raw:
+                if not isinstance(raw[name], str) or not raw[name].strip():
+                    raise ConfigError(f"{where}: {name} must be a non-empty string")
+                values[name] = raw[name].strip()
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know besides the content itself."""
+
+    config_file: Path
+    """The mkdocs.yml read."""
+    docs_dir: Path
+    """The content folder (absolute)."""
+    site_dir: Path
+    """The output folder (absolute)."""
+    options: Options = field(default_factory=Options)
+    site_name: str = "Portfolio"
+    site_url: str = ""
+
+    @property
+    def root(self) -> Path:
+        """The site repository: paths in diagnostics are relative to it."""
+        return self.docs_dir.parent
+
+    @property
+    def scale(self) -> StatusScale:
+        return StatusScale(self.options.status_scale)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe loading that tolerates mkdocs.yml's own tags (`!ENV`, `!!python/name:`)."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_multi_constructor("!", _ignore_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def plugin_options(plugins: Any) -> dict[str, Any] | None:
+    """The pmsite entry of an mkdocs.yml `plugins` value (list or mapping form)."""
+    if isinstance(plugins, dict):
+        entry = plugins.get("pmsite")
+        return entry if isinstance(entry, dict) else {}
+    if isinstance(plugins, list):
+        for item in plugins:
+            if item == "pmsite":
+                return {}
+            if isinstance(item, dict) and "pmsite" in item:
+                entry = item["pmsite"]
+                return entry if isinstance(entry, dict) else {}
+    return None
+
+
+def load_settings(config_file: Path) -> Settings:
+    """Read mkdocs.yml; raise ConfigError when it is missing or unusable."""
+    config_file = config_file.resolve()
+    try:
+        text = config_file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{config_file.name}: not found in {config_file.parent} "
+                          "(run pmsite in the site's folder, or pass -f FILE)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{config_file}: cannot read: {exc}") from None
+    try:
+        raw = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{config_file.name}: invalid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config_file.name}: expected a mapping of settings")
+    base = config_file.parent
+    docs_dir = (base / str(raw.get("docs_dir") or "docs")).resolve()
+    if not docs_dir.is_dir():
+        raise ConfigError(f"{config_file.name}: docs_dir '{raw.get('docs_dir') or 'docs'}' "
+                          "is not a folder")
+    site_dir = (base / str(raw.get("site_dir") or "site")).resolve()
+    options = Options.from_mapping(plugin_options(raw.get("plugins")),
+                                   f"{config_file.name}: plugins: pmsite")
+    return Settings(config_file=config_file, docs_dir=docs_dir, site_dir=site_dir,
+                    options=options, site_name=str(raw.get("site_name") or "Portfolio"),
+                    site_url=str(raw.get("site_url") or ""))
+
+
+def resolve_as_of(value: str | None, environ: dict[str, str] | None = None) -> date:
+    """`--as-of`, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    env = os.environ if environ is None else environ
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"--as-of: '{value}' is not a date like 2026-03-31") from None
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH: '{epoch}' is not a number of seconds") from None
+    return datetime.now(tz=timezone.utc).date()

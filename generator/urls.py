@@ -1,0 +1,44 @@
+"""Site-relative URLs of records (directory URLs, trailing slash), as SPEC §5 fixes them."""
+
+from __future__ import annotations
+
+from generator.records import Record
+
+OWN_PAGES = {"portfolio": "portfolios", "program": "programs", "project": "projects"}
+"""Kinds whose page sits at `<folder>/<id>/` whatever their source path."""
+FOLDERS = {"decision": "decisions", "change": "changes", "meeting": "meetings",
+           "lesson": "lessons", "risk": "risks", "issue": "issues"}
+"""Where records written in YAML get their generated page: `<folder>/<id>/`."""
+
+
+def source_url(rel: str) -> str:
+    """The URL MkDocs gives a Markdown file: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
+    stem = rel[:-3] if rel.lower().endswith(".md") else rel
+    head, _, name = stem.rpartition("/")
+    if name.lower() in ("index", "readme"):
+        return f"{head}/" if head else ""
+    return f"{stem}/"
+
+
+def record_url(record: Record) -> str:
+    """The page (or anchor on a page) where `record` is shown."""
+    if record.kind in OWN_PAGES:
+        return f"{OWN_PAGES[record.kind]}/{record.id}/"
+    if record.kind == "status":
+        return f"projects/{record.model.project}/#status-{record.model.date.isoformat()}"
+    if record.parent is not None:
+        owner = "projects" if _parent_kind(record) else "programs"
+        return f"{owner}/{record.parent}/#{record.kind}-{record.id}"
+    if record.source.doc.fmt == "markdown":
+        return source_url(record.source.doc.rel)
+    return f"{FOLDERS.get(record.kind, record.kind + 's')}/{record.id}/"
+
+
+def _parent_kind(record: Record) -> bool:
+    """True when an inline risk or issue sits in a project (not a program)."""
+    data = record.source.doc.data
+    return isinstance(data, dict) and data.get("kind") == "project"
+
+
+def milestone_url(project: str, milestone: str) -> str:
+    return f"projects/{project}/#milestone-{milestone}"

@@ -1,0 +1,292 @@
+"""Turn parsed documents into validated records: kinds, logs, fields, derived ids."""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.adr import is_adr_file, read_adr
+from generator.diagnostics import Diagnostics, did_you_mean
+from generator.fieldtypes import ID_PATTERN
+from generator.load import SourceDocument
+from generator.records import Record, Records, Source
+from generator.scale import StatusScale
+from generator.schema import KINDS, NESTED_KINDS, PAGE_META_KEYS, Model
+from generator.yamlsafe import Path, Pos
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(slots=True)
+class Validated:
+    """The result of validation: records, ordinary pages, and every document read."""
+
+    records: Records
+    pages: list[SourceDocument] = field(default_factory=list)
+    """Markdown files that are not records (rendered and link-checked as they are)."""
+
+
+def validate_documents(documents: list[SourceDocument], scale: StatusScale,
+                       diagnostics: Diagnostics) -> Validated:
+    """Validate every document; problems become diagnostics, good records are kept."""
+    result = Validated(Records())
+    context = {"scale": scale}
+    for doc in documents:
+        for record in _records_of(doc, result, context, diagnostics):
+            _add(result.records, record, diagnostics)
+    return result
+
+
+def _add(records: Records, record: Record, diagnostics: Diagnostics) -> None:
+    existing = records.add(record)
+    if existing is None:
+        return
+    first = f"{existing.path}:{existing.source.line}"
+    hint = ("ids are compared ignoring case; give one of them another id"
+            if existing.id != record.id else "give one of them another id")
+    if record.derived_id:
+        hint = f"give it an explicit `id:` (this one was derived from its fields as '{record.id}')"
+    diagnostics.error(record.path, record.source.line, record.source.pos().column,
+                      "duplicate-id",
+                      f"duplicate id '{record.id}': {existing.kind} '{existing.id}' "
+                      f"is already defined at {first}", hint)
+
+
+def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
+                diagnostics: Diagnostics) -> list[Record]:
+    data = doc.data
+    if doc.yaml is not None and not doc.yaml.ok and data is None:
+        return []  # unreadable YAML, already reported
+    if doc.fmt == "markdown":
+        if is_adr_file(doc) and (data is None or (isinstance(data, dict) and "kind" not in data)):
+            raw, synthetic = read_adr(doc, data)
+            source = Source(doc, synthetic=synthetic)
+            return _build(doc, raw, source, context, diagnostics)
+        if data is None:
+            result.pages.append(doc)
+            return []
+        if not isinstance(data, dict):
+            diagnostics.error(doc.path, 2, 1, "front-matter-not-mapping",
+                              "front matter must be a mapping of `field: value` lines")
+            return []
+        if "kind" not in data:
+            result.pages.append(doc)
+            return []
+        return _build(doc, data, Source(doc), context, diagnostics)
+    if data is None:
+        diagnostics.warning(doc.path, 1, 1, "empty-file", "YAML file is empty",
+                            "remove it, or add a record with `kind:`")
+        return []
+    if not isinstance(data, dict) or "kind" not in data:
+        diagnostics.error(doc.path, 1, 1, "missing-kind",
+                          "a YAML file must hold one record or log: a mapping with `kind:`",
+                          f"add e.g. `kind: risk`; kinds: {', '.join(KINDS)}")
+        return []
+    if "entries" in data:
+        return _build_log(doc, data, context, diagnostics)
+    return _build(doc, data, Source(doc), context, diagnostics)
+
+
+def _build_log(doc: SourceDocument, data: dict[str, Any], context: dict[str, Any],
+               diagnostics: Diagnostics) -> list[Record]:
+    entries = data["entries"]
+    assert doc.yaml is not None
+    if not isinstance(entries, list):
+        pos = doc.yaml.pos(("entries",))
+        diagnostics.error(doc.path, pos.line, pos.column, "invalid-type",
+                          "`entries` must be a list of records", "start each entry with '- '")
+        return []
+    defaults = {k: v for k, v in data.items() if k != "entries"}
+    records: list[Record] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            pos = doc.yaml.pos(("entries", index))
+            diagnostics.error(doc.path, pos.line, pos.column, "invalid-type",
+                              f"entry {index + 1} of the log must be a mapping of fields")
+            continue
+        if "kind" in entry and entry["kind"] != data["kind"]:
+            pos = doc.yaml.pos(("entries", index, "kind"))
+            diagnostics.error(doc.path, pos.line, pos.column, "invalid-value",
+                              f"entry kind '{entry['kind']}' differs from the log's "
+                              f"kind '{data['kind']}'", "keep one kind per log")
+            continue
+        inherited = frozenset(k for k in defaults if k not in entry)
+        merged = {**defaults, **entry}
+        source = Source(doc, base=("entries", index), inherited=inherited)
+        records.extend(_build(doc, merged, source, context, diagnostics, index + 1))
+    return records
+
+
+def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: dict[str, Any],
+           diagnostics: Diagnostics, entry: int = 0) -> list[Record]:
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        _unknown_kind(doc, kind, source, diagnostics)
+        return []
+    cls = KINDS[kind]
+    fields = {k: v for k, v in data.items()
+              if not (isinstance(k, str) and k.startswith("x-"))
+              and not (doc.fmt == "markdown" and k in PAGE_META_KEYS)}
+    try:
+        model = cls.model_validate(fields, context=context)
+    except ValidationError as exc:
+        _report_validation(exc, cls, kind, source, diagnostics)
+        return []
+    ident, derived = _identify(model, kind, doc, entry)
+    record = Record(kind, ident, model, source, doc.body if doc.fmt == "markdown" else "",
+                    doc.body_line, derived_id=derived)
+    records = [record]
+    for list_name in ("risks", "issues"):
+        for index, item in enumerate(getattr(model, list_name, None) or []):
+            inner = Source(doc, base=source.base + (list_name, index))
+            records.append(Record(item.kind, item.id, item, inner, parent=ident))
+    return records
+
+
+def _identify(model: Model, kind: str, doc: SourceDocument, entry: int) -> tuple[str, bool]:
+    ident = getattr(model, "id", None)
+    if isinstance(ident, str):
+        return ident, False
+    if kind == "person":
+        return getattr(model, "name", ""), False
+    if kind == "status":
+        return f"{getattr(model, 'project')}-status-{getattr(model, 'date').isoformat()}", True
+    if entry == 0 and ID_PATTERN.fullmatch(doc.stem):
+        return doc.stem, True
+    scope = getattr(model, "project", None) or getattr(model, "program", None) or doc.stem
+    slug = _SLUG.sub("-", getattr(model, "title", "").lower()).strip("-") or str(entry)
+    derived = f"{scope}-{kind}-{slug}"[:64].rstrip("-._")
+    if not ID_PATTERN.fullmatch(derived):
+        derived = f"{kind}-{entry}"
+    return derived, True
+
+
+def _unknown_kind(doc: SourceDocument, kind: Any, source: Source,
+                  diagnostics: Diagnostics) -> None:
+    pos = source.pos(("kind",))
+    if isinstance(kind, str) and kind in NESTED_KINDS:
+        owner = NESTED_KINDS[kind]
+        diagnostics.error(doc.path, pos.line, pos.column, "unknown-kind",
+                          f"a {kind} is not a record of its own",
+                          f"list it under `{kind}s:` inside its {owner}")
+        return
+    shown = kind if isinstance(kind, str) else repr(kind)
+    hint = did_you_mean(shown, KINDS) or f"kinds are: {', '.join(KINDS)}"
+    diagnostics.error(doc.path, pos.line, pos.column, "unknown-kind",
+                      f"unknown kind '{shown}'", hint)
+
+
+_TYPE_WORDS = {
+    "dict_type": "a mapping of fields", "model_type": "a mapping of fields",
+    "list_type": "a list", "string_type": "text", "float_parsing": "a number",
+    "int_parsing": "a whole number", "bool_parsing": "true or false",
+    "float_type": "a number", "int_type": "a whole number",
+}
+_CODES = {
+    "invalid_id": "invalid-id", "invalid_reference": "invalid-reference",
+    "invalid_date": "invalid-date", "invalid_status": "invalid-status",
+    "invalid_level": "invalid-value", "invalid_number": "invalid-value",
+    "invalid_text": "invalid-value", "invalid_type": "invalid-type",
+    "literal_error": "invalid-value",
+}
+
+
+def _report_validation(exc: ValidationError, cls: type[Model], kind: str, source: Source,
+                       diagnostics: Diagnostics) -> None:
+    for error in exc.errors(include_url=False):
+        loc = _clean_loc(error["loc"])
+        kind_of_error = error["type"]
+        where = _dotted(loc)
+        if kind_of_error == "missing":
+            pos = source.pos(loc[:-1])
+            diagnostics.error(source.path, pos.line, pos.column, "missing-field",
+                              f"{kind} is missing required field '{where}'",
+                              f"add `{loc[-1]}:`")
+            continue
+        pos = source.pos(loc)
+        if kind_of_error == "extra_forbidden":
+            known = _fields_at(cls, loc[:-1])
+            hint = did_you_mean(str(loc[-1]), known) or f"known fields: {', '.join(known)}"
+            diagnostics.error(source.path, pos.line, pos.column, "unknown-field",
+                              f"unknown field '{where}' for a {kind}", hint)
+            continue
+        line, column = (pos.value_line, pos.value_column) if loc else (pos.line, pos.column)
+        if kind_of_error in _TYPE_WORDS:
+            diagnostics.error(source.path, line, column, "invalid-type",
+                              f"'{where}' must be {_TYPE_WORDS[kind_of_error]}, "
+                              f"got {_describe(error.get('input'))}")
+            continue
+        message = error["msg"]
+        hint = ""
+        if kind_of_error == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            message = f"'{_short(error.get('input'))}' is not a valid {where}"
+            hint = f"use one of: {expected.replace(' or ', ', ')}"
+        code = _CODES.get(kind_of_error, "invalid-value")
+        diagnostics.error(source.path, line, column, code,
+                          f"{where}: {message}" if loc and kind_of_error != "literal_error"
+                          else message, hint)
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's internal steps (function validators, tagged unions)."""
+    return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-",
+                                                                                   "lax-")))
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "record"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"'{_short(value)}'"
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fields_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names (as written in content) of the model found at `loc` under `cls`."""
+    current: type[BaseModel] | None = cls
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None)
+        current = _model_in(info.annotation) if info is not None else None
+    if current is None:
+        return []
+    return sorted((f.alias or name) for name, f in current.model_fields.items())
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def positions_of(record: Record, loc: tuple[Any, ...]) -> Pos:
+    """The position of field `loc` of `record` (used by later stages' diagnostics)."""
+    return record.source.pos(loc)
+
+
+__all__ = ["Validated", "validate_documents", "positions_of", "Path"]

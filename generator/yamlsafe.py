@@ -1,0 +1,260 @@
+"""A hardened YAML reader: plain data plus the position of every key and value.
+
+Built on libyaml's event stream rather than `yaml.load`, because the events let us
+refuse what a PMO's data never needs and what makes `safe_load` dangerous or
+surprising: aliases (alias bombs, recursion), tags (`!!python/...`), duplicate keys
+(silently last-wins), unbounded nesting, several documents. Scalars stay the strings
+the author wrote (`NO`, `1.10`, `0777`, `2026-13-45`); the schema converts them where
+a number, a flag or a date is expected, so a string field is never silently mangled.
+Building from events is also faster than `yaml.compose` (no implicit resolvers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is present in every PyYAML wheel; the pure parser is a slow fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 40
+"""Deepest nesting of mappings and sequences accepted."""
+MAX_BYTES = 2_000_000
+"""Largest YAML text accepted (front matter or a `.yml` file)."""
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """Where a key (or a sequence item) and its value start; 1-based."""
+
+    line: int
+    column: int
+    value_line: int
+    value_column: int
+
+
+@dataclass(slots=True)
+class YamlProblem:
+    """Something wrong in the YAML text itself, located."""
+
+    line: int
+    column: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """The result of reading one YAML text: data (None if unreadable), positions, problems."""
+
+    data: Any
+    positions: dict[Path, Pos] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    def pos(self, path: Path) -> Pos:
+        """The position of `path`, or of its nearest located ancestor."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, Pos(1, 1, 1, 1))
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.severity == "error" for p in self.problems)
+
+
+class _Abort(Exception):
+    def __init__(self, problem: YamlProblem) -> None:
+        self.problem = problem
+
+
+def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
+    """Read YAML `text`; line numbers in the result are shifted by `line_offset`."""
+    doc = YamlDocument(data=None)
+    if len(text) > MAX_BYTES:
+        doc.problems.append(YamlProblem(
+            1 + line_offset, 1, "too-large",
+            f"YAML text is {len(text):,} characters; the limit is {MAX_BYTES:,}",
+            "split it into several files"))
+        return doc
+    try:
+        doc.data = _build(text, line_offset, doc)
+    except _Abort as abort:
+        doc.data = None
+        doc.problems.append(abort.problem)
+    except yaml.MarkedYAMLError as exc:
+        doc.data = None
+        doc.problems.append(_syntax_problem(exc, line_offset))
+    except yaml.YAMLError as exc:  # reader errors: invalid characters
+        doc.data = None
+        doc.problems.append(_reader_problem(exc, line_offset))
+    return doc
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+    column = (mark.column + 1) if mark else 1
+    what = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    hint = "quote the value if it contains ': ', ' #', or starts with a special character"
+    if "tab" in what:
+        hint = "indent with spaces; YAML does not allow tabs for indentation"
+    return YamlProblem(line, column, "yaml-syntax", f"invalid YAML: {what}{context}", hint)
+
+
+def _reader_problem(exc: yaml.YAMLError, line_offset: int) -> YamlProblem:
+    line, column = 1 + line_offset, 1
+    position = getattr(exc, "position", None)
+    text = str(exc).splitlines()[0] if str(exc) else "unreadable YAML"
+    if isinstance(position, int):
+        column = position + 1
+    return YamlProblem(line, column, "yaml-syntax", f"invalid YAML: {text}",
+                       "remove control characters from the file")
+
+
+def _build(text: str, line_offset: int, doc: YamlDocument) -> Any:
+    positions = doc.positions
+    # Each frame: [container, path, pending key or None, key line, key column]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+    lines: list[str] | None = None
+    has_hash = "#" in text
+
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            mark = event.start_mark
+            tag = event.tag
+            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                raise _Abort(_tag_problem(tag, mark.line + 1 + line_offset, mark.column + 1))
+            value: Any = event.value
+            if tag == _NULL_TAG or (not event.style and value in _NULLS and tag is None):
+                value = None
+            elif has_hash and not event.style and mark.line == event.end_mark.line:
+                if lines is None:
+                    lines = text.splitlines()
+                _check_comment(lines, event, line_offset, doc)
+            if not stack:
+                root = value
+                positions[()] = Pos(mark.line + 1 + line_offset, mark.column + 1,
+                                    mark.line + 1 + line_offset, mark.column + 1)
+                continue
+            frame = stack[-1]
+            container = frame[0]
+            if type(container) is dict:
+                if frame[2] is None:
+                    key = value if value is not None else "null"
+                    frame[2] = key
+                    frame[3] = mark.line + 1 + line_offset
+                    frame[4] = mark.column + 1
+                    continue
+                _put(frame, value, mark, line_offset, positions, doc)
+            else:
+                path = frame[1] + (len(container),)
+                positions[path] = Pos(mark.line + 1 + line_offset, mark.column + 1,
+                                      mark.line + 1 + line_offset, mark.column + 1)
+                container.append(value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            mark = event.start_mark
+            tag = event.tag
+            if tag is not None and tag not in _STANDARD_TAGS:
+                raise _Abort(_tag_problem(tag, mark.line + 1 + line_offset, mark.column + 1))
+            if len(stack) >= MAX_DEPTH:
+                raise _Abort(YamlProblem(
+                    mark.line + 1 + line_offset, mark.column + 1, "too-deep",
+                    f"YAML nested more than {MAX_DEPTH} levels deep",
+                    "flatten the structure"))
+            new: Any = {} if kind is yaml.MappingStartEvent else []
+            if not stack:
+                root = new
+                path: Path = ()
+                positions[()] = Pos(mark.line + 1 + line_offset, mark.column + 1,
+                                    mark.line + 1 + line_offset, mark.column + 1)
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is dict:
+                    if frame[2] is None:
+                        raise _Abort(YamlProblem(
+                            mark.line + 1 + line_offset, mark.column + 1, "yaml-key",
+                            "a mapping key must be a plain value, not a list or mapping",
+                            "use a simple name as the key"))
+                    path = frame[1] + (frame[2],)
+                    _put(frame, new, mark, line_offset, positions, doc)
+                else:
+                    path = frame[1] + (len(container),)
+                    positions[path] = Pos(mark.line + 1 + line_offset, mark.column + 1,
+                                          mark.line + 1 + line_offset, mark.column + 1)
+                    container.append(new)
+            stack.append([new, path, None, 0, 0])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            mark = event.start_mark
+            raise _Abort(YamlProblem(
+                mark.line + 1 + line_offset, mark.column + 1, "yaml-alias",
+                f"YAML aliases (*{event.anchor}) are not allowed",
+                "write the value out in full"))
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                raise _Abort(YamlProblem(
+                    mark.line + 1 + line_offset, mark.column + 1, "yaml-multi-document",
+                    "more than one YAML document in one file",
+                    "keep one record or log per file, or use a log with `entries:`"))
+    return root
+
+
+def _put(frame: list[Any], value: Any, mark: Any, line_offset: int,
+         positions: dict[Path, Pos], doc: YamlDocument) -> None:
+    container, parent, key, key_line, key_column = frame
+    frame[2] = None
+    path = parent + (key,)
+    if key in container:
+        first = positions[path]
+        doc.problems.append(YamlProblem(
+            key_line, key_column, "duplicate-key",
+            f"duplicate key '{key}' (first set on line {first.line})",
+            "remove one of them; YAML would silently keep only the last"))
+        return
+    container[key] = value
+    positions[path] = Pos(key_line, key_column, mark.line + 1 + line_offset, mark.column + 1)
+
+
+def _tag_problem(tag: str, line: int, column: int) -> YamlProblem:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return YamlProblem(line, column, "yaml-tag", f"YAML tag {shown} is not allowed",
+                       "remove the tag; pmsite reads plain data only")
+
+
+def _check_comment(lines: list[str], event: Any, line_offset: int, doc: YamlDocument) -> None:
+    """Warn when ` #word` after a plain value was probably meant as text, not a comment."""
+    end = event.end_mark
+    if end.line >= len(lines):
+        return
+    rest = lines[end.line][end.column:]
+    stripped = rest.lstrip()
+    if (rest[:1] in (" ", "\t") and stripped.startswith("#") and len(stripped) > 1
+            and stripped[1].isalnum()):
+        doc.problems.append(YamlProblem(
+            end.line + 1 + line_offset, end.column + 1 + len(rest) - len(stripped),
+            "yaml-comment",
+            f"'{stripped[:20]}' after '{event.value[:40]}' is a YAML comment and was dropped",
+            'put the whole value in quotes, e.g. "Update #2"', severity="warning"))
