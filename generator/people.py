@@ -20,7 +20,7 @@ class Role:
     """One role a person holds: `manager` of project `crm`, say."""
 
     role: str
-    """manager, sponsor, owner, board, team, attendee, decider, stakeholder, action owner."""
+    """manager, sponsor, owner, board, team, attendee, decider, author, action owner."""
     record: str
     """Id of the record where the role is held."""
     detail: str = ""
@@ -70,8 +70,6 @@ def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
         for i, member in enumerate(model.team):
             detail = member.role or ""
             found.append(("team", member.name, detail, ("team", i)))
-        for i, holder in enumerate(model.stakeholders):
-            found.append(("stakeholder", holder.name, holder.role or "", ("stakeholders", i)))
     if record.kind == "meeting":
         found += [("attendee", n, "", ("attendees",)) for n in model.attendees]
         for i, action in enumerate(model.actions):

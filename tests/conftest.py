@@ -1,0 +1,107 @@
+"""Shared fixtures: write a small content folder, run the pipeline on it."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+from generator.diagnostics import Diagnostic
+from generator.pipeline import CheckResult, check
+from generator.settings import load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=200, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+AS_OF = date(2026, 6, 30)
+
+MKDOCS_YML = """\
+site_name: Test PMO
+docs_dir: content
+plugins:
+  - search
+  - pmsite:
+{options}
+"""
+
+
+def write_site(root: Path, files: dict[str, str | bytes], options: str = "") -> Path:
+    """Write `files` (paths relative to content/) and a mkdocs.yml; return mkdocs.yml."""
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        path = content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    opts = textwrap.indent(textwrap.dedent(options).strip("\n"), "      ") if options else ""
+    config = root / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.format(options=opts or "      stale_after_days: 14"),
+                      encoding="utf-8")
+    return config
+
+
+Run = Callable[..., CheckResult]
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    """`run(files, options="", as_of=AS_OF)` writes a site and checks it."""
+    def _run(files: dict[str, str | bytes], options: str = "",
+             as_of: date = AS_OF) -> CheckResult:
+        config = write_site(tmp_path, files, options)
+        return check(load_settings(config), as_of)
+    return _run
+
+
+def codes(result: CheckResult, severity: str | None = None) -> list[str]:
+    return [d.code for d in result.diagnostics.sorted()
+            if severity is None or d.severity == severity]
+
+
+def only(result: CheckResult, code: str) -> Diagnostic:
+    """The single diagnostic with `code` (fails if there is not exactly one)."""
+    found = [d for d in result.diagnostics.sorted() if d.code == code]
+    assert len(found) == 1, [d.to_text() for d in result.diagnostics.sorted()]
+    return found[0]
+
+
+# A minimal valid portfolio that scenarios extend.
+PORTFOLIO = """\
+---
+kind: portfolio
+id: pf
+title: IT Portfolio
+objectives:
+  - id: obj-growth
+    title: Grow digital revenue
+---
+The portfolio.
+"""
+
+PROGRAM = """\
+---
+kind: program
+id: cx
+title: Customer Experience
+portfolio: pf
+manager: Dana Reyes
+---
+The program.
+"""
+
+
+def project(ident: str, extra: str = "", program: str = "cx") -> str:
+    """A valid project charter with optional extra front-matter lines."""
+    return (f"---\nkind: project\nid: {ident}\ntitle: Project {ident}\nprogram: {program}\n"
+            f"manager: Sam Patel\n{textwrap.dedent(extra).strip()}\n---\nCharter of {ident}.\n")
