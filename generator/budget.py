@@ -13,6 +13,8 @@ class BudgetFact:
     planned: float | None
     spent: float | None
     currency: str
+    projects_planned: float | None = None
+    """For a program: the sum of its projects' planned budgets (its own may differ)."""
 
     @property
     def variance(self) -> float | None:

@@ -15,7 +15,7 @@ from generator.diagnostics import format_diagnostics
 from generator.errors import ConfigError, PmsiteError
 from generator.export import export_csv, export_json
 from generator.pipeline import CheckResult, check
-from generator.settings import load_settings, resolve_as_of
+from generator.settings import Settings, load_settings, resolve_as_of
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -92,16 +92,20 @@ def _check(result: CheckResult, args: argparse.Namespace) -> int:
 
 def _export(result: CheckResult, args: argparse.Namespace) -> int:
     items = result.diagnostics.sorted()
-    docs_dir = result.settings.docs_dir
     if args.format == "csv":
         if not args.out:
             raise ConfigError("export --format csv needs --out FOLDER")
-        folder = _safe_out(Path(args.out), docs_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = _safe_out(Path(args.out), result.settings)
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(f"--out {args.out}: is a file; csv needs a folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"--out {args.out}: cannot create it: {exc.strerror}") from None
         for name, text in export_csv(result.model, items).items():
             _write_atomic(folder / name, text.encode("utf-8-sig"))
     elif args.out:
-        _write_atomic(_safe_out(Path(args.out), docs_dir),
+        _write_atomic(_safe_out(Path(args.out), result.settings),
                       export_json(result.model, items).encode("utf-8"))
     else:
         sys.stdout.write(export_json(result.model, items))
@@ -111,22 +115,33 @@ def _export(result: CheckResult, args: argparse.Namespace) -> int:
     return EXIT_CONTENT if result.failed(args.strict) else EXIT_OK
 
 
-def _safe_out(path: Path, docs_dir: Path) -> Path:
-    """Refuse to write into the content folder."""
+def _safe_out(path: Path, settings: Settings) -> Path:
+    """Refuse to write into the content folder or over the site's configuration."""
     resolved = path.resolve()
-    if resolved == docs_dir or resolved.is_relative_to(docs_dir):
+    if resolved.is_relative_to(settings.docs_dir):
         raise ConfigError(f"--out {path}: refusing to write inside the content folder")
+    if resolved == settings.config_file:
+        raise ConfigError(f"--out {path}: refusing to overwrite the site's configuration")
     return resolved
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise ConfigError(f"--out {path}: is a folder; name a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                        suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"--out {path}: cannot write there: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise ConfigError(f"--out {path}: cannot write there: {exc.strerror}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

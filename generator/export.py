@@ -79,7 +79,8 @@ def _program(model: PortfolioModel, record: Record) -> dict[str, Any]:
             "url": record_url(record), "manager": record.model.manager,
             "sponsor": record.model.sponsor, "aligns_to": list(record.model.aligns_to),
             "budget": {"planned": _num(budget.planned), "spent": _num(budget.spent),
-                       "variance": _num(budget.variance), "currency": budget.currency},
+                       "variance": _num(budget.variance), "currency": budget.currency,
+                       "projects_planned": _num(budget.projects_planned)},
             "critical_path": None if path is None else {
                 "milestones": path.milestones, "start": _day(path.start),
                 "finish": _day(path.finish), "days": path.days}}

@@ -124,9 +124,15 @@ class DependencyGraph:
             return True
         for component in sorted((sorted(c) for c in nx.strongly_connected_components(
                 self.graph) if len(c) > 1 or self._self_loop(next(iter(c))))):
-            sub = self.graph.subgraph(component)
-            cycle = nx.find_cycle(sub, source=component[0])
-            self._report_cycle(cycle, diagnostics)
+            # Report a cycle, cut one of its written edges, and look again, so that
+            # cycles sharing nodes are all named in one run (not one per fix).
+            sub = nx.DiGraph(self.graph.subgraph(component))
+            while not nx.is_directed_acyclic_graph(sub):
+                start = min(n for n in sub if sub.out_degree(n) and sub.in_degree(n))
+                cycle = nx.find_cycle(sub, source=start)
+                self._report_cycle(cycle, diagnostics)
+                written = [e for e in cycle if "dependency" in sub.edges[e]]
+                sub.remove_edge(*max(written or cycle))
         return False
 
     def _self_loop(self, node: str) -> bool:

@@ -150,7 +150,8 @@ def _budgets(model: PortfolioModel) -> None:
         summed = total([model.budgets[p.id] for p in model.projects_of(program.id)],
                        program_currency)
         planned = own.planned if own is not None and own.planned is not None else summed.planned
-        model.budgets[program.id] = BudgetFact(planned, summed.spent, program_currency)
+        model.budgets[program.id] = BudgetFact(planned, summed.spent, program_currency,
+                                               summed.planned)
 
 
 _BODY_EXPECTED = frozenset({"project", "program", "decision", "change", "meeting"})

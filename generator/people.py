@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,8 @@ class Person:
 
 
 def clean_name(name: str) -> str:
-    return _SPACES.sub(" ", name).strip()
+    """One spelling per name: NFC accents, single spaces."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
 def slugify(name: str) -> str:
@@ -59,9 +61,10 @@ def slugify(name: str) -> str:
 def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
     """(role, name, detail, field loc) for each person named in `record`."""
     model = record.model
+    fields = type(model).model_fields
     found: list[tuple[str, Any, str, tuple[Any, ...]]] = []
     for role in ("manager", "sponsor", "owner"):
-        value = getattr(model, role, None)
+        value = getattr(model, role) if role in fields else None
         if isinstance(value, str):
             found.append((role, value, "", (role,)))
     if record.kind == "program" and model.governance is not None:
@@ -87,10 +90,12 @@ def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Perso
     """Every person named anywhere, keyed by slug, with roles and allocations."""
     people: dict[str, Person] = {}
     by_name: dict[str, Person] = {}
+    spellings: dict[str, Counter[str]] = {}
 
     def person(name: str) -> Person:
         cleaned = clean_name(name)
         key = cleaned.casefold()
+        spellings.setdefault(key, Counter())[cleaned] += 1
         if key not in by_name:
             base = slugify(cleaned)
             slug, n = base, 2
@@ -99,10 +104,12 @@ def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Perso
             by_name[key] = people[slug] = Person(cleaned, slug)
         return by_name[key]
 
+    listed: set[str] = set()
     for entry in sorted(records.people, key=lambda r: (r.path, r.source.line)):
         model = entry.model
         holder = person(model.name)
         holder.email, holder.title, holder.team = model.email, model.role, model.team
+        listed.add(holder.name.casefold())
     for record in records:
         if record.kind == "person":
             continue
@@ -118,6 +125,10 @@ def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Perso
                     holder = person(member.name)
                     holder.allocations.append((record.id, member.allocation))
                     holder.allocation += member.allocation
+    for key, holder in by_name.items():
+        if key not in listed:  # people.yml spells a name; otherwise the most used spelling
+            counts = spellings[key]
+            holder.name = min(counts, key=lambda spelling: (-counts[spelling], spelling))
     for holder in people.values():
         holder.roles.sort(key=lambda r: (r.role, r.record, r.detail))
         holder.allocations.sort()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,8 +35,17 @@ class CheckResult:
 def check(settings: Settings, as_of: date) -> CheckResult:
     """Read, validate and understand the content as of `as_of`; never raises for content."""
     diagnostics = Diagnostics()
-    documents = read_documents(settings.docs_dir, settings.root, diagnostics)
-    validated = validate_documents(documents, settings.scale, diagnostics)
-    links = resolve(validated.records, validated.pages, diagnostics)
-    model = build_model(settings, as_of, validated.records, links, validated.pages, diagnostics)
+    # The run makes many long-lived objects and no reference cycles worth collecting
+    # meanwhile; the cyclic collector would rescan them all again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        documents = read_documents(settings.docs_dir, settings.root, diagnostics)
+        validated = validate_documents(documents, settings.scale, diagnostics)
+        links = resolve(validated.records, validated.pages, diagnostics)
+        model = build_model(settings, as_of, validated.records, links, validated.pages,
+                            diagnostics)
+    finally:
+        if collecting:
+            gc.enable()
     return CheckResult(settings, as_of, model, diagnostics)

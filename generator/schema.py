@@ -84,13 +84,13 @@ class Benefit(Model):
     target: Number
     due: IsoDate | None = None
     owner: Text | None = None
-    measurements: list[Measurement] = []
+    measurements: list[Measurement] = Field(default_factory=list)
 
 
 class Governance(Model):
     """A program's governance: board members and meeting cadence."""
 
-    board: TextList = []
+    board: TextList = Field(default_factory=list)
     cadence: Text | None = None
 
 
@@ -101,7 +101,7 @@ class Milestone(Model):
     title: Title
     due: IsoDate
     done: IsoDate | None = None
-    depends_on: Dependencies = []
+    depends_on: Dependencies = Field(default_factory=list)
     description: Text | None = None
 
 
@@ -120,8 +120,8 @@ class TeamMember(Model):
 
 
 class Scope(Model):
-    in_: TextList = Field(default=[], alias="in")
-    out: TextList = []
+    in_: TextList = Field(default_factory=list, alias="in")
+    out: TextList = Field(default_factory=list)
 
 
 class Risk(Model):
@@ -141,7 +141,7 @@ class Risk(Model):
     status: Literal["open", "closed", "occurred"] = "open"
     raised: IsoDate | None = None
     review: IsoDate | None = None
-    tags: TextList = []
+    tags: TextList = Field(default_factory=list)
 
 
 class Issue(Model):
@@ -160,7 +160,7 @@ class Issue(Model):
     status: Literal["open", "in-progress", "escalated", "resolved", "closed"] = "open"
     resolution: Text | None = None
     from_risk: Ref | None = None
-    tags: TextList = []
+    tags: TextList = Field(default_factory=list)
 
 
 class Portfolio(Model):
@@ -169,7 +169,7 @@ class Portfolio(Model):
     title: Title
     description: Text | None = None
     manager: Text | None = None
-    objectives: list[Objective] = []
+    objectives: list[Objective] = Field(default_factory=list)
 
 
 class Program(Model):
@@ -180,15 +180,15 @@ class Program(Model):
     portfolio: Ref | None = None
     manager: Text | None = None
     sponsor: Text | None = None
-    aligns_to: RefList = []
+    aligns_to: RefList = Field(default_factory=list)
     budget: Money | None = None
     status: Status | None = None
     """Overrides the rollup (shown as an override)."""
     governance: Governance | None = None
-    benefits: list[Benefit] = []
-    risks: list[Risk] = []
-    issues: list[Issue] = []
-    tags: TextList = []
+    benefits: list[Benefit] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    tags: TextList = Field(default_factory=list)
 
 
 class Project(Model):
@@ -204,16 +204,16 @@ class Project(Model):
     start: IsoDate | None = None
     end: IsoDate | None = None
     budget: Money | None = None
-    aligns_to: RefList = []
-    objectives: TextList = []
+    aligns_to: RefList = Field(default_factory=list)
+    objectives: TextList = Field(default_factory=list)
     scope: Scope | None = None
-    milestones: list[Milestone] = []
-    depends_on: Dependencies = []
-    stakeholders: list[Stakeholder] = []
-    team: list[TeamMember] = []
-    risks: list[Risk] = []
-    issues: list[Issue] = []
-    tags: TextList = []
+    milestones: list[Milestone] = Field(default_factory=list)
+    depends_on: Dependencies = Field(default_factory=list)
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    team: list[TeamMember] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    tags: TextList = Field(default_factory=list)
     status: Status | None = None
     """Used only when the project has no status report."""
 
@@ -244,14 +244,14 @@ class Decision(Model):
     status: Literal["proposed", "accepted", "rejected", "superseded", "deprecated"] = "accepted"
     program: Ref | None = None
     project: Ref | None = None
-    decided_by: TextList = Field(default=[], alias="decided_by")
-    deciders: TextList = []
+    decided_by: TextList = Field(default_factory=list, alias="decided_by")
+    deciders: TextList = Field(default_factory=list)
     """MADR's name for `decided_by`."""
-    consulted: TextList = []
-    informed: TextList = []
-    supersedes: RefList = []
-    related: RefList = []
-    tags: TextList = []
+    consulted: TextList = Field(default_factory=list)
+    informed: TextList = Field(default_factory=list)
+    supersedes: RefList = Field(default_factory=list)
+    related: RefList = Field(default_factory=list)
+    tags: TextList = Field(default_factory=list)
     description: Text | None = None
 
 
@@ -289,9 +289,9 @@ class Meeting(Model):
     date: IsoDate
     program: Ref | None = None
     project: Ref | None = None
-    attendees: TextList = []
-    decisions: RefList = []
-    actions: list[Action] = []
+    attendees: TextList = Field(default_factory=list)
+    decisions: RefList = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
     description: Text | None = None
 
 
@@ -306,7 +306,7 @@ class Lesson(Model):
     type: Literal["went-well", "improve"] | None = None
     impact: Text | None = None
     recommendation: Text | None = None
-    tags: TextList = []
+    tags: TextList = Field(default_factory=list)
     description: Text | None = None
 
 

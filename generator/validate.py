@@ -141,18 +141,20 @@ def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: d
                     doc.body_line, derived_id=derived)
     records = [record]
     for list_name in ("risks", "issues"):
-        for index, item in enumerate(getattr(model, list_name, None) or []):
+        if list_name not in cls.model_fields:
+            continue
+        for index, item in enumerate(getattr(model, list_name)):
             inner = Source(doc, base=source.base + (list_name, index))
             records.append(Record(item.kind, item.id, item, inner, parent=ident))
     return records
 
 
 def _identify(model: Model, kind: str, doc: SourceDocument, entry: int) -> tuple[str, bool]:
+    if kind == "person":
+        return getattr(model, "name"), False
     ident = getattr(model, "id", None)
     if isinstance(ident, str):
         return ident, False
-    if kind == "person":
-        return getattr(model, "name", ""), False
     if kind == "status":
         return f"{getattr(model, 'project')}-status-{getattr(model, 'date').isoformat()}", True
     if entry == 0 and ID_PATTERN.fullmatch(doc.stem):

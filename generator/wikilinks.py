@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+_MAY_HOLD_CODE = re.compile(r"[`<]|~~~|^(?: {4}|\t)", re.MULTILINE)
 WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
 
 
@@ -32,6 +33,12 @@ def find_wikilinks(body: str) -> list[WikiLink]:
     if "[[" not in body:
         return []
     lines = body.split("\n")
+    if not _MAY_HOLD_CODE.search(body):
+        # No backtick, tilde fence, indented line or raw HTML: nothing can be code, so
+        # the full Markdown parse (the slow part of a check) is not needed.
+        return [WikiLink(m.group(1).strip(), _text(m.group(2)), number + 1, m.start() + 1)
+                for number, line in enumerate(lines) if "[[" in line
+                for m in WIKILINK.finditer(line)]
     links: list[WikiLink] = []
     for token in _parser().parse(body):
         if token.type != "inline" or token.map is None or "[[" not in token.content:

@@ -12,7 +12,7 @@ Building from events is also faster than `yaml.compose` (no implicit resolvers).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -36,8 +36,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
+class Pos(NamedTuple):
     """Where a key (or a sequence item) and its value start; 1-based."""
 
     line: int
@@ -127,85 +126,102 @@ def _reader_problem(exc: yaml.YAMLError, line_offset: int) -> YamlProblem:
                        "remove control characters from the file")
 
 
+def _events(text: str) -> Any:
+    """libyaml's events, straight from the parser (cheaper than `yaml.parse`)."""
+    loader = _Loader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                return
+            yield event
+    finally:
+        loader.dispose()
+
+
 def _build(text: str, line_offset: int, doc: YamlDocument) -> Any:
     positions = doc.positions
+    problems = doc.problems
     # Each frame: [container, path, pending key or None, key line, key column]
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
     lines: list[str] | None = None
     has_hash = "#" in text
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    standard_tags = _STANDARD_TAGS
 
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in _events(text):
         kind = type(event)
-        if kind is yaml.ScalarEvent:
+        if kind is scalar_event:
             mark = event.start_mark
+            line, column = mark.line + 1 + line_offset, mark.column + 1
             tag = event.tag
-            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-                raise _Abort(_tag_problem(tag, mark.line + 1 + line_offset, mark.column + 1))
             value: Any = event.value
-            if tag == _NULL_TAG or (not event.style and value in _NULLS and tag is None):
-                value = None
-            elif has_hash and not event.style and mark.line == event.end_mark.line:
-                if lines is None:
-                    lines = text.splitlines()
-                _check_comment(lines, event, line_offset, doc)
+            style = event.style
+            if tag is not None:
+                if tag != "!" and tag not in standard_tags:
+                    raise _Abort(_tag_problem(tag, line, column))
+                if tag == _NULL_TAG:
+                    value = None
+            elif not style:
+                if value in _NULLS:
+                    value = None
+                elif has_hash and mark.line == event.end_mark.line:
+                    if lines is None:
+                        lines = text.splitlines()
+                    _check_comment(lines, event, line_offset, doc)
             if not stack:
                 root = value
-                positions[()] = Pos(mark.line + 1 + line_offset, mark.column + 1,
-                                    mark.line + 1 + line_offset, mark.column + 1)
+                positions[()] = Pos(line, column, line, column)
                 continue
             frame = stack[-1]
             container = frame[0]
-            if type(container) is dict:
-                if frame[2] is None:
-                    key = value if value is not None else "null"
-                    frame[2] = key
-                    frame[3] = mark.line + 1 + line_offset
-                    frame[4] = mark.column + 1
-                    continue
-                _put(frame, value, mark, line_offset, positions, doc)
-            else:
-                path = frame[1] + (len(container),)
-                positions[path] = Pos(mark.line + 1 + line_offset, mark.column + 1,
-                                      mark.line + 1 + line_offset, mark.column + 1)
+            if frame[2] is _SEQUENCE:
+                positions[frame[1] + (len(container),)] = Pos(line, column, line, column)
                 container.append(value)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif frame[2] is None:
+                frame[2] = value if value is not None else "null"
+                frame[3] = line
+                frame[4] = column
+            else:
+                _put(frame, value, line, column, positions, problems)
+        elif kind is mapping_start or kind is sequence_start:
             mark = event.start_mark
+            line, column = mark.line + 1 + line_offset, mark.column + 1
             tag = event.tag
-            if tag is not None and tag not in _STANDARD_TAGS:
-                raise _Abort(_tag_problem(tag, mark.line + 1 + line_offset, mark.column + 1))
+            if tag is not None and tag not in standard_tags:
+                raise _Abort(_tag_problem(tag, line, column))
             if len(stack) >= MAX_DEPTH:
-                raise _Abort(YamlProblem(
-                    mark.line + 1 + line_offset, mark.column + 1, "too-deep",
-                    f"YAML nested more than {MAX_DEPTH} levels deep",
-                    "flatten the structure"))
-            new: Any = {} if kind is yaml.MappingStartEvent else []
+                raise _Abort(YamlProblem(line, column, "too-deep",
+                                         f"YAML nested more than {MAX_DEPTH} levels deep",
+                                         "flatten the structure"))
+            new: Any = {} if kind is mapping_start else []
+            path: Path = ()
             if not stack:
                 root = new
-                path: Path = ()
-                positions[()] = Pos(mark.line + 1 + line_offset, mark.column + 1,
-                                    mark.line + 1 + line_offset, mark.column + 1)
+                positions[()] = Pos(line, column, line, column)
             else:
                 frame = stack[-1]
-                container = frame[0]
-                if type(container) is dict:
-                    if frame[2] is None:
-                        raise _Abort(YamlProblem(
-                            mark.line + 1 + line_offset, mark.column + 1, "yaml-key",
-                            "a mapping key must be a plain value, not a list or mapping",
-                            "use a simple name as the key"))
-                    path = frame[1] + (frame[2],)
-                    _put(frame, new, mark, line_offset, positions, doc)
-                else:
+                if frame[2] is _SEQUENCE:
+                    container = frame[0]
                     path = frame[1] + (len(container),)
-                    positions[path] = Pos(mark.line + 1 + line_offset, mark.column + 1,
-                                          mark.line + 1 + line_offset, mark.column + 1)
+                    positions[path] = Pos(line, column, line, column)
                     container.append(new)
-            stack.append([new, path, None, 0, 0])
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                elif frame[2] is None:
+                    raise _Abort(YamlProblem(
+                        line, column, "yaml-key",
+                        "a mapping key must be a plain value, not a list or mapping",
+                        "use a simple name as the key"))
+                else:
+                    path = frame[1] + (frame[2],)
+                    _put(frame, new, line, column, positions, problems)
+            stack.append([new, path, None if kind is mapping_start else _SEQUENCE, 0, 0])
+        elif kind in collection_end:
             stack.pop()
-        elif kind is yaml.AliasEvent:
+        elif kind is alias_event:
             mark = event.start_mark
             raise _Abort(YamlProblem(
                 mark.line + 1 + line_offset, mark.column + 1, "yaml-alias",
@@ -219,23 +235,29 @@ def _build(text: str, line_offset: int, doc: YamlDocument) -> Any:
                     mark.line + 1 + line_offset, mark.column + 1, "yaml-multi-document",
                     "more than one YAML document in one file",
                     "keep one record or log per file, or use a log with `entries:`"))
+        elif kind is yaml.StreamEndEvent:
+            break
     return root
 
 
-def _put(frame: list[Any], value: Any, mark: Any, line_offset: int,
-         positions: dict[Path, Pos], doc: YamlDocument) -> None:
+_SEQUENCE = object()
+"""Marks a sequence frame in the builder's stack (mapping frames hold the pending key)."""
+
+
+def _put(frame: list[Any], value: Any, line: int, column: int,
+         positions: dict[Path, Pos], problems: list[YamlProblem]) -> None:
     container, parent, key, key_line, key_column = frame
     frame[2] = None
     path = parent + (key,)
     if key in container:
         first = positions[path]
-        doc.problems.append(YamlProblem(
+        problems.append(YamlProblem(
             key_line, key_column, "duplicate-key",
             f"duplicate key '{key}' (first set on line {first.line})",
             "remove one of them; YAML would silently keep only the last"))
         return
     container[key] = value
-    positions[path] = Pos(key_line, key_column, mark.line + 1 + line_offset, mark.column + 1)
+    positions[path] = Pos(key_line, key_column, line, column)
 
 
 def _tag_problem(tag: str, line: int, column: int) -> YamlProblem:

@@ -1,0 +1,429 @@
+"""The `pmsite` command line: exit codes (G1), output formats, as-of, export paths (SPEC §6)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
+
+REPORT = ("---\nkind: status\nproject: a\ndate: 2026-06-20\noverall: green\n---\n"
+          "All fine.\n")
+CLEAN = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
+         "projects/a.md": project("a"), "projects/a-2026-06-20.md": REPORT}
+# An overdue milestone: a warning only. Its `due:` is on line 10.
+WARNED = {**CLEAN, "projects/a.md": project(
+    "a", "milestones:\n  - id: m1\n    title: M one\n    due: 2026-06-01")}
+# An unknown reference on line 8 of content/projects/a.md: an error.
+BROKEN = {**CLEAN, "projects/a.md": project("a", "depends_on:\n  - identity-platfrom"),
+          "projects/identity-platform.md": project("identity-platform")}
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """`site(files, options="")` writes a site in tmp_path/site and makes it the cwd."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def make(files: dict[str, str | bytes], options: str = "") -> Path:
+        root = tmp_path / "site"
+        write_site(root, files, options)
+        monkeypatch.chdir(root)
+        return root
+    return make
+
+
+def pmsite(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+# ------------------------------------------------------------------------- exit codes
+
+
+def test_clean_site_exits_0(site, capsys):
+    site(CLEAN)
+    code, out, err = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 0
+    assert out.strip() == ""
+    assert "0 errors" in err and "0 warnings" in err
+
+
+def test_warnings_exit_0_and_1_with_strict(site, capsys):
+    site(WARNED)
+    code, out, _ = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 0
+    assert out.startswith("content/projects/a.md:10:")
+    assert "warning: [overdue-milestone]" in out
+    code, _, _ = pmsite(capsys, "check", "--as-of", "2026-06-30", "--strict")
+    assert code == 1
+
+
+def test_content_error_exits_1_with_located_message(site, capsys):
+    site(BROKEN)
+    code, out, err = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 1
+    [line] = out.strip().splitlines()
+    assert re.match(r"content/projects/a\.md:8:\d+: error: \[unknown-reference\] ", line)
+    assert "identity-platform" in line  # the did-you-mean hint
+    assert "1 error" in err
+
+
+def test_github_format(site, capsys):
+    site(BROKEN)
+    code, out, _ = pmsite(capsys, "check", "--as-of", "2026-06-30", "--format", "github")
+    assert code == 1
+    [line] = out.strip().splitlines()
+    assert line.startswith("::error file=content/projects/a.md,line=8,")
+    assert "title=pmsite unknown-reference::" in line
+
+
+def test_github_format_warning(site, capsys):
+    site(WARNED)
+    _, out, _ = pmsite(capsys, "check", "--as-of", "2026-06-30", "--format", "github")
+    assert out.strip().startswith("::warning file=content/projects/a.md,line=10,")
+
+
+def test_json_format(site, capsys):
+    site(BROKEN)
+    code, out, _ = pmsite(capsys, "check", "--as-of", "2026-06-30", "--format", "json")
+    assert code == 1
+    [item] = json.loads(out)
+    assert {k: item[k] for k in ("path", "line", "severity", "code")} == {
+        "path": "content/projects/a.md", "line": 8, "severity": "error",
+        "code": "unknown-reference"}
+    assert isinstance(item["message"], str) and "identity-platform" in item["hint"]
+
+
+def test_json_format_clean_is_empty_list(site, capsys):
+    site(CLEAN)
+    code, out, _ = pmsite(capsys, "check", "--as-of", "2026-06-30", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == []
+
+
+# ------------------------------------------------------------------------ usage errors
+
+
+@pytest.mark.parametrize("as_of", ["2026-13-45", "yesterday", "30/06/2026"])
+def test_bad_as_of_exits_2(site, capsys, as_of):
+    site(CLEAN)
+    code, _, err = pmsite(capsys, "check", "--as-of", as_of)
+    assert code == 2
+    assert "--as-of" in err
+
+
+def test_unknown_command_line_option_exits_2(site, capsys):
+    site(CLEAN)
+    code, _, _ = pmsite(capsys, "check", "--bogus")
+    assert code == 2
+    code, _, _ = pmsite(capsys, "frobnicate")
+    assert code == 2
+
+
+def test_missing_mkdocs_yml_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 2
+    assert "mkdocs.yml" in err
+
+
+@pytest.mark.parametrize("options", [
+    "status_scale: green",
+    "status_scale: [green]",
+    "status_scale: [green, amber, green]",
+    "status_scale: [green, unknown, red]",
+    "stale_after_days: -1",
+    "stale_after_days: soon",
+    "due_soon_days: 1.5",
+    "stale_days: 3",
+])
+def test_bad_plugin_options_exit_2(site, capsys, options):
+    site(CLEAN, options)
+    code, out, err = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 2, (options, out, err)
+    assert "pmsite" in err
+
+
+def test_missing_docs_dir_exits_2(site, capsys):
+    root = site(CLEAN)
+    (root / "mkdocs.yml").write_text("site_name: x\ndocs_dir: nowhere\nplugins: [pmsite]\n",
+                                     encoding="utf-8")
+    code, _, err = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 2
+    assert "nowhere" in err
+
+
+def test_invalid_mkdocs_yml_exits_2(site, capsys):
+    root = site(CLEAN)
+    (root / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    code, _, _ = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 2
+
+
+# ----------------------------------------------------------------------------- as-of
+
+
+def _epoch(year: int, month: int, day: int, hour: int = 12) -> str:
+    return str(int(datetime(year, month, day, hour, tzinfo=UTC).timestamp()))
+
+
+def test_source_date_epoch_used_without_as_of(site, capsys, monkeypatch):
+    site(CLEAN)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch(2026, 6, 30))
+    code, out, _ = pmsite(capsys, "export")
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of"] == "2026-06-30"
+    assert data["projects"][0]["stale"] is False  # report of 06-20 is 10 days old
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch(2026, 7, 10))
+    _, out, _ = pmsite(capsys, "export")
+    data = json.loads(out)
+    assert data["as_of"] == "2026-07-10"
+    assert data["projects"][0]["stale"] is True  # 20 days old
+
+
+def test_as_of_wins_over_source_date_epoch(site, capsys, monkeypatch):
+    site(CLEAN)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch(2030, 1, 1))
+    _, out, _ = pmsite(capsys, "export", "--as-of", "2026-06-30")
+    assert json.loads(out)["as_of"] == "2026-06-30"
+
+
+def test_bad_source_date_epoch_exits_2(site, capsys, monkeypatch):
+    site(CLEAN)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "last tuesday")
+    code, _, err = pmsite(capsys, "check")
+    assert code == 2
+    assert "SOURCE_DATE_EPOCH" in err
+
+
+def test_as_of_in_summary(site, capsys):
+    site(CLEAN)
+    _, _, err = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert "2026-06-30" in err
+
+
+# ------------------------------------------------------------------------------- -f
+
+
+def test_config_file_elsewhere(site, capsys, tmp_path, monkeypatch):
+    site(BROKEN)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = pmsite(capsys, "check", "-f", "../site/mkdocs.yml", "--as-of", "2026-06-30")
+    assert code == 1
+    # paths stay relative to the site repository, not to the current folder
+    assert out.startswith("content/projects/a.md:8:")
+    code, _, _ = pmsite(capsys, "check", "-f", "missing.yml", "--as-of", "2026-06-30")
+    assert code == 2
+
+
+# ---------------------------------------------------------------------------- export
+
+
+def test_export_to_stdout_is_pure_json_even_with_warnings(site, capsys):
+    site(WARNED)
+    code, out, err = pmsite(capsys, "export", "--as-of", "2026-06-30")
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of"] == "2026-06-30"
+    assert "overdue-milestone" in err
+    code, _, _ = pmsite(capsys, "export", "--as-of", "2026-06-30", "--strict")
+    assert code == 1
+
+
+def test_export_with_content_errors_exits_1(site, capsys):
+    site(BROKEN)
+    code, _, _ = pmsite(capsys, "export", "--as-of", "2026-06-30")
+    assert code == 1
+
+
+def test_export_out_file_written_atomically(site, capsys, tmp_path):
+    site(CLEAN)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "portfolio.json"
+    target.write_text("old contents", encoding="utf-8")
+    code, out, _ = pmsite(capsys, "export", "--as-of", "2026-06-30", "--out", str(target))
+    assert code == 0
+    assert out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["as_of"] == "2026-06-30"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["portfolio.json"]  # no temp files
+
+
+def test_export_out_creates_missing_folders(site, capsys, tmp_path):
+    site(CLEAN)
+    target = tmp_path / "new" / "deeper" / "p.json"
+    code, _, _ = pmsite(capsys, "export", "--as-of", "2026-06-30", "--out", str(target))
+    assert code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["projects"][0]["id"] == "a"
+
+
+@pytest.mark.parametrize("where", ["content/portfolio.json", "content",
+                                   "content/sub/x.json", "./content/../content/y.json"])
+def test_export_refuses_to_write_inside_content(site, capsys, where):
+    root = site(CLEAN)
+    before = sorted(str(p.relative_to(root)) for p in (root / "content").rglob("*"))
+    code, _, err = pmsite(capsys, "export", "--as-of", "2026-06-30", "--out", where)
+    assert code == 2
+    assert "content" in err
+    after = sorted(str(p.relative_to(root)) for p in (root / "content").rglob("*"))
+    assert after == before
+
+
+def test_export_refuses_symlink_into_content(site, capsys, tmp_path):
+    root = site(CLEAN)
+    link = tmp_path / "link"
+    link.symlink_to(root / "content", target_is_directory=True)
+    code, _, _ = pmsite(capsys, "export", "--as-of", "2026-06-30", "--out",
+                        str(link / "p.json"))
+    assert code == 2
+    assert not (root / "content" / "p.json").exists()
+
+
+def test_export_out_unwritable_is_a_usage_error(site, capsys, tmp_path):
+    # Not a bug in pmsite and not a content problem: exit 2 with a plain message.
+    site(CLEAN)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, _, err = pmsite(capsys, "export", "--as-of", "2026-06-30", "--out", str(folder))
+    assert code == 2, err
+    assert "internal error" not in err
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep me", encoding="utf-8")
+    code, _, err = pmsite(capsys, "export", "--as-of", "2026-06-30", "--out",
+                          str(a_file / "x.json"))
+    assert code == 2, err
+    code, _, err = pmsite(capsys, "export", "--format", "csv", "--as-of", "2026-06-30",
+                          "--out", str(a_file))
+    assert code == 2, err
+    assert "internal error" not in err
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_export_csv_folder(site, capsys, tmp_path):
+    site(WARNED)
+    folder = tmp_path / "csv"
+    code, out, _ = pmsite(capsys, "export", "--format", "csv", "--as-of", "2026-06-30",
+                          "--out", str(folder))
+    assert code == 0
+    assert out == ""
+    names = {p.name for p in folder.iterdir()}
+    assert {"projects.csv", "milestones.csv", "risks.csv"} <= names
+    assert not any(name.endswith(".tmp") for name in names)
+    milestones = (folder / "milestones.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert milestones[0].split(",")[:2] == ["project", "id"]
+    assert "a,m1,M one,2026-06-01,,overdue" in milestones
+
+
+def test_export_csv_needs_out_and_refuses_content(site, capsys):
+    site(CLEAN)
+    code, _, _ = pmsite(capsys, "export", "--format", "csv", "--as-of", "2026-06-30")
+    assert code == 2
+    code, _, _ = pmsite(capsys, "export", "--format", "csv", "--as-of", "2026-06-30",
+                        "--out", "content/csv")
+    assert code == 2
+
+
+def test_commands_never_write_content(site, capsys, tmp_path):
+    root = site(WARNED)
+
+    def tree() -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes()
+                for p in sorted((root / "content").rglob("*")) if p.is_file()}
+    before = tree()
+    pmsite(capsys, "check", "--as-of", "2026-06-30")
+    pmsite(capsys, "export", "--as-of", "2026-06-30", "--out", str(tmp_path / "p.json"))
+    pmsite(capsys, "export", "--format", "csv", "--as-of", "2026-06-30", "--out",
+           str(tmp_path / "csv"))
+    assert tree() == before
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert "pmsite" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------- subprocess, hostile
+
+
+def _run(cwd: Path, *args: str, env_extra: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+BOMB = "\n".join(
+    [f"l0: &l0 [{', '.join(['lol'] * 9)}]"]
+    + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]) + "\n"
+
+HOSTILE: dict[str, str | bytes] = {
+    **CLEAN,
+    "projects/binary.md": b"\x00\x01\x02\xff\xfe\x89PNG\r\n\x1a\n" * 10,
+    "projects/latin1.md": b"---\nkind: project\nid: l1\ntitle: Caf\xe9\n---\n",
+    "risks/bomb.yml": BOMB,
+    "risks/python.yml": "kind: risk\nid: evil\ntitle: !!python/object/apply:os.system "
+                        "['echo pwned']\n",
+    "risks/deep.yml": "kind: risk\nid: deep\ntitle: " + "[" * 2000 + "]" * 2000 + "\n",
+    "projects/unterminated.md": "---\nkind: project\nid: u\ntitle: U\n",
+    "projects/bad-date.md": project("bd", "end: 2026-13-45"),
+    "projects/c1.md": project("c1", "depends_on: [c2]"),
+    "projects/c2.md": project("c2", "depends_on: [c1]"),
+    "projects/not-mapping.md": "---\n- just\n- a list\n---\nBody.\n",
+    "projects/tabs.yml": "kind: risk\n\tid: tabbed\n",
+}
+
+
+def test_hostile_site_reports_everything_without_traceback(tmp_path):
+    write_site(tmp_path, HOSTILE)
+    proc = _run(tmp_path, "check", "--as-of", "2026-06-30")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output
+    assert "internal error" not in output
+    assert "pwned" not in output
+    for name in ("binary.md", "latin1.md", "bomb.yml", "python.yml", "deep.yml",
+                 "unterminated.md", "bad-date.md", "not-mapping.md", "tabs.yml"):
+        assert re.search(rf"^content/\S*{re.escape(name)}:\d+", proc.stdout, re.MULTILINE), name
+    assert "[dependency-cycle]" in proc.stdout
+    assert "c1 -> c2" in proc.stdout and "c2 -> c1" in proc.stdout
+
+
+def test_hostile_site_export_and_github_format(tmp_path):
+    write_site(tmp_path, HOSTILE)
+    proc = _run(tmp_path, "check", "--format", "github", "--as-of", "2026-06-30")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert all(line.startswith(("::error ", "::warning "))
+               for line in proc.stdout.strip().splitlines())
+    proc = _run(tmp_path, "export", "--as-of", "2026-06-30")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["as_of"] == "2026-06-30"
+
+
+def test_subprocess_exit_codes_and_source_date_epoch(tmp_path):
+    write_site(tmp_path, CLEAN)
+    ok = _run(tmp_path, "check", env_extra={"SOURCE_DATE_EPOCH": _epoch(2026, 6, 30)})
+    assert ok.returncode == 0, ok.stderr
+    assert "2026-06-30" in ok.stderr
+    bad = _run(tmp_path, "check", "--as-of", "2026-02-30")
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stdout + bad.stderr
+    missing = _run(tmp_path / "content", "check", "--as-of", "2026-06-30")
+    assert missing.returncode == 2
