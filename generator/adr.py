@@ -34,6 +34,15 @@ def read_adr(doc: SourceDocument, front: dict[str, Any] | None) -> tuple[dict[st
     data: dict[str, Any] = {"kind": "decision", "id": doc.stem}
     data.update(front or {})
     positions: dict[Path, Pos] = {}
+    if "decision-makers" in data and "deciders" not in data:  # MADR 4's name
+        data["deciders"] = data.pop("decision-makers")
+        if doc.yaml is not None:
+            positions[("deciders",)] = doc.yaml.pos(("decision-makers",))
+    if isinstance(data.get("status"), str):  # MADR: `Accepted`, `superseded by [ADR-5](...)`
+        lowered = data["status"].strip().lower()
+        word = next((w for w in _STATUS_WORDS if lowered.startswith(w)), None)
+        if word is not None:
+            data["status"] = word
     lines = doc.body.split("\n")
     section = ""
     for offset, line in enumerate(lines):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -15,7 +16,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LEVEL_WORDS = {"low": 1, "medium": 3, "high": 5}
 # Invisible characters that can make two ids or titles look alike (bidi controls, zero width).
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -81,14 +82,16 @@ def _level(value: Any) -> int:
 
 
 def _number(value: Any) -> float:
+    number: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        text = value.strip().replace("_", "")
+        number = float(value)
+    elif isinstance(value, str):
         try:
-            return float(text)
+            number = float(value.strip().replace("_", ""))
         except ValueError:
             pass
+    if number is not None and math.isfinite(number):
+        return number
     raise PydanticCustomError(
         "invalid_number", "'{value}' is not a number (write 1250000, not '1.25M' or '1,250,000')",
         {"value": _show(value)})

@@ -141,8 +141,10 @@ def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
         diagnostics.error(shown, 0, 0, "unreadable", f"cannot read file: {exc.strerror}")
         return None
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        diagnostics.error(shown, line, 0, "encoding", "file contains NUL bytes (binary?)",
+        at = raw.index(b"\x00")
+        line = raw[:at].count(b"\n") + 1
+        column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
+        diagnostics.error(shown, line, column, "encoding", "file contains NUL bytes (binary?)",
                           "save it as UTF-8 text")
         return None
     try:

@@ -106,9 +106,14 @@ class Resolver:
               loc: tuple[Any, ...]) -> Target | None:
         record = self.records.get(ref)
         if record is None or (ANY not in kinds and record.kind not in kinds):
-            pool = self.records.ids(*([] if ANY in kinds else kinds))
+            pool = [i for i in self.records.ids(*([] if ANY in kinds else kinds))
+                    if i != where.id]
             hint = did_you_mean(ref, pool)
             if record is not None:
+                if not hint and pool:
+                    shown = sorted(pool)[:5]
+                    hint = f"{_kinds(kinds)} ids: {', '.join(shown)}" + (
+                        ", ..." if len(pool) > 5 else "")
                 self._error(where, line, column,
                             f"'{ref}' is a {record.kind}, not a {_kinds(kinds)}", hint)
             else:
@@ -267,6 +272,9 @@ def _check_nested_ids(record: Record, diagnostics: Diagnostics) -> None:
     for index, dep in enumerate(record.model.depends_on):
         if dep.for_ is not None and dep.for_.casefold() not in own:
             pos = record.source.pos(("depends_on", index, "for"))
+            hint = (did_you_mean(dep.for_, [m.id for m in milestones])
+                    or (f"its milestones: {', '.join(sorted(m.id for m in milestones))}"
+                        if milestones else "the project has no milestones yet"))
             diagnostics.error(record.path, pos.line, pos.value_column, "unknown-reference",
                               f"'for: {dep.for_}' names no milestone of project '{record.id}'",
-                              did_you_mean(dep.for_, [m.id for m in milestones]))
+                              hint)

@@ -11,7 +11,7 @@ DONE = "done"
 """Closed work: never the worst of anything."""
 
 DEFAULT_SCALE = ("green", "amber", "red")
-_SEPARATORS = re.compile(r"[\s/_]+")
+_SEPARATORS = re.compile(r"[\s/_-]+")
 
 
 def normalise_word(value: str) -> str:
@@ -32,7 +32,8 @@ class StatusScale:
             if reserved in self.levels:
                 raise ValueError(f"'{reserved}' is built in and cannot be a level of the scale")
         self._rank = {level: index for index, level in enumerate(self.levels)}
-        self._spellings: dict[str, str] = {UNKNOWN: UNKNOWN, DONE: DONE, "n/a": UNKNOWN}
+        self._spellings: dict[str, str] = {UNKNOWN: UNKNOWN, DONE: DONE,
+                                           normalise_word("n/a"): UNKNOWN}
         initials: dict[str, list[str]] = {}
         for level in self.levels:
             self._spellings[level] = level

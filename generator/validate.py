@@ -59,7 +59,8 @@ def _add(records: Records, record: Record, diagnostics: Diagnostics) -> None:
 def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
                 diagnostics: Diagnostics) -> list[Record]:
     data = doc.data
-    if doc.yaml is not None and not doc.yaml.ok and data is None:
+    if doc.yaml is not None and data is None and any(
+            p.severity == "error" for p in doc.yaml.problems):
         return []  # unreadable YAML, already reported
     if doc.fmt == "markdown":
         if is_adr_file(doc) and (data is None or (isinstance(data, dict) and "kind" not in data)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +22,8 @@ class WikiLink:
     line: int
     """1-based line in the body."""
     column: int
+    raw: str = ""
+    """The link as written, `[[target|text]]`."""
 
 
 @lru_cache(maxsize=1)
@@ -36,10 +39,12 @@ def find_wikilinks(body: str) -> list[WikiLink]:
     if not _MAY_HOLD_CODE.search(body):
         # No backtick, tilde fence, indented line or raw HTML: nothing can be code, so
         # the full Markdown parse (the slow part of a check) is not needed.
-        return [WikiLink(m.group(1).strip(), _text(m.group(2)), number + 1, m.start() + 1)
+        return [WikiLink(m.group(1).strip(), _text(m.group(2)), number + 1, m.start() + 1,
+                         m.group(0))
                 for number, line in enumerate(lines) if "[[" in line
                 for m in WIKILINK.finditer(line)]
     links: list[WikiLink] = []
+    cursor: dict[int, int] = {}  # per line: where the next search starts
     for token in _parser().parse(body):
         if token.type != "inline" or token.map is None or "[[" not in token.content:
             continue
@@ -47,11 +52,16 @@ def find_wikilinks(body: str) -> list[WikiLink]:
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
+            elif child.type == "code_inline" and line < len(lines):
+                # Step over the code span so a same-looking link after it is found, not it.
+                found = lines[line].find(child.content, cursor.get(line, 0))
+                if found >= 0:
+                    cursor[line] = found + len(child.content)
             elif child.type == "text" and "[[" in child.content:
                 for match in WIKILINK.finditer(child.content):
-                    column = _column(lines, line, match.group(0))
+                    column = _column(lines, line, match.group(0), cursor)
                     links.append(WikiLink(match.group(1).strip(), _text(match.group(2)),
-                                          line + 1, column))
+                                          line + 1, column, match.group(0)))
     return links
 
 
@@ -59,8 +69,26 @@ def _text(raw: str | None) -> str | None:
     return (raw.strip() or None) if raw is not None else None
 
 
-def _column(lines: list[str], index: int, needle: str) -> int:
-    """The 1-based column of `needle` on line `index`, or 1 when it cannot be found."""
-    if index < len(lines):
-        return lines[index].find(needle) + 1 or 1
-    return 1
+def _column(lines: list[str], index: int, needle: str, cursor: dict[int, int]) -> int:
+    """The 1-based column of the next `needle` on line `index` (1 when not found)."""
+    if index >= len(lines):
+        return 1
+    found = lines[index].find(needle, cursor.get(index, 0))
+    if found < 0:
+        return 1
+    cursor[index] = found + len(needle)
+    return found + 1
+
+
+def replace_wikilinks(body: str, render: Callable[[WikiLink], str]) -> str:
+    """`body` with each wiki-link outside code replaced by `render(link)`."""
+    links = find_wikilinks(body)
+    if not links:
+        return body
+    lines = body.split("\n")
+    for link in sorted(links, key=lambda k: (k.line, k.column), reverse=True):
+        index, start = link.line - 1, link.column - 1
+        line = lines[index]
+        if line[start:start + len(link.raw)] == link.raw:
+            lines[index] = line[:start] + render(link) + line[start + len(link.raw):]
+    return "\n".join(lines)

@@ -11,6 +11,7 @@ Building from events is also faster than `yaml.compose` (no implicit resolvers).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -90,6 +91,16 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
             f"YAML text is {len(text):,} characters; the limit is {MAX_BYTES:,}",
             "split it into several files"))
         return doc
+    separator = _LINE_SEPARATORS.search(text)
+    if separator is not None:
+        # libyaml counts these as line breaks and editors do not: refuse them, located.
+        at = separator.start()
+        line, column = _line_column(text, at, line_offset)
+        doc.problems.append(YamlProblem(
+            line, column, "invalid-character",
+            f"invisible line separator U+{ord(text[at]):04X} in the YAML",
+            "delete it (it often comes with text pasted from a word processor)"))
+        return doc
     try:
         doc.data = _build(text, line_offset, doc)
     except _Abort as abort:
@@ -97,32 +108,49 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
         doc.problems.append(abort.problem)
     except yaml.MarkedYAMLError as exc:
         doc.data = None
-        doc.problems.append(_syntax_problem(exc, line_offset))
+        doc.problems.append(_syntax_problem(exc, text, line_offset))
     except yaml.YAMLError as exc:  # reader errors: invalid characters
         doc.data = None
-        doc.problems.append(_reader_problem(exc, line_offset))
+        doc.problems.append(_reader_problem(exc, text, line_offset))
+    except UnicodeEncodeError:  # lone surrogates, only from callers passing odd strings
+        doc.data = None
+        doc.problems.append(YamlProblem(1 + line_offset, 1, "encoding",
+                                        "text contains characters that cannot be encoded",
+                                        "save the file as UTF-8"))
     return doc
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, line_offset: int) -> YamlProblem:
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+
+
+def _line_column(text: str, index: int, line_offset: int) -> tuple[int, int]:
+    """1-based line (shifted) and column of character `index` of `text`."""
+    line = text.count("\n", 0, index) + 1 + line_offset
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlProblem:
+    what = exc.problem or "invalid YAML"
     mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in what and exc.context_mark is not None:
+        mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
     line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
     column = (mark.column + 1) if mark else 1
-    what = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
     hint = "quote the value if it contains ': ', ' #', or starts with a special character"
-    if "tab" in what:
+    at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
+    if "tab" in what or at_tab:
         hint = "indent with spaces; YAML does not allow tabs for indentation"
     return YamlProblem(line, column, "yaml-syntax", f"invalid YAML: {what}{context}", hint)
 
 
-def _reader_problem(exc: yaml.YAMLError, line_offset: int) -> YamlProblem:
-    line, column = 1 + line_offset, 1
+def _reader_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> YamlProblem:
     position = getattr(exc, "position", None)
-    text = str(exc).splitlines()[0] if str(exc) else "unreadable YAML"
+    message = str(exc).splitlines()[0] if str(exc) else "unreadable YAML"
+    line, column = 1 + line_offset, 1
     if isinstance(position, int):
-        column = position + 1
-    return YamlProblem(line, column, "yaml-syntax", f"invalid YAML: {text}",
+        line, column = _line_column(text, min(position, len(text)), line_offset)
+    return YamlProblem(line, column, "yaml-syntax", f"invalid YAML: {message}",
                        "remove control characters from the file")
 
 

