@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.diagnostics import format_diagnostics
+from generator import commands
 from generator.errors import ConfigError, PmsiteError
-from generator.export import export_csv, export_json
-from generator.pipeline import CheckResult, check
-from generator.settings import Settings, load_settings, resolve_as_of
+from generator.pipeline import check
+from generator.settings import load_settings, resolve_as_of
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -42,6 +40,21 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="PATH", help="file (json) or folder (csv); "
                      "json goes to standard output without it")
     sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+    sub = command("build", "check, then build the whole site (the previous one stays on failure)")
+    sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+    sub.add_argument("--site-dir", metavar="DIR", help="output folder (default: site_dir)")
+    sub.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' messages")
+    sub = command("serve", "live preview: rebuilds on every content or template edit")
+    sub.add_argument("-a", "--dev-addr", metavar="IP:PORT", help="default: 127.0.0.1:8000")
+    sub = command("report", "the printable portfolio report as one self-contained HTML file")
+    sub.add_argument("--out", metavar="FILE", default="portfolio-report.html")
+    sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+    sub = command("new", "scaffold a record from its template")
+    sub.add_argument("kind", choices=("project", "program", "status", "decision", "lesson"))
+    sub.add_argument("id", nargs="?", help="its id (for status: the project's id)")
+    sub.add_argument("--title")
+    for name in ("program", "project", "portfolio", "manager"):
+        sub.add_argument(f"--{name}")
     return parser
 
 
@@ -54,10 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(Path(args.config_file))
         as_of = resolve_as_of(args.as_of)
+        if args.command == "serve":
+            return commands.run_serve(settings, as_of, args)
         result = check(settings, as_of)
-        if args.command == "check":
-            return _check(result, args)
-        return _export(result, args)
+        run = {"check": commands.run_check, "export": commands.run_export,
+               "build": commands.run_build, "report": commands.run_report,
+               "new": commands.run_new}[args.command]
+        return run(result, args)
     except ConfigError as exc:
         print(f"pmsite: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -74,74 +90,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _summary(result: CheckResult) -> str:
-    records = len(result.model.records) + len(result.model.records.people)
-    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-    return (f"pmsite: {records} records as of {result.as_of.isoformat()}: "
-            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
-
-
-def _check(result: CheckResult, args: argparse.Namespace) -> int:
-    items = result.diagnostics.sorted()
-    text = format_diagnostics(items, args.format)
-    if text or args.format == "json":
-        print(text)
-    print(_summary(result), file=sys.stderr)
-    return EXIT_CONTENT if result.failed(args.strict) else EXIT_OK
-
-
-def _export(result: CheckResult, args: argparse.Namespace) -> int:
-    items = result.diagnostics.sorted()
-    if args.format == "csv":
-        if not args.out:
-            raise ConfigError("export --format csv needs --out FOLDER")
-        folder = _safe_out(Path(args.out), result.settings)
-        if folder.exists() and not folder.is_dir():
-            raise ConfigError(f"--out {args.out}: is a file; csv needs a folder")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(f"--out {args.out}: cannot create it: {exc.strerror}") from None
-        for name, text in export_csv(result.model, items).items():
-            _write_atomic(folder / name, text.encode("utf-8-sig"))
-    elif args.out:
-        _write_atomic(_safe_out(Path(args.out), result.settings),
-                      export_json(result.model, items).encode("utf-8"))
-    else:
-        sys.stdout.write(export_json(result.model, items))
-    if items:
-        print(format_diagnostics(items, "text"), file=sys.stderr)
-    print(_summary(result), file=sys.stderr)
-    return EXIT_CONTENT if result.failed(args.strict) else EXIT_OK
-
-
-def _safe_out(path: Path, settings: Settings) -> Path:
-    """Refuse to write into the content folder or over the site's configuration."""
-    resolved = path.resolve()
-    if resolved.is_relative_to(settings.docs_dir):
-        raise ConfigError(f"--out {path}: refusing to write inside the content folder")
-    if resolved == settings.config_file:
-        raise ConfigError(f"--out {path}: refusing to overwrite the site's configuration")
-    return resolved
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    if path.is_dir():
-        raise ConfigError(f"--out {path}: is a folder; name a file")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                        suffix=".tmp")
-    except OSError as exc:
-        raise ConfigError(f"--out {path}: cannot write there: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise ConfigError(f"--out {path}: cannot write there: {exc.strerror}") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

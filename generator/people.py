@@ -55,7 +55,9 @@ def clean_name(name: str) -> str:
 def slugify(name: str) -> str:
     """`Dana Reyes` -> `dana-reyes`; accents folded; never a path."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return _NOT_SLUG.sub("-", ascii_name.lower()).strip("-") or "person"
+    slug = _NOT_SLUG.sub("-", ascii_name.lower()).strip("-") or "person"
+    # `index` and `readme` are the people list's own page.
+    return f"{slug}-person" if slug in ("index", "readme") else slug
 
 
 def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,9 @@ import generator
 from generator.scale import DONE, UNKNOWN, StatusScale
 from generator.urls import record_url
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+# Not escapable with a backslash in Python-Markdown: written as character references.
+_MD_ENTITIES = {"|": "&#124;", "=": "&#61;", "~": "&#126;"}
 
 
 def default_templates_dir() -> Path:
@@ -30,8 +33,9 @@ def md_text(value: Any) -> Markup:
     """Text safe inside Markdown: HTML-escaped, then Markdown punctuation backslashed."""
     if value is None:
         return Markup("")
-    text = str(escape(str(value).replace("\n", " ")))
-    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
+    # Backslashes first, on the raw text: the entities escaping adds (&#39;) hold a `#`.
+    text = str(escape(_MD_SPECIAL.sub(r"\\\1", str(value).replace("\n", " "))))
+    return Markup("".join(_MD_ENTITIES.get(char, char) for char in text))
 
 
 def status_class(status: str | None, scale: StatusScale) -> str:
@@ -65,6 +69,9 @@ def make_environment(scale: StatusScale, override: Path | None = None) -> jinja2
     env.filters["money"] = _money
     env.filters["pct"] = lambda v: "" if v is None else f"{v:.0%}"
     env.filters["status_class"] = lambda s: status_class(s, scale)
+    # A YAML double-quoted string (JSON's escapes are YAML's), for scaffolded front matter.
+    env.filters["yamlstr"] = lambda v: Markup(json.dumps("" if v is None else str(v),
+                                                         ensure_ascii=False))
     env.globals["scale"] = scale
     env.globals["url_of"] = record_url
     return env

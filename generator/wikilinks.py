@@ -46,7 +46,16 @@ def find_wikilinks(body: str) -> list[WikiLink]:
     links: list[WikiLink] = []
     cursor: dict[int, int] = {}  # per line: where the next search starts
     for token in _parser().parse(body):
-        if token.type != "inline" or token.map is None or "[[" not in token.content:
+        if token.map is None or "[[" not in token.content:
+            continue
+        if token.type == "html_block":
+            # Not code: Python-Markdown may well render these lines as Markdown.
+            for index in range(token.map[0], min(token.map[1], len(lines))):
+                links.extend(WikiLink(m.group(1).strip(), _text(m.group(2)), index + 1,
+                                      m.start() + 1, m.group(0))
+                             for m in WIKILINK.finditer(lines[index]))
+            continue
+        if token.type != "inline":
             continue
         line = token.map[0]
         for child in token.children or []:

@@ -64,7 +64,7 @@ class Context:
 Builder = Callable[[Context], list[PageSpec]]
 
 
-def registry(entries: list[tuple[str, Builder]]) -> list[tuple[str, Builder]]:
+def unique_names(entries: list[tuple[str, Builder]]) -> list[tuple[str, Builder]]:
     """Check a list of `(name, builder)`: a name given twice is an error."""
     seen: set[str] = set()
     for name, _ in entries:

@@ -6,6 +6,7 @@ from typing import Any
 
 from generator.pages import Context, PageSpec
 from generator.pages.views import (
+    critical_rows,
     dated,
     dependency_row,
     issue_row,
@@ -56,6 +57,7 @@ def build_portfolios(context: Context) -> list[PageSpec]:
     for portfolio in model.records.by_kind("portfolio"):
         rollup = model.portfolio_rollups[portfolio.id]
         programs = [{"link": record_link(p), "rollup": model.program_rollups[p.id],
+                     "drivers": [ref_link(model, d) for d in model.program_rollups[p.id].drivers],
                      "projects": len(model.projects_of(p.id)),
                      "objectives": _objectives(context, p.model.aligns_to)}
                     for p in model.programs_of(portfolio.id)]
@@ -66,6 +68,7 @@ def build_portfolios(context: Context) -> list[PageSpec]:
         pages.append(PageSpec(
             f"portfolios/{portfolio.id}.md", "portfolio.md.j2", portfolio.title,
             {"record": portfolio, "rollup": rollup, "programs": programs,
+             "drivers": [ref_link(model, d) for d in rollup.drivers],
              "standalone": [project_row(model, p)
                             for p in model.standalone_projects(portfolio.id)],
              "objectives": portfolio.model.objectives, "aligned": aligned,
@@ -113,6 +116,7 @@ def build_programs(context: Context) -> list[PageSpec]:
              "dependencies": [dependency_row(model, d) for d in deps],
              "critical_path": [ref_link(model, ref) for ref in path.milestones] if path else [],
              "critical": path,
+             "critical_rows": critical_rows(model, path.milestones) if path else [],
              "objectives": _objectives(context, program.model.aligns_to),
              "backlinks": backlinks(context, program)},
             section="programs", source=program.path))

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
-from generator.pages import Builder, Context, PageSpec, registry
-from generator.pages import records
+from generator.pages import (
+    Builder,
+    Context,
+    PageSpec,
+    boards,
+    dashboard,
+    indexes,
+    logs,
+    people,
+    record_pages,
+    records,
+    registers,
+    report,
+    unique_names,
+)
 
-BUILDERS: list[tuple[str, Builder]] = registry([
+BUILDERS: list[tuple[str, Builder]] = unique_names([
+    ("dashboard", dashboard.build_dashboard),
     ("portfolios", records.build_portfolios),
     ("programs", records.build_programs),
     ("projects", records.build_projects),
+    ("status", boards.build_status),
+    ("dependencies", boards.build_dependencies),
+    ("roadmap", boards.build_roadmap),
+    ("risks", registers.build_risks),
+    ("issues", registers.build_issues),
+    ("decisions", logs.build_decisions),
+    ("changes", logs.build_changes),
+    ("meetings", logs.build_meetings),
+    ("lessons", logs.build_lessons),
+    ("people", people.build_people),
+    ("tags", boards.build_tags),
+    ("report", report.build_report),
+    ("indexes", indexes.build_indexes),
+    ("record pages", record_pages.build_record_pages),
 ])
 """Page builders in the order their pages are planned."""
 

@@ -114,3 +114,64 @@ def dated(records: list[Record]) -> list[Record]:
     def key(record: Record) -> tuple[date, str]:
         return (getattr(record.model, "date", None) or date.min, record.id)
     return sorted(records, key=key, reverse=True)
+
+
+def tag_slug(tag: str) -> str:
+    """The anchor of a tag on the tags page: lowercase, spaces to `-` (`#tag-<slug>`)."""
+    return tag.lower().replace(" ", "-")
+
+
+def action_row(action: Any, as_of: date) -> dict[str, Any]:
+    """A meeting action with its state: `done`, `overdue` or `open`."""
+    done = action.done
+    if done is True or (isinstance(done, date) and done <= as_of):
+        state = "done"
+    elif action.due is not None and action.due < as_of:
+        state = "overdue"
+    else:
+        state = "open"
+    return {"title": action.title, "owner": person_link(action.owner) if action.owner else None,
+            "due": action.due, "done": done if isinstance(done, date) else None,
+            "state": state}
+
+
+def superseded_by(model: PortfolioModel, decision: Record) -> list[Record]:
+    """The decisions that name `decision` in their `supersedes`."""
+    key = decision.id.casefold()
+    return [d for d in model.records.by_kind("decision")
+            if key in {s.casefold() for s in d.model.supersedes}]
+
+
+def critical_rows(model: PortfolioModel, refs: list[str]) -> list[dict[str, Any]]:
+    """The milestones of a critical path, in order, with their due dates and states."""
+    assert model.graph is not None
+    return [milestone_row(model.graph.by_ref[ref]) | {"project": ref_link(model, ref.partition(
+        "#")[0])} for ref in refs if ref in model.graph.by_ref]
+
+
+def scope_link(model: PortfolioModel, record: Record) -> Link | None:
+    """The program or project a record belongs to (its `project`, else its `program`)."""
+    if record.parent is not None:
+        parent = model.records.get(record.parent)
+        return record_link(parent) if parent is not None else None
+    for name in ("project", "program"):
+        ref = getattr(record.model, name, None)
+        if ref:
+            return ref_link(model, ref)
+    return None
+
+
+def log_row(model: PortfolioModel, record: Record) -> dict[str, Any]:
+    """A decision, change, meeting or lesson as a row of a log: date, link, status, scope."""
+    return {"id": record.id, "kind": record.kind, "link": record_link(record),
+            "date": getattr(record.model, "date", None),
+            "status": getattr(record.model, "status", None),
+            "scope": scope_link(model, record)}
+
+
+def project_milestone_row(model: PortfolioModel, fact: MilestoneFact) -> dict[str, Any]:
+    """A milestone row that also names its project and the project's status."""
+    project = model.records.get(fact.project)
+    return milestone_row(fact) | {
+        "project": record_link(project) if project is not None else None,
+        "status": model.statuses[fact.project].status}

@@ -1,0 +1,155 @@
+"""What each `pmsite` command does once the content is checked (the CLI only dispatches)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from generator.build import build_site
+from generator.report import standalone_report
+from generator.scaffold import Request, scaffold
+from generator.diagnostics import format_diagnostics
+from generator.errors import ConfigError
+from generator.export import export_csv, export_json
+from generator.pipeline import CheckResult
+from generator.settings import Settings
+
+EXIT_OK, EXIT_CONTENT = 0, 1
+
+
+def summary(result: CheckResult) -> str:
+    records = len(result.model.records) + len(result.model.records.people)
+    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    return (f"pmsite: {records} records as of {result.as_of.isoformat()}: "
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+
+
+def run_check(result: CheckResult, args: argparse.Namespace) -> int:
+    items = result.diagnostics.sorted()
+    text = format_diagnostics(items, args.format)
+    if text or args.format == "json":
+        print(text)
+    print(summary(result), file=sys.stderr)
+    return EXIT_CONTENT if result.failed(args.strict) else EXIT_OK
+
+
+def run_export(result: CheckResult, args: argparse.Namespace) -> int:
+    items = result.diagnostics.sorted()
+    if args.format == "csv":
+        if not args.out:
+            raise ConfigError("export --format csv needs --out FOLDER")
+        folder = _safe_out(Path(args.out), result.settings)
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(f"--out {args.out}: is a file; csv needs a folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"--out {args.out}: cannot create it: {exc.strerror}") from None
+        for name, text in export_csv(result.model, items).items():
+            _write_atomic(folder / name, text.encode("utf-8-sig"))
+    elif args.out:
+        _write_atomic(_safe_out(Path(args.out), result.settings),
+                      export_json(result.model, items).encode("utf-8"))
+    else:
+        sys.stdout.write(export_json(result.model, items))
+    if items:
+        print(format_diagnostics(items, "text"), file=sys.stderr)
+    print(summary(result), file=sys.stderr)
+    return EXIT_CONTENT if result.failed(args.strict) else EXIT_OK
+
+
+def _safe_out(path: Path, settings: Settings) -> Path:
+    """Refuse to write into the content folder or over the site's configuration."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(settings.docs_dir):
+        raise ConfigError(f"--out {path}: refusing to write inside the content folder")
+    if resolved == settings.config_file:
+        raise ConfigError(f"--out {path}: refusing to overwrite the site's configuration")
+    return resolved
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    if path.is_dir():
+        raise ConfigError(f"--out {path}: is a folder; name a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                        suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"--out {path}: cannot write there: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise ConfigError(f"--out {path}: cannot write there: {exc.strerror}") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def run_build(result: CheckResult, args: argparse.Namespace) -> int:
+    """Check, then build the whole site into --site-dir (default: mkdocs.yml's site_dir)."""
+    items = result.diagnostics.sorted()
+    if items:
+        print(format_diagnostics(items, "text"), file=sys.stderr)
+    print(summary(result), file=sys.stderr)
+    if result.failed(args.strict):
+        print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
+        return EXIT_CONTENT
+    _mkdocs_logging(args.verbose)
+    site_dir = Path(args.site_dir) if args.site_dir else result.settings.site_dir
+    built = build_site(result, site_dir, strict=args.strict)
+    print(f"pmsite: site built in {built}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _mkdocs_logging(verbose: bool) -> None:
+    """MkDocs' own messages on standard error: warnings, or everything with -v."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "pmsite", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.pmsite = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def run_serve(settings: Settings, as_of: date, args: argparse.Namespace) -> int:
+    """MkDocs' dev server with the plugin: content errors show on the site, not a crash."""
+    from mkdocs.commands.serve import serve
+
+    _mkdocs_logging(verbose=True)
+    os.environ["PMSITE_AS_OF"] = as_of.isoformat()
+    serve(config_file=str(settings.config_file), dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def run_report(result: CheckResult, args: argparse.Namespace) -> int:
+    """Write the standalone report; content errors stop it like a build."""
+    items = result.diagnostics.sorted()
+    if items:
+        print(format_diagnostics(items, "text"), file=sys.stderr)
+    print(summary(result), file=sys.stderr)
+    if result.failed(args.strict):
+        return EXIT_CONTENT
+    out = _safe_out(Path(args.out), result.settings)
+    _write_atomic(out, standalone_report(result).encode("utf-8"))
+    print(f"pmsite: report written to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_new(result: CheckResult, args: argparse.Namespace) -> int:
+    """Scaffold a record; the content need not be error-free, only what it names."""
+    request = Request(args.kind, args.id, args.title, args.program, args.project,
+                      args.portfolio, args.manager)
+    path = scaffold(result, request)
+    print(path.relative_to(result.settings.root).as_posix())
+    return EXIT_OK

@@ -1,0 +1,121 @@
+"""Portfolio-wide boards: `/status/`, `/dependencies/`, `/roadmap/` and `/tags/` (SPEC §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.pages import Context, PageSpec
+from generator.pages.views import (
+    critical_rows,
+    dependency_row,
+    project_milestone_row,
+    project_row,
+    record_link,
+    tag_slug,
+)
+from generator.records import Record
+
+DIMENSIONS = ("schedule", "budget", "scope", "resources", "quality")
+
+
+def build_status(context: Context) -> list[PageSpec]:
+    """Every project: status, dimensions, trend, staleness, last report, percent complete."""
+    model = context.model
+    scale = model.scale
+    rows = [project_row(model, p) for p in model.records.by_kind("project")]
+
+    def worst_first(row: dict[str, Any]) -> tuple[int, int, str]:
+        rank = scale.rank(row["status"])
+        closed = row["phase"] == "closed"
+        return (int(closed), -(rank if rank is not None else -1), row["id"])
+
+    rows.sort(key=worst_first)
+    open_rows = [r for r in rows if r["phase"] != "closed"]
+    return [PageSpec("status.md", "status.md.j2", "Status board",
+                     {"rows": rows, "dimensions": DIMENSIONS,
+                      "counts": {s: sum(1 for r in open_rows if r["status"] == s)
+                                 for s in scale.values},
+                      "stale": sum(1 for r in rows if r["stale"]),
+                      "stale_after": model.settings.options.stale_after_days},
+                     section="status")]
+
+
+def build_dependencies(context: Context) -> list[PageSpec]:
+    """At-risk dependencies first with their reasons, then all, then critical paths."""
+    model = context.model
+    deps = model.graph.dependencies if model.graph is not None else []
+    rows = [dependency_row(model, d) for d in deps]
+    paths = []
+    for program in model.records.by_kind("program"):
+        path = model.critical_paths.get(program.id)
+        if path is not None:
+            paths.append({"program": record_link(program), "path": path,
+                          "rows": critical_rows(model, path.milestones)})
+    return [PageSpec("dependencies.md", "dependencies.md.j2", "Dependencies",
+                     {"at_risk": [r for r in rows if r["at_risk"]], "rows": rows,
+                      "paths": paths}, section="dependencies")]
+
+
+def build_roadmap(context: Context) -> list[PageSpec]:
+    """Projects by program with start and end; their milestones in date order."""
+    model = context.model
+    groups = []
+    for program in model.records.by_kind("program"):
+        groups.append(_roadmap_group(context, record_link(program), program.id,
+                                     model.projects_of(program.id)))
+    standalone = [p for p in model.records.by_kind("project") if model.program_of.get(p.id) is None]
+    if standalone:
+        groups.append(_roadmap_group(context, None, "standalone", standalone))
+    dates = [d for g in groups for p in g["projects"] for d in (p["start"], p["end"]) if d]
+    return [PageSpec("roadmap.md", "roadmap.md.j2", "Roadmap",
+                     {"groups": groups, "first": min(dates, default=None),
+                      "last": max(dates, default=None)}, section="roadmap")]
+
+
+def _roadmap_group(context: Context, program: Any, key: str,
+                   projects: list[Record]) -> dict[str, Any]:
+    model = context.model
+    rows = []
+    for project in sorted(projects, key=lambda p: (p.model.start or p.model.end or model.as_of,
+                                                   p.id)):
+        row = project_row(model, project)
+        row["start"] = project.model.start
+        facts = model.milestones[project.id]
+        row["milestones_total"] = len(facts)
+        row["milestones_done"] = sum(1 for f in facts if f.done is not None)
+        rows.append(row)
+    facts = sorted((f for p in projects for f in model.milestones[p.id]),
+                   key=lambda f: (f.due, f.ref))
+    milestones = [project_milestone_row(model, f) for f in facts]
+    return {"program": program, "key": key, "projects": rows, "milestones": milestones}
+
+
+TAGGED_KINDS = ("program", "project", "risk", "issue", "decision", "lesson")
+
+
+def build_tags(context: Context) -> list[PageSpec]:
+    """Every tag with the records carrying it, under `#tag-<slug>` anchors."""
+    model = context.model
+    found: dict[str, dict[str, Any]] = {}
+    for kind in TAGGED_KINDS:
+        for record in model.records.by_kind(kind):
+            for tag in getattr(record.model, "tags", None) or []:
+                slug = tag_slug(tag)
+                entry = found.setdefault(slug, {"slug": slug, "names": set(), "records": {}})
+                entry["names"].add(tag)
+                entry["records"].setdefault(kind, [])
+                if record not in entry["records"][kind]:
+                    entry["records"][kind].append(record)
+    tags = []
+    for slug in sorted(found):
+        entry = found[slug]
+        tags.append({"slug": slug, "name": min(entry["names"]),
+                     "count": sum(len(v) for v in entry["records"].values()),
+                     "groups": [(kind, [record_link(r) for r in
+                                        sorted(entry["records"][kind], key=_by_title)])
+                                for kind in TAGGED_KINDS if kind in entry["records"]]})
+    return [PageSpec("tags.md", "tags.md.j2", "Tags", {"tags": tags}, section="tags")]
+
+
+def _by_title(record: Record) -> tuple[str, str]:
+    return (record.title.casefold(), record.id)

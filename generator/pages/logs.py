@@ -1,0 +1,105 @@
+"""Governance logs: `/decisions/`, `/changes/`, `/meetings/` and `/lessons/` (SPEC §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.pages import Context, PageSpec
+from generator.pages.views import (
+    action_row,
+    dated,
+    log_row,
+    person_link,
+    record_link,
+    ref_link,
+    superseded_by,
+    tag_slug,
+)
+from generator.records import Record
+
+
+def build_decisions(context: Context) -> list[PageSpec]:
+    """Every decision, newest first: status, date, scope, supersedes and superseded-by."""
+    model = context.model
+    rows = []
+    for decision in dated(model.records.by_kind("decision")):
+        row = log_row(model, decision)
+        row["supersedes"] = [ref_link(model, ref) for ref in decision.model.supersedes]
+        row["superseded_by"] = [record_link(d) for d in superseded_by(model, decision)]
+        row["deciders"] = [person_link(n) for n in
+                           dict.fromkeys(decision.model.decided_by + decision.model.deciders)]
+        rows.append(row)
+    statuses = sorted({r["status"] for r in rows})
+    return [PageSpec("decisions.md", "decisions.md.j2", "Decision log",
+                     {"rows": rows, "counts": [(s, sum(1 for r in rows if r["status"] == s))
+                                               for s in statuses]},
+                     section="decisions")]
+
+
+def build_changes(context: Context) -> list[PageSpec]:
+    """Every change request, newest first, with its impact and the decision on it."""
+    model = context.model
+    rows = []
+    for change in dated(model.records.by_kind("change")):
+        row = log_row(model, change)
+        row["impact"] = change.model.impact
+        row["decision"] = ref_link(model, change.model.decision) if change.model.decision else None
+        rows.append(row)
+    impact = [r["impact"] for r in rows if r["impact"] is not None
+              and r["status"] in ("approved", "implemented")]
+    return [PageSpec("changes.md", "changes.md.j2", "Change log",
+                     {"rows": rows, "currency": model.settings.options.currency,
+                      "approved_days": sum(i.schedule_days or 0 for i in impact),
+                      "approved_cost": sum(i.cost or 0 for i in impact)},
+                     section="changes")]
+
+
+def build_meetings(context: Context) -> list[PageSpec]:
+    """Every meeting, newest first, and every action still open across them."""
+    model = context.model
+    rows, actions = [], []
+    for meeting in dated(model.records.by_kind("meeting")):
+        row = log_row(model, meeting)
+        mine = [action_row(a, model.as_of) for a in meeting.model.actions]
+        row["attendees"] = len(meeting.model.attendees)
+        row["decisions"] = [ref_link(model, ref) for ref in meeting.model.decisions]
+        row["open"] = sum(1 for a in mine if a["state"] != "done")
+        row["overdue"] = sum(1 for a in mine if a["state"] == "overdue")
+        rows.append(row)
+        actions += [a | {"meeting": record_link(meeting)} for a in mine if a["state"] != "done"]
+    actions.sort(key=lambda a: (a["due"] is None, a["due"] or model.as_of, a["title"]))
+    return [PageSpec("meetings.md", "meetings.md.j2", "Meetings",
+                     {"rows": rows, "actions": actions}, section="meetings")]
+
+
+def build_lessons(context: Context) -> list[PageSpec]:
+    """The lessons-learned library, grouped by category and by tag."""
+    model = context.model
+    lessons = sorted(model.records.by_kind("lesson"), key=lambda r: (r.title.casefold(), r.id))
+    categories: dict[str, list[dict[str, Any]]] = {}
+    tags: dict[str, dict[str, Any]] = {}
+    for lesson in lessons:
+        row = _lesson_row(context, lesson)
+        categories.setdefault(lesson.model.category or "", []).append(row)
+        for tag in lesson.model.tags:
+            entry = tags.setdefault(tag_slug(tag), {"slug": tag_slug(tag), "name": tag,
+                                                    "lessons": []})
+            if row["link"] not in entry["lessons"]:
+                entry["lessons"].append(row["link"])
+    groups = [{"name": name or "Uncategorised", "slug": tag_slug(name or "uncategorised"),
+               "rows": categories[name]}
+              for name in sorted(categories, key=lambda n: (not n, n.casefold()))]
+    return [PageSpec("lessons.md", "lessons.md.j2", "Lessons learned",
+                     {"groups": groups, "tags": [tags[s] for s in sorted(tags)],
+                      "total": len(lessons),
+                      "improve": sum(1 for r in lessons if r.model.type == "improve"),
+                      "went_well": sum(1 for r in lessons if r.model.type == "went-well")},
+                     section="lessons")]
+
+
+def _lesson_row(context: Context, lesson: Record) -> dict[str, Any]:
+    row = log_row(context.model, lesson)
+    m = lesson.model
+    row.update(type=m.type, impact=m.impact, recommendation=m.recommendation, tags=m.tags,
+               category=m.category)
+    return row

@@ -1,0 +1,138 @@
+"""Pages of decisions, changes, meetings, lessons, risks and issues (SPEC §5).
+
+Records written in YAML get a generated page at `<folder>/<id>/`; records written in
+Markdown keep their page at their source path, and the plugin passes their Markdown
+through `decorate_record` so both read the same: the record's fields, its text, what it
+references and what references it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.pages import Context, PageSpec
+from generator.pages.compose import render_page
+from generator.pages.records import backlinks
+from generator.pages.views import (
+    Link,
+    action_row,
+    issue_row,
+    person_link,
+    record_link,
+    ref_link,
+    risk_row,
+    scope_link,
+    superseded_by,
+)
+from generator.records import Record
+from generator.urls import FOLDERS, record_url
+
+RECORD_KINDS = ("decision", "change", "meeting", "lesson", "risk", "issue")
+"""Kinds whose records have a page of their own (unless written inside another record)."""
+LABELS = {"decision": "Decision", "change": "Change request", "meeting": "Meeting",
+          "lesson": "Lesson learned", "risk": "Risk", "issue": "Issue"}
+VIA = {"body": "mentioned in the text"}
+"""How a reference made by a field reads (`supersedes`, `related`, ... read as they are)."""
+
+_H1 = re.compile(r"\A\s*#[ \t]+(?:\d+\.[ \t]+)?(.*?)[ \t]*#*[ \t]*(?:\n|\Z)")
+
+
+def build_record_pages(context: Context) -> list[PageSpec]:
+    """A page for every standalone record of RECORD_KINDS written in YAML."""
+    pages = []
+    for kind in RECORD_KINDS:
+        for record in context.model.records.by_kind(kind):
+            if record.source.doc.fmt == "yaml" and record.parent is None:
+                src_uri = record_url(record).rstrip("/") + ".md"
+                pages.append(record_page(context, record, src_uri, record.body))
+    return pages
+
+
+def decorate_record(context: Context, record: Record, src_uri: str, markdown_body: str) -> str:
+    """The page Markdown of a record written in Markdown, shown at its source path."""
+    return render_page(context, record_page(context, record, src_uri, markdown_body))
+
+
+def record_page(context: Context, record: Record, src_uri: str, text: str) -> PageSpec:
+    """The page of `record` at `src_uri`, with `text` as its body."""
+    values = {"record": record, "kind_label": LABELS.get(record.kind, record.kind.capitalize()),
+              "text": _without_title(text, record.title),
+              "source_rel": record.source.doc.rel,
+              "scope": scope_link(context.model, record),
+              "fields": _fields(context, record),
+              "references": _references(context, record),
+              "backlinks": record_backlinks(context, record)}
+    return PageSpec(src_uri, "record.md.j2", record.title, values,
+                    section=FOLDERS.get(record.kind, ""), source=record.path)
+
+
+def _without_title(text: str, title: str) -> str:
+    """The body without a leading `# Title` that only repeats the page title (ADRs)."""
+    match = _H1.match(text)
+    if match and match.group(1).strip().casefold() == title.strip().casefold():
+        return text[match.end():]
+    return text
+
+
+def _fields(context: Context, record: Record) -> dict[str, Any]:
+    """What the record's panel shows, by kind."""
+    model = context.model
+    m = record.model
+    if record.kind == "decision":
+        return {"status": m.status, "date": m.date,
+                "deciders": [person_link(n) for n in dict.fromkeys(m.decided_by + m.deciders)],
+                "consulted": [person_link(n) for n in m.consulted],
+                "informed": [person_link(n) for n in m.informed],
+                "supersedes": [ref_link(model, r) for r in m.supersedes],
+                "superseded_by": [record_link(d) for d in superseded_by(model, record)],
+                "related": [ref_link(model, r) for r in m.related],
+                "tags": m.tags, "description": m.description}
+    if record.kind == "change":
+        return {"status": m.status, "date": m.date, "impact": m.impact,
+                "decision": ref_link(model, m.decision) if m.decision else None,
+                "requested_by": person_link(m.requested_by) if m.requested_by else None,
+                "currency": model.settings.options.currency, "description": m.description}
+    if record.kind == "meeting":
+        return {"date": m.date, "attendees": [person_link(n) for n in m.attendees],
+                "decisions": [ref_link(model, r) for r in m.decisions],
+                "actions": [action_row(a, model.as_of) for a in m.actions],
+                "description": m.description}
+    if record.kind == "lesson":
+        return {"date": m.date, "category": m.category, "type": m.type, "impact": m.impact,
+                "recommendation": m.recommendation, "tags": m.tags,
+                "description": m.description}
+    if record.kind == "risk":
+        risk = next((f for f in model.risks if f.record is record), None)
+        row = risk_row(model, risk) if risk is not None else {}
+        cell = risk.cell if risk is not None and m.status == "open" else None
+        return row | {"cell": cell, "raised": m.raised, "tags": m.tags,
+                      "description": m.description}
+    if record.kind == "issue":
+        issue = next((f for f in model.issues if f.record is record), None)
+        row = issue_row(model, issue) if issue is not None else {}
+        return row | {"raised": m.raised, "tags": m.tags, "description": m.description}
+    return {"description": getattr(m, "description", None)}
+
+
+def _references(context: Context, record: Record) -> list[dict[str, Any]]:
+    rows = [{"via": VIA.get(via, via.replace("_", " ")), "link": ref_link(context.model, ref)}
+            for via, ref in record.references]
+    return sorted(rows, key=lambda r: (r["via"] != VIA["body"], r["via"], r["link"].text))
+
+
+def record_backlinks(context: Context, record: Record) -> list[dict[str, Any]]:
+    """Every record that references this one; a status report links to its anchor."""
+    rows = backlinks(context, record)
+    seen = set()
+    for via, source_id in record.backlinks:
+        source = context.model.records.get(source_id)
+        if source is None or source.kind != "status" or (source.id, via) in seen:
+            continue
+        seen.add((source.id, via))
+        project = context.model.records.get(source.model.project)
+        name = project.title if project is not None else source.model.project
+        text = f"{name}: status report {source.model.date.isoformat()}"
+        rows.append({"link": Link(record_url(source), text, source.id),
+                     "kind": "status", "via": via})
+    return sorted(rows, key=lambda r: (r["kind"], r["link"].text, r["via"]))

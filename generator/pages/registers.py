@@ -1,0 +1,61 @@
+"""The portfolio registers: `/risks/` with its heat map, and the issue log `/issues/`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.pages import Context, PageSpec
+from generator.pages.views import issue_row, risk_row
+
+LEVELS = (5, 4, 3, 2, 1)
+"""Heat-map rows (probability) and columns (impact) from high to low."""
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def heat_tone(score: int) -> str:
+    """The band of a heat-map cell: `high` (15+), `medium` (5-14) or `low`."""
+    return "high" if score >= 15 else "medium" if score >= 5 else "low"
+
+
+def build_risks(context: Context) -> list[PageSpec]:
+    """The register sorted by score, a 5x5 heat map of open risks, and each cell's risks."""
+    model = context.model
+    facts = sorted(model.risks, key=lambda f: (-(f.score or 0), f.record.id))
+    open_facts = [f for f in facts if f.record.model.status == "open"]
+    cells: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for fact in open_facts:
+        if fact.cell is not None:
+            cells.setdefault(fact.cell, []).append(risk_row(model, fact))
+    grid = [[{"p": p, "i": i, "score": p * i, "tone": heat_tone(p * i),
+              "count": len(cells.get((p, i), []))} for i in reversed(LEVELS)]
+            for p in LEVELS]
+    listed = [{"p": p, "i": i, "score": p * i, "rows": cells[(p, i)]}
+              for p, i in sorted(cells, key=lambda c: (-c[0] * c[1], -c[0], -c[1]))]
+    return [PageSpec("risks.md", "risks.md.j2", "Risk register",
+                     {"open": [risk_row(model, f) for f in open_facts],
+                      "other": [risk_row(model, f) for f in facts
+                                if f.record.model.status != "open"],
+                      "grid": grid, "cells": listed, "heat_tone": heat_tone,
+                      "unscored": sum(1 for f in open_facts if f.cell is None),
+                      "review_overdue": sum(1 for f in open_facts if f.review_overdue)},
+                     section="risks")]
+
+
+def build_issues(context: Context) -> list[PageSpec]:
+    """Open issues by severity (then due date), then the resolved and closed ones."""
+    model = context.model
+
+    def order(fact: Any) -> tuple[int, str, str]:
+        m = fact.record.model
+        rank = SEVERITIES.index(m.severity) if m.severity in SEVERITIES else len(SEVERITIES)
+        return (rank, m.due.isoformat() if m.due else "9999", fact.record.id)
+
+    facts = sorted(model.issues, key=order)
+    open_rows = [issue_row(model, f) for f in facts if f.open]
+    counts = [(s, sum(1 for r in open_rows if r["severity"] == s)) for s in SEVERITIES]
+    return [PageSpec("issues.md", "issues.md.j2", "Issue log",
+                     {"open": open_rows, "closed": [issue_row(model, f) for f in facts
+                                                    if not f.open],
+                      "counts": counts, "severities": SEVERITIES,
+                      "overdue": sum(1 for r in open_rows if r["overdue"])},
+                     section="issues")]
