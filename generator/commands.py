@@ -86,6 +86,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for sharing
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
