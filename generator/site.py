@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostics
+from generator.diagrams import diagram_stylesheet
 from generator.export import export_csv, export_json
 from generator.pages import Context, PageSpec, url_of
 from generator.pages.compose import render_page
@@ -61,8 +62,10 @@ def plan_site(result: CheckResult) -> SitePlan:
     for name, text in export_csv(result.model, diagnostics).items():
         plan.files[f"data/{name}"] = text.encode("utf-8-sig")
     for name in ASSETS:
-        template = env.loader.get_source(env, f"assets/{name}")[0]  # type: ignore[union-attr]
-        plan.files[f"{ASSET_FOLDER}/{name}"] = template
+        text = env.loader.get_source(env, f"assets/{name}")[0]  # type: ignore[union-attr]
+        if name == "pmsite.css":  # the diagrams' dark-mode and print rules join the sheet
+            text += "\n" + diagram_stylesheet(result.model)
+        plan.files[f"{ASSET_FOLDER}/{name}"] = text
     return plan
 
 

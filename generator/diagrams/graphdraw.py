@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from generator.diagrams.layout import Box, GraphSpec, Point, layout
-from generator.diagrams.render import Label, css_class, label, num, render, text_width
+from generator.diagrams.render import (
+    Label,
+    StatusStyle,
+    clean,
+    css_class,
+    flow,
+    label,
+    num,
+    render,
+)
 from generator.graph import Dependency
 
-NODE_W, NODE_H = 224.0, 44.0
+NODE_W, NODE_H = 240.0, 44.0
 MARGIN = 16.0
 ROW = 4
 """Nodes of a cluster without any edge are set in rows of this many, not one long column."""
+EDGE_PAINT = {"plain": ("#4a4a4a", "1.4", ""), "done": ("#9e9e9e", "1.4", ""),
+              "critical": ("#6a1b9a", "3.2", ""), "risk": ("#c62828", "1.6", "7 4")}
+"""Light-mode stroke colour, width and dash of each kind of arrow (CSS does dark/print)."""
 
 
 @dataclass(slots=True)
@@ -25,12 +38,16 @@ class Node:
     word: str
     """The status (project) or state and date (milestone), always shown as a word."""
     classes: str
+    style: StatusStyle
+    """The colours of its status (a milestone: of the status its state resembles)."""
     href: str
     tooltip: str
     path: tuple[str, ...] = ()
     """Keys of the clusters it sits in, outermost first."""
     critical: bool = False
     box: Box | None = None
+    geo: dict[str, str] = field(default_factory=dict)
+    """Its coordinates, formatted for the template."""
 
 
 @dataclass(slots=True)
@@ -53,6 +70,8 @@ class Edge:
 
 @dataclass(slots=True)
 class Cluster:
+    """A frame around a program's nodes (labelled) or a project and its milestones."""
+
     key: str
     title: Label | None
     """None for a plain group (a project with its milestones)."""
@@ -83,22 +102,14 @@ def _middle(points: list[Point]) -> Point:
 
 
 def _legend(words: list[tuple[str, str]], width: float) -> tuple[list[dict[str, Any]], float]:
-    """Flow the legend entries into rows no wider than `width`; return them and the height."""
-    items = [{"kind": "status", "key": key, "text": word} for key, word in words]
+    items: list[dict[str, Any]] = [{"kind": "status", "key": key, "text": word}
+                                   for key, word in words]
     items += [{"kind": "milestone", "text": "\u25c6 milestone (state and date)"},
-              {"kind": "edge", "text": "dependency: arrow points to the item that needs it"},
-              {"kind": "risk", "text": "at risk (reasons in the arrow's tooltip)"},
-              {"kind": "done", "text": "upstream done"},
-              {"kind": "critical", "text": "critical path"}]
-    x, y = MARGIN, 0.0
-    for item in items:
-        swatch = 30.0 if item["kind"] in ("edge", "risk", "done", "critical") else 14.0
-        w = swatch + 6 + text_width(item["text"], 11)
-        if x > MARGIN and x + w > width - MARGIN:
-            x, y = MARGIN, y + 20
-        item.update(x=num(x), y=num(y), tx=num(x + swatch + 6), sx=num(x + swatch))
-        x += w + 18
-    return items, y + 20
+              {"kind": "edge", "swatch": 30, "text": "dependency: arrow points to the item that needs it"},
+              {"kind": "risk", "swatch": 30, "text": "at risk (reasons in the arrow's tooltip)"},
+              {"kind": "done", "swatch": 30, "text": "upstream done"},
+              {"kind": "critical", "swatch": 30, "text": "critical path"}]
+    return flow(items, width)
 
 
 def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],
@@ -120,24 +131,29 @@ def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],
     for keys in alone.values():
         for start in range(0, len(keys), ROW):
             row = keys[start:start + ROW]
-            spec.invisible += list(zip(row, row[1:]))
+            spec.invisible += list(pairwise(row))
     laid = layout(spec)
     legend, legend_h = _legend(statuses, max(laid.width + 2 * MARGIN, 720.0))
-    top = MARGIN + 22 + legend_h + 8
+    top = MARGIN + 24 + legend_h + 8
     width = max(laid.width + 2 * MARGIN, 720.0)
 
     def moved(box: Box) -> Box:
         return Box(box.x + MARGIN, box.y + top, box.w, box.h)
 
     for node in ordered:
-        node.box = moved(laid.nodes[node.key])
+        node.box = box = moved(laid.nodes[node.key])
+        node.geo = {"x": num(box.x), "y": num(box.y), "w": num(box.w), "h": num(box.h),
+                    "hx": num(box.x - 4), "hy": num(box.y - 4), "hw": num(box.w + 8),
+                    "hh": num(box.h + 8), "tx": num(box.x + 10), "ty": num(box.y + 18),
+                    "cx": num(box.x + 14), "cy": num(box.y + 31), "wx": num(box.x + 23),
+                    "wy": num(box.y + 35)}
     shown = []
     for cluster in sorted(clusters.values(), key=lambda c: c.key):
         if cluster.key in laid.clusters:
             cluster.box = moved(laid.clusters[cluster.key])
             if cluster.title is not None:
-                cluster.title = label(cluster.title.full, cluster.box.w - 24, 12, bold=True,
-                                      limit=max(6, int((cluster.box.w - 24) / 7.2)))
+                cluster.title = label(cluster.title.full, cluster.box.w - 34, 12, bold=True,
+                                      limit=200)
             shown.append(cluster)
     drawn = []
     for edge, (points, tip) in zip(edge_list, laid.edges):
@@ -147,13 +163,18 @@ def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],
                 "critical" if edge.critical else "plain")
         classes = " ".join(c for c, on in (("at-risk", edge.at_risk), ("done", edge.done),
                                             ("critical", edge.critical)) if on)
+        stroke, width_, dash = EDGE_PAINT[kind]
+        mid = _middle(pts) if pts else (0.0, 0.0)
         drawn.append({"edge": edge, "d": _spline(pts, end), "marker": kind,
-                      "classes": classes, "mid": _middle(pts) if pts else (0.0, 0.0),
+                      "classes": classes, "stroke": stroke, "dash": dash,
+                      "width": "3.2" if edge.critical else width_,
+                      "mx": num(mid[0]), "my": num(mid[1]), "ty": num(mid[1] + 4),
                       "deps": " ".join(f"{d.upstream}>{d.downstream}" for d in edge.deps),
                       "tooltip": _edge_tooltip(edge)})
     return render(model, "deps", prefix=css_class(prefix), title=title, desc=desc,
                   width=num(width), height=num(top + laid.height + MARGIN), legend=legend,
-                  nodes=ordered, edges=drawn, clusters=shown, node_h=NODE_H)
+                  nodes=ordered, edges=drawn, clusters=shown, legend_y=num(MARGIN + 24),
+                  edge_paint=EDGE_PAINT)
 
 
 def _edge_tooltip(edge: Edge) -> str:
@@ -171,4 +192,4 @@ def _edge_tooltip(edge: Edge) -> str:
         elif dep.at_risk:
             text += "; AT RISK: " + "; ".join(dep.reasons)
         lines.append(text)
-    return " | ".join(lines)
+    return clean(" | ".join(lines))

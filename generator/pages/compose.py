@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.pages import Context, PageSpec, relative, url_of
+from generator.pages.figures import figures_for
 from generator.resolve import Target
 from generator.templating import md_text
 from generator.wikilinks import WikiLink, replace_wikilinks
@@ -27,7 +28,7 @@ def render_page(context: Context, spec: PageSpec) -> str:
                   # raw HTML in it is sanitised after rendering (sanitize.py).
                   body=lambda text, source_rel="", demote=0: Markup(body_markdown(
                       context, text, source_rel, spec.src_uri, demote)))
-    values.setdefault("diagrams", {})
+    values["diagrams"] = figures_for(context, spec)
     return template.render(values)
 
 

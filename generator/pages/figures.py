@@ -1,0 +1,72 @@
+"""The diagrams of each page, by template: drawn for the page's place in the site."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import diagrams
+from generator.pages import Context, PageSpec, relative
+
+log = logging.getLogger("mkdocs.plugins.pmsite")
+
+Figures = Callable[[Context, PageSpec, str], dict[str, str]]
+
+
+def _project(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
+    model, ident = context.model, spec.values["record"].id
+    return {"history": diagrams.history_svg(model, ident, root),
+            "dependencies": diagrams.project_dependencies_svg(model, ident, root)}
+
+
+def _program(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
+    model, ident = context.model, spec.values["record"].id
+    found = {"dependencies": diagrams.program_dependencies_svg(model, ident, root),
+             "roadmap": diagrams.roadmap_svg(model, root, program_id=ident)}
+    for fact in model.benefits:
+        if fact.program == ident:
+            found[f"benefit-{fact.benefit.id}"] = diagrams.benefit_svg(model, fact)
+    return found
+
+
+def _portfolio(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
+    return {"dependencies": diagrams.portfolio_dependencies_svg(context.model, root)}
+
+
+def _roadmap(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
+    return {"roadmap": diagrams.roadmap_svg(context.model, root)}
+
+
+def _risks(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
+    open_risks = [f for f in context.model.risks if f.record.model.status == "open"]
+    return {"heatmap": diagrams.heatmap_svg(context.model, open_risks, root,
+                                            lambda p, i: f"#cell-{p}-{i}")}
+
+
+FIGURES: dict[str, Figures] = {
+    "project.md.j2": _project,
+    "program.md.j2": _program,
+    "portfolio.md.j2": _portfolio,
+    "dependencies.md.j2": _portfolio,
+    "roadmap.md.j2": _roadmap,
+    "risks.md.j2": _risks,
+}
+"""Which diagrams each page template shows."""
+
+
+def figures_for(context: Context, spec: PageSpec) -> dict[str, Any]:
+    """The page's diagrams as markup; none (with one warning) if Graphviz is missing."""
+    draw = FIGURES.get(spec.template)
+    if draw is None or context.no_diagrams:
+        return {}
+    try:
+        drawn = draw(context, spec, relative(spec.url, "") if spec.url else "")
+    except diagrams.LayoutError as exc:
+        context.no_diagrams = True
+        log.warning(f"pmsite: diagrams left out: {exc}")
+        return {}
+    # Our own SVG, built by autoescaping templates with every label escaped.
+    return {name: Markup(svg) for name, svg in drawn.items() if svg}

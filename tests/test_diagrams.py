@@ -1,0 +1,504 @@
+"""Diagrams: every SVG parses, shows every node and edge, never overlaps, escapes, repeats."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+
+from generator.diagrams import (
+    LayoutError,
+    benefit_svg,
+    heatmap_svg,
+    history_svg,
+    portfolio_dependencies_svg,
+    program_dependencies_svg,
+    project_dependencies_svg,
+    roadmap_svg,
+)
+from generator.diagrams import layout as layout_module
+from generator.diagrams.layout import GraphSpec, layout, quote
+from generator.diagrams.render import clean, label
+from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
+
+SVG = "{http://www.w3.org/2000/svg}"
+FIVE = "status_scale: [green, amber-green, amber, amber-red, red]"
+
+
+def proj(ident: str, *lines: str, program: str = "cx") -> str:
+    return project(ident, "\n".join(lines), program=program)
+
+
+def report(pid: str, day: str, overall: str) -> str:
+    return (f"---\nkind: status\nproject: {pid}\ndate: {day}\noverall: {overall}\n"
+            f"summary: Week of {day}\npath_to_green: keep going\n---\nNarrative.\n")
+
+
+OPS = PROGRAM.replace("id: cx", "id: ops").replace("Customer Experience", "Operations")
+BENEFITS = PROGRAM.replace("---\nThe program.", textwrap.dedent("""\
+    benefits:
+      - id: nps
+        title: Raise NPS
+        unit: points
+        baseline: 20
+        target: 40
+        due: 2026-12-31
+        measurements:
+          - {date: 2026-01-01, value: 20}
+          - {date: 2026-03-01, value: 24}
+          - {date: 2026-06-01, value: 30}
+    ---
+    The program."""))
+
+SITE: dict[str, str | bytes] = {
+    "portfolio.md": PORTFOLIO,
+    "programs/cx.md": BENEFITS,
+    "programs/ops.md": OPS,
+    # a#a2 needs b#b1 (planned after it is needed: at risk) and c#c1 (in time).
+    "projects/a.md": proj("a", "start: 2026-01-01", "end: 2026-12-31", "milestones:",
+                          "  - {id: a1, title: Design done, due: 2026-05-01, done: 2026-04-20}",
+                          "  - id: a2", "    title: Go-live", "    due: 2026-10-01",
+                          "    depends_on: [b#b1, c#c1]",
+                          "depends_on: [c]",
+                          "risks:",
+                          "  - {id: r1, title: Vendor late, probability: 4, impact: 5}",
+                          "  - {id: r2, title: Key person leaves, probability: 4, impact: 5}",
+                          "  - {id: r3, title: Minor rework, probability: 1, impact: 2}",
+                          "  - {id: r4, title: Unscored}"),
+    "projects/b.md": proj("b", "start: 2026-02-01", "end: 2026-11-30", "milestones:",
+                          "  - {id: b1, title: API ready, due: 2026-11-15}"),
+    "projects/c.md": proj("c", "start: 2025-11-01", "end: 2026-09-30", "milestones:",
+                          "  - {id: c0, title: Kick-off, due: 2026-02-01, done: 2026-02-01}",
+                          "  - {id: c1, title: Data migrated, due: 2026-08-01}"),
+    "projects/d.md": proj("d", "end: 2026-08-31", "depends_on: [a#a1]", program="ops"),
+    "projects/e.md": ("---\nkind: project\nid: e\ntitle: Standalone e\nportfolio: pf\n"
+                      "manager: Sam Patel\nend: 2027-03-31\ndepends_on: [d]\n---\nCharter.\n"),
+    "projects/f.md": proj("f", "end: 2026-12-31", "milestones:",
+                          "  - {id: f1, title: Overdue thing, due: 2026-06-01}"),
+    "status/a-1.md": report("a", "2026-04-03", "green"),
+    "status/a-2.md": report("a", "2026-05-01", "amber"),
+    "status/a-3.md": report("a", "2026-06-26", "amber"),
+    "status/b-1.md": report("b", "2026-06-26", "red"),
+}
+
+
+@pytest.fixture
+def model(run):
+    result = run(SITE)
+    assert not result.has_errors, [d.to_text() for d in result.diagnostics.sorted()]
+    return result.model
+
+
+def parse(svg: str) -> ET.Element:
+    """Parse `svg`; check what every diagram promises about its outer shape."""
+    assert svg.startswith("<svg ") and svg.endswith("</svg>")
+    assert "<?xml" not in svg and "\n\n" not in svg and "<script" not in svg
+    assert all(line.strip() for line in svg.splitlines())
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    title, desc = root[0], root[1]
+    assert (title.tag, desc.tag) == (f"{SVG}title", f"{SVG}desc")
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    assert title.text and desc.text
+    style = root.find(f"{SVG}style")
+    assert style is not None and style.text is not None
+    assert "@media (prefers-color-scheme: dark)" in style.text and "@media print" in style.text
+    for element in root.iter():
+        assert not any(name.lower().startswith("on") for name in element.attrib)
+    return root
+
+
+def with_attr(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if e.get(name) is not None]
+
+
+def node_boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float]]:
+    boxes = {}
+    for group in root.iter(f"{SVG}g"):
+        if "node" in (group.get("class") or "").split():
+            rect = next(r for r in group.iter(f"{SVG}rect") if "box" in r.get("class", ""))
+            boxes[group.get("data-id")] = tuple(float(rect.get(k)) for k in
+                                                ("x", "y", "width", "height"))
+    return boxes
+
+
+def assert_no_overlap(boxes: dict[str, tuple[float, float, float, float]]) -> None:
+    for (a, (ax, ay, aw, ah)), (b, (bx, by, bw, bh)) in itertools.combinations(
+            sorted(boxes.items()), 2):
+        assert not (ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah), (a, b)
+
+
+def edges_of(root: ET.Element) -> set[tuple[str, str]]:
+    return {(e.get("data-from"), e.get("data-to")) for e in with_attr(root, "data-from")}
+
+
+def all_svgs(model) -> dict[str, str]:
+    svgs = {"portfolio": portfolio_dependencies_svg(model, "../"),
+            "roadmap": roadmap_svg(model, "../"),
+            "roadmap-cx": roadmap_svg(model, "../../", "cx"),
+            "heatmap": heatmap_svg(model, model.risks, "../", lambda p, i: f"risks/#p{p}i{i}"),
+            "benefit": benefit_svg(model, model.benefits[0]),
+            "history": history_svg(model, "a", "../../")}
+    for program in ("cx", "ops"):
+        svgs[f"program-{program}"] = program_dependencies_svg(model, program, "../../")
+    for pid in "abcde":
+        svgs[f"project-{pid}"] = project_dependencies_svg(model, pid, "../../")
+    return svgs
+
+
+# ------------------------------------------------------------------------ every SVG
+
+
+def test_every_diagram_parses_and_is_accessible(model):
+    for name, svg in all_svgs(model).items():
+        assert svg, name
+        parse(svg)
+
+
+def test_nothing_to_draw_gives_empty_string(model):
+    assert project_dependencies_svg(model, "f", "") == ""
+    assert project_dependencies_svg(model, "nope", "") == ""
+    assert program_dependencies_svg(model, "a", "") == ""  # not a program
+    assert history_svg(model, "c", "") == ""  # no status report
+    assert heatmap_svg(model, [], "", lambda p, i: "") == ""
+    assert roadmap_svg(model, "", "nope") == ""
+
+
+def test_output_is_deterministic(model, run):
+    first = all_svgs(model)
+    again = all_svgs(run(SITE).model)
+    assert first == again
+
+
+def test_same_bytes_whatever_the_hash_seed(tmp_path):
+    write_site(tmp_path, SITE)
+    script = textwrap.dedent(f"""
+        import hashlib, sys
+        from datetime import date
+        from pathlib import Path
+        sys.path.insert(0, {str(REPO)!r})
+        from generator.pipeline import check
+        from generator.settings import load_settings
+        from tests.test_diagrams import all_svgs
+        model = check(load_settings(Path({str(tmp_path / 'mkdocs.yml')!r})), date(2026, 6, 30)).model
+        svgs = all_svgs(model)
+        print(hashlib.sha256(repr(sorted(svgs.items())).encode()).hexdigest())
+    """)
+    children = [subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env=dict(os.environ, PYTHONHASHSEED=seed, TZ=zone))
+                for seed, zone in (("1", "Pacific/Auckland"), ("2", "UTC"))]
+    outputs = [child.communicate(timeout=120) for child in children]
+    assert all(child.returncode == 0 for child in children), outputs
+    digests = {out.strip() for out, _ in outputs}
+    assert len(digests) == 1 and len(next(iter(digests))) == 64
+
+
+# -------------------------------------------------------------------------- dependencies
+
+
+def test_portfolio_diagram_shows_every_project_and_dependency(model):
+    root = parse(portfolio_dependencies_svg(model, "../"))
+    boxes = node_boxes(root)
+    assert set(boxes) == {"a", "b", "c", "d", "e", "f"}
+    assert_no_overlap(boxes)
+    drawn = " ".join(e.get("data-deps") for e in with_attr(root, "data-deps")).split()
+    for dep in model.graph.dependencies:
+        assert f"{dep.upstream}>{dep.downstream}" in drawn
+    assert edges_of(root) == {("b", "a"), ("c", "a"), ("a", "d"), ("d", "e")}
+    clusters = {e.get("data-cluster") for e in with_attr(root, "data-cluster")}
+    assert clusters == {"program:cx", "program:ops", "standalone"}
+    link = root.find(f".//{SVG}g[@data-id='a']/{SVG}a")
+    assert link.get("href") == "../projects/a/"
+
+
+def test_program_diagram_is_at_milestone_level_with_outside_projects(model):
+    root = parse(program_dependencies_svg(model, "cx", "../../"))
+    boxes = node_boxes(root)
+    assert_no_overlap(boxes)
+    # its projects, the milestones that carry dependencies, and d (outside) that needs a1
+    assert set(boxes) == {"a", "b", "c", "f", "d", "a#a1", "a#a2", "b#b1", "c#c1"}
+    assert edges_of(root) == {("b#b1", "a#a2"), ("c#c1", "a#a2"), ("c", "a"), ("a#a1", "d")}
+    milestone = root.find(f".//{SVG}g[@data-id='b#b1']")
+    assert "milestone" in milestone.get("class")
+    assert milestone.find(f"{SVG}a").get("href") == "../../projects/b/#milestone-b1"
+    texts = " ".join(t.text or "" for t in milestone.iter(f"{SVG}text"))
+    assert "API ready" in texts and "planned" in texts and "2026-11-15" in texts
+
+
+def test_project_diagram_reaches_two_steps_each_way(run):
+    chain = {f"projects/p{i}.md": proj(f"p{i}", *([f"depends_on: [p{i - 1}]"] if i else []))
+             for i in range(7)}
+    result = run({"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM, **chain})
+    root = parse(project_dependencies_svg(result.model, "p3", ""))
+    assert set(node_boxes(root)) == {"p1", "p2", "p3", "p4", "p5"}
+    assert edges_of(root) == {("p1", "p2"), ("p2", "p3"), ("p3", "p4"), ("p4", "p5")}
+    assert "focus" in root.find(f".//{SVG}g[@data-id='p3']").get("class")
+
+
+def test_at_risk_edges_are_dashed_marked_and_explained(model):
+    root = parse(program_dependencies_svg(model, "cx", ""))
+    risky = [e for e in with_attr(root, "data-from") if "at-risk" in e.get("class")]
+    assert [(e.get("data-from"), e.get("data-to")) for e in risky] == [("b#b1", "a#a2")]
+    edge = risky[0]
+    assert "AT RISK" in edge.find(f"{SVG}title").text and "red" in edge.find(f"{SVG}title").text
+    assert edge.find(f".//{SVG}g[@class='risk-mark']") is not None
+    assert "arrow-risk" in edge.find(f"{SVG}path").get("marker-end")
+    legend = " ".join(t.text or "" for t in root.find(f"{SVG}g[@class='legend']").iter())
+    assert "at risk" in legend and "critical path" in legend
+    assert "1 at risk" in root[1].text
+
+
+def test_critical_path_is_highlighted(model):
+    assert model.critical_paths["cx"].milestones == ["c#c0", "c#c1", "a#a2"]
+    root = parse(program_dependencies_svg(model, "cx", ""))
+    critical = [e for e in with_attr(root, "data-from") if "critical" in e.get("class")]
+    assert [(e.get("data-from"), e.get("data-to")) for e in critical] == [("c#c1", "a#a2")]
+    nodes = {g.get("data-id") for g in with_attr(root, "data-id")
+             if "critical" in g.get("class", "").split()}
+    assert {"c", "c#c1", "a#a2"} <= nodes
+    portfolio = parse(portfolio_dependencies_svg(model, ""))
+    assert any("critical" in e.get("class") and e.get("data-from") == "c"
+               for e in with_attr(portfolio, "data-from"))
+
+
+def test_status_is_colour_class_and_word_on_any_scale(run):
+    files = dict(SITE)
+    files["status/a-3.md"] = report("a", "2026-06-26", "amber-green")
+    files["status/b-1.md"] = report("b", "2026-06-26", "A/R")
+    root = parse(portfolio_dependencies_svg(run(files, options=FIVE).model, ""))
+    a = root.find(f".//{SVG}g[@data-id='a']")
+    b = root.find(f".//{SVG}g[@data-id='b']")
+    assert {"status-amber-green", "rank-1"} <= set(a.get("class").split())
+    assert {"status-amber-red", "rank-3"} <= set(b.get("class").split())
+    assert "amber-green" in [t.text for t in a.iter(f"{SVG}text")]
+    assert "unknown" in root.find(f".//{SVG}g[@data-id='c']").get("class")
+    style = root.find(f"{SVG}style").text
+    assert ".rank-4 .sb" in style and "#c62828" in style  # worst level is red
+
+
+def test_long_labels_are_cut_with_the_full_text_in_the_title(model):
+    title = "An extremely long project title that goes on and on"
+    model.records.get("f").model = model.records.get("f").model.model_copy(
+        update={"title": title})
+    root = parse(program_dependencies_svg(model, "cx", ""))
+    node = root.find(f".//{SVG}g[@data-id='f']")
+    shown = node.findall(f".//{SVG}text")[0].text
+    assert shown.endswith("\u2026") and len(shown) <= 28
+    assert title in node.find(f".//{SVG}title").text
+
+
+HOSTILE = "<script>alert(1)</script> & ]]> \"q\" 'a' \x01\x1b\u202eevil\u200b\ud800"
+
+
+def test_hostile_labels_are_escaped_and_stripped(model):
+    for ident in ("a", "b", "cx"):
+        record = model.records.get(ident)
+        record.model = record.model.model_copy(update={"title": HOSTILE})
+    for fact in model.milestones["b"]:
+        object.__setattr__(fact, "milestone", fact.milestone.model_copy(update={"title": HOSTILE}))
+    risk = next(f for f in model.risks if f.record.id == "r1")
+    risk.record.model = risk.record.model.model_copy(update={"title": HOSTILE})
+    for name, svg in all_svgs(model).items():
+        root = parse(svg)
+        for bad in ("\x01", "\x1b", "\u202e", "\u200b", "\ud800", "<script", "]]>"):
+            assert bad not in svg, (name, bad)
+        text = " ".join(t for e in root.iter() for t in (e.text, *e.attrib.values()) if t)
+        if name in ("portfolio", "program-cx", "roadmap", "heatmap"):
+            assert "<script>alert(1)</script> & ]]" in text, name
+
+
+def test_notes_in_tooltips_are_cleaned_too(model):
+    dep = next(d for d in model.graph.dependencies if d.downstream == "d")
+    dep.note = "needs <it> & \x02 more \u202e"
+    svg = program_dependencies_svg(model, "ops", "")
+    parse(svg)
+    assert "needs &lt;it&gt; &amp; more" in svg and "\x02" not in svg and "\u202e" not in svg
+
+
+def test_a_dependency_cycle_still_draws(run):
+    files = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
+             "projects/x.md": proj("x", "depends_on: [y]"),
+             "projects/y.md": proj("y", "depends_on: [x]")}
+    result = run(files)
+    assert result.has_errors
+    root = parse(portfolio_dependencies_svg(result.model, ""))
+    assert edges_of(root) == {("x", "y"), ("y", "x")}
+
+
+def test_labels_lose_xml_illegal_and_invisible_characters():
+    assert clean("a\x00b\x08c\x0bd\x1fe\x7f\x85f\u202eg\u2066h\ufeff\ufffei") == "abcdefghi"
+    assert clean(" tab\tand\nnewline  ") == "tab and newline"
+    assert label("x" * 40, 1000, 12).text == "x" * 27 + "\u2026"
+    assert label("short", 1000, 12).text == "short"
+
+
+def test_two_hundred_nodes_render_without_overlap(run):
+    files: dict[str, str | bytes] = {"portfolio.md": PORTFOLIO}
+    for g in range(10):
+        files[f"programs/g{g}.md"] = PROGRAM.replace("id: cx", f"id: g{g}").replace(
+            "Customer Experience", f"Program {g}")
+    for i in range(200):
+        deps = sorted({(i * 7 + 3) % i, (i * 13 + 5) % i} if i > 1 else set())
+        lines = [f"depends_on: [{', '.join(f'n{d:03d}' for d in deps)}]"] if deps else []
+        files[f"projects/n{i:03d}.md"] = proj(f"n{i:03d}", "end: 2026-12-31", *lines,
+                                              program=f"g{i % 10}")
+    model = run(files).model
+    root = parse(portfolio_dependencies_svg(model, ""))
+    boxes = node_boxes(root)
+    assert len(boxes) == 200
+    assert_no_overlap(boxes)
+    assert edges_of(root) == {(d.upstream, d.downstream) for d in model.graph.dependencies}
+
+
+# ---------------------------------------------------------------------- other diagrams
+
+
+def test_roadmap_has_every_project_milestone_and_dependency(model):
+    root = parse(roadmap_svg(model, "../"))
+    ids = {e.get("data-id") for e in with_attr(root, "data-id")}
+    assert {"cx", "ops", "a", "b", "c", "d", "e", "f"} <= ids
+    assert {"a#a1", "a#a2", "b#b1", "c#c0", "c#c1"} <= ids
+    assert edges_of(root) == {(d.upstream, d.downstream) for d in model.graph.dependencies}
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "as of 2026-06-30" in texts
+    assert {"done", "overdue", "planned"} <= {e.get("class").split()[1][3:]
+                                              for e in with_attr(root, "data-id")
+                                              if "ms" in e.get("class", "").split()}
+    only_cx = parse(roadmap_svg(model, "", "cx"))
+    rows = {e.get("data-id") for e in with_attr(only_cx, "data-id") if "row" in e.get("class")}
+    assert rows == {"cx", "a", "b", "c", "f"}
+
+
+def test_heatmap_counts_and_links_cells(model):
+    root = parse(heatmap_svg(model, model.risks, "../",
+                             lambda p, i: f"risks/?p={p}&i={i}"))
+    cells = {(int(c.get("data-probability")), int(c.get("data-impact"))): c
+             for c in with_attr(root, "data-probability")}
+    assert len(cells) == 25
+    assert cells[4, 5].get("data-count") == "2"
+    assert cells[4, 5].get("data-risks") == "r1 r2"
+    assert cells[1, 2].get("data-count") == "1"
+    links = {a.get("href") for a in root.iter(f"{SVG}a")}
+    assert links == {"../risks/?p=4&i=5", "../risks/?p=1&i=2"}  # empty cells are not linked
+    assert "1 risks without both probability and impact" in root[1].text
+    anchor = parse(heatmap_svg(model, model.risks, "../", lambda p, i: f"#cell-{p}-{i}"))
+    assert "#cell-4-5" in {a.get("href") for a in anchor.iter(f"{SVG}a")}
+    unsafe = parse(heatmap_svg(model, model.risks, "", lambda p, i: "javascript:alert(1)"))
+    assert not [a for a in unsafe.iter(f"{SVG}a") if a.get("href")]
+
+
+def test_benefit_chart_shows_measurements_baseline_and_target(model):
+    fact = model.benefits[0]
+    root = parse(benefit_svg(model, fact))
+    assert len(root.findall(f".//{SVG}circle[@class='point']")) == 3
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert "baseline 20 points" in texts and "target 40 points" in texts
+    assert "latest 30 points on 2026-06-01" in texts
+
+
+def test_history_strip_has_a_linked_cell_per_report_newest_right(model):
+    root = parse(history_svg(model, "a", "../../"))
+    cells = [g for g in with_attr(root, "data-date")]
+    assert [c.get("data-date") for c in cells] == ["2026-04-03", "2026-05-01", "2026-06-26"]
+    xs = [float(c.find(f"{SVG}rect").get("x")) for c in cells]
+    assert xs == sorted(xs)
+    hrefs = [a.get("href") for a in root.iter(f"{SVG}a")]
+    assert hrefs == [f"../../projects/a/#status-{d}" for d in
+                     ("2026-04-03", "2026-05-01", "2026-06-26")]
+    assert "status-amber" in cells[-1].get("class")
+    legend = [t.text for t in root.find(f"{SVG}g[@class='legend']").iter(f"{SVG}text")]
+    assert "green" in legend and "amber" in legend
+
+
+def test_site_template_folder_overrides_a_diagram(run, tmp_path):
+    override = tmp_path / "overrides" / "diagrams"
+    override.mkdir(parents=True)
+    default = (REPO / "templates" / "diagrams" / "history.svg.j2").read_text()
+    (override / "history.svg.j2").write_text(default.replace(
+        'class="pmsite-diagram pmsite-history"', 'class="pmsite-diagram pmsite-history mine"'))
+    model = run(SITE, options="templates: overrides").model
+    assert 'pmsite-history mine"' in history_svg(model, "a", "")
+    assert "mine" not in roadmap_svg(model, "")
+
+
+# ---------------------------------------------------------------------------- layout
+
+
+def test_dot_strings_cannot_break_out():
+    assert quote('a"b\\c\nd') == '"abcd"'
+
+
+def test_layout_reports_missing_engines(monkeypatch):
+    spec = GraphSpec(nodes=[("x", 100.0, 40.0, ())])
+    with pytest.raises(LayoutError, match="no Graphviz engine"):
+        layout(spec, engines=())
+    monkeypatch.setattr(layout_module.shutil, "which", lambda name: None)
+    with pytest.raises(LayoutError, match="no `dot` program"):
+        layout(spec, engines=("dot",))
+
+
+def test_without_the_wasm_build_system_dot_is_used(monkeypatch, model):
+    if layout_module.shutil.which("dot") is None:
+        pytest.skip("no system `dot` installed")
+    monkeypatch.setattr(layout_module, "_WASM_MISSING", ["simulated: wasmtime missing"])
+    root = parse(portfolio_dependencies_svg(model, ""))
+    assert set(node_boxes(root)) == {"a", "b", "c", "d", "e", "f"}
+    monkeypatch.setattr(layout_module.shutil, "which", lambda name: None)
+    with pytest.raises(LayoutError, match="simulated: wasmtime missing"):
+        portfolio_dependencies_svg(model, "")
+
+
+def test_system_dot_gives_the_layout_of_wasm():
+    if layout_module.shutil.which("dot") is None:
+        pytest.skip("no system `dot` to compare with")
+    spec = GraphSpec(nodes=[(k, 240.0, 44.0, (c,)) for k, c in
+                            (("a", "p"), ("b", "p"), ("c", "q"), ("d", "q"))],
+                     edges=[("a", "b"), ("a", "c"), ("c", "d"), ("b", "d")], labelled={"p", "q"})
+    wasm, dot = layout(spec, engines=("wasm",)), layout(spec, engines=("dot",))
+    # Graphviz versions round differently (Debian's 2.43 to whole points): same places.
+    for key, box in wasm.nodes.items():
+        assert abs(box.x - dot.nodes[key].x) <= 3 and abs(box.y - dot.nodes[key].y) <= 3
+
+
+# ------------------------------------------------------------------------ real data
+
+
+@pytest.fixture(scope="module")
+def gmpp(tmp_path_factory):
+    from generator.pipeline import check
+    from generator.settings import load_settings
+    from tests.support.gmpp import convert, default_data_dir
+
+    data_dir = default_data_dir()
+    if data_dir is None:
+        pytest.fail("GMPP CSVs not found in ../shared/data/gmpp (set PMSITE_GMPP_DATA)")
+    out = tmp_path_factory.mktemp("gmpp-diagrams")
+    convert(data_dir, out)
+    return check(load_settings(out / "mkdocs.yml"), date(2023, 12, 31)).model
+
+
+def test_real_gmpp_portfolio_draws(gmpp):
+    root = parse(portfolio_dependencies_svg(gmpp, "../"))
+    boxes = node_boxes(root)
+    assert set(boxes) == {p.id for p in gmpp.records.by_kind("project")}
+    assert_no_overlap(boxes)
+    for program in gmpp.records.by_kind("program"):
+        svg = program_dependencies_svg(gmpp, program.id, "../../")
+        assert set(node_boxes(parse(svg))) == {p.id for p in gmpp.projects_of(program.id)}
+    roadmap = parse(roadmap_svg(gmpp, "../"))
+    rows = {e.get("data-id") for e in with_attr(roadmap, "data-id")}
+    assert {p.id for p in gmpp.records.by_kind("project")} <= rows
+    busiest = max(gmpp.records.by_kind("project"),
+                  key=lambda p: (len(gmpp.statuses[p.id].reports), p.id))
+    strip = parse(history_svg(gmpp, busiest.id, "../../"))
+    assert len(with_attr(strip, "data-date")) == len(gmpp.statuses[busiest.id].reports)
+    digest = hashlib.sha256(portfolio_dependencies_svg(gmpp, "../").encode()).hexdigest()
+    assert digest == hashlib.sha256(portfolio_dependencies_svg(gmpp, "../").encode()).hexdigest()
