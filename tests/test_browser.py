@@ -1,0 +1,307 @@
+"""Real-browser test of the built example site: Chromium (headless) via Playwright, axe-core.
+
+Builds content/ once, serves it on 127.0.0.1 only, then clicks through it the way a reader
+would: dashboard -> program -> project, Material's search, a sortable table. Every request
+must stay on the loopback server (the intranet has no internet), the console must stay
+clean, and axe must find nothing "serious" or "critical".
+
+Needs a Chromium: Debian's /usr/bin/chromium (CI: apt-get install chromium), or set
+PMSITE_CHROMIUM. Never run `playwright install`; the browser is not downloaded.
+Screenshots go to a pytest tmp dir and are copied to /tmp/pmsite-screenshots/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
+expect = sync_api.expect
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2026-11-20"
+SITE_NAME = "Hafenwerk Group IT Portfolio"
+CHROMIUM = os.environ.get("PMSITE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT_COPY = Path("/tmp/pmsite-screenshots")
+BLOCKING_IMPACTS = {"serious", "critical"}
+TIMEOUT_MS = 10_000
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("browser") / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--as-of", AS_OF, "--site-dir", str(site)],
+        cwd=REPO,
+        check=False,  # a failed build is reported below, with its output
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
+    assert (site / "index.html").is_file()
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin(site: Path) -> Iterator[str]:
+    """Serve the built site from a background thread, on loopback only."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="pmsite-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        message = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set PMSITE_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@dataclass
+class Watched:
+    """A page whose console errors, failed requests and foreign requests are recorded."""
+
+    page: object
+    origin: str
+    scheme: str = "light"
+    errors: list[str] = field(default_factory=list, repr=False)
+    failed: list[str] = field(default_factory=list, repr=False)
+    foreign: list[str] = field(default_factory=list, repr=False)
+    requested: list[str] = field(default_factory=list, repr=False)
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.origin + path, wait_until="load")
+
+    def path(self) -> str:
+        return urlsplit(self.page.url).path
+
+    def assert_clean(self) -> None:
+        self.page.wait_for_load_state("networkidle")
+        assert self.requested, "no requests were recorded"
+        assert not self.foreign, "requests left 127.0.0.1:\n" + "\n".join(self.foreign)
+        assert not self.failed, "failed requests:\n" + "\n".join(self.failed)
+        assert not self.errors, "console errors:\n" + "\n".join(self.errors)
+
+
+def _local(url: str, origin: str) -> bool:
+    # data: and blob: URLs never touch the network (Material's inline icons, its search
+    # worker); everything else must be the loopback server itself.
+    scheme = urlsplit(url).scheme
+    return scheme in {"data", "blob"} or url == origin or url.startswith(origin + "/")
+
+
+@pytest.fixture
+def watched(request: pytest.FixtureRequest, browser: object, origin: str) -> Iterator[Watched]:
+    scheme = getattr(request, "param", "light")  # parametrize indirectly for "dark"
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme=scheme, locale="en-GB"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    w = Watched(page=page, origin=origin, scheme=scheme)
+
+    def guard(route: object) -> None:
+        # Block, not just observe: a regression that adds a CDN asset fails here instead
+        # of silently reaching the internet from CI.
+        if _local(route.request.url, origin):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    def on_request(request: object) -> None:
+        w.requested.append(request.url)
+        if not _local(request.url, origin):
+            w.foreign.append(request.url)
+
+    def on_response(response: object) -> None:
+        if response.status >= 400:
+            w.failed.append(f"HTTP {response.status} {response.url}")
+
+    def on_console(message: object) -> None:
+        if message.type == "error":
+            w.errors.append(f"{message.text} ({message.location.get('url', '?')})")
+
+    context.route("**/*", guard)
+    context.on("request", on_request)
+    context.on("response", on_response)
+    context.on("requestfailed", lambda r: w.failed.append(f"{r.url}: {r.failure}"))
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: w.errors.append(f"uncaught: {error}"))
+    try:
+        yield w
+    finally:
+        context.close()
+
+
+def _screenshot(page: object, shots: Path, name: str) -> None:
+    target = shots / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    SCREENSHOT_COPY.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(target, SCREENSHOT_COPY / target.name)
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_dashboard_shows_title_and_as_of(watched: Watched, shots: Path) -> None:
+    page = watched.page
+    watched.goto("/")
+    expect(page).to_have_title(SITE_NAME)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Portfolio dashboard"))
+    as_of = page.locator(f".pm-asof time[datetime='{AS_OF}']")
+    expect(as_of).to_be_visible()
+    expect(as_of).to_have_text(AS_OF)
+    _screenshot(page, shots, "dashboard")
+    watched.assert_clean()
+
+
+def test_click_dashboard_to_program_to_project(watched: Watched, shots: Path) -> None:
+    page = watched.page
+    watched.goto("/")
+    programs = page.locator("h2#programs + table")
+    programs.get_by_role("link", name="Cloud & Infrastructure Modernisation", exact=True).click()
+    page.wait_for_url("**/programs/cloud-infra/")
+    assert watched.path() == "/programs/cloud-infra/"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"Cloud & Infrastructure Modernisation")
+    )
+    _screenshot(page, shots, "program-cloud-infra")
+
+    page.locator("article").get_by_role("link", name=re.compile(r"^Network refresh")).first.click()
+    page.wait_for_url("**/projects/network-refresh/")
+    assert watched.path() == "/projects/network-refresh/"
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Network refresh"))
+    status = page.locator(".pm-facts dt:text-is('Status') + dd .st").first
+    expect(status).to_have_text("red")
+    expect(status).to_be_visible()
+    _screenshot(page, shots, "project-network-refresh")
+    watched.assert_clean()
+
+
+def test_search_finds_lakehouse(watched: Watched) -> None:
+    page = watched.page
+    watched.goto("/")
+    page.keyboard.press("/")  # Material's shortcut focuses the search box
+    box = page.locator("input.md-search__input")
+    expect(box).to_be_focused()
+    box.press_sequentially("lakehouse", delay=20)
+    hit = page.locator(".md-search-result a[href*='projects/data-lakehouse/']").first
+    expect(hit).to_be_visible()
+    hit.click()
+    page.wait_for_url(re.compile(r"/projects/data-lakehouse/"))
+    assert watched.path() == "/projects/data-lakehouse/"
+    watched.assert_clean()
+
+
+def test_sortable_table_header_sorts(watched: Watched) -> None:
+    page = watched.page
+    watched.goto("/")
+    table = page.locator("h2#programs + table.sortable")
+    button = table.locator("thead button.pm-sort", has_text="Status")
+    expect(button).to_have_count(1)  # pmsite.js turned the header into a button
+
+    def rows() -> list[tuple[str, str]]:
+        return table.locator("tbody tr").evaluate_all(
+            "rows => rows.map(r => [r.cells[0].textContent.trim(),"
+            " r.cells[1].getAttribute('data-sort')])"
+        )
+
+    before = rows()
+    assert len(before) >= 2
+    button.click()
+    expect(table.locator("thead th").nth(1)).to_have_attribute("aria-sort", "ascending")
+    after = rows()
+    assert sorted(after) == sorted(before), "sorting must only reorder rows"
+    assert after != before, f"order did not change: {before}"
+    keys = [float(key) for _, key in after]
+    assert keys == sorted(keys), f"not ascending by status: {after}"
+
+    button.click()
+    expect(table.locator("thead th").nth(1)).to_have_attribute("aria-sort", "descending")
+    keys = [float(key) for _, key in rows()]
+    assert keys == sorted(keys, reverse=True)
+    watched.assert_clean()
+
+
+# Excluded from axe: two pieces of Material's own markup, not changeable from pmsite's
+# templates (the exclusion covers the whole subtree, i.e. also Material's search results):
+# - .md-search: Material's search overlay is role="dialog" without an accessible name
+#   (aria-dialog-name, serious); the search box inside it is labelled "Search".
+# - .md-copyright: Material's "Made with Material for MkDocs" footer text, #7f7f7f on
+#   #171717 = 4.47:1 (color-contrast, serious, light scheme only).
+AXE_CONTEXT = {"include": [["body"]], "exclude": [[".md-search"], [".md-copyright"]]}
+
+
+@pytest.mark.parametrize("watched", ["light", "dark"], indirect=True)
+@pytest.mark.parametrize(
+    "path", ["/", "/programs/cloud-infra/", "/projects/network-refresh/"], ids=str.strip
+)
+def test_axe_no_serious_violations(watched: Watched, path: str) -> None:
+    page = watched.page
+    watched.goto(path)
+    page.locator("button.pm-sort").first.wait_for()  # let pmsite.js run first
+    # Material follows the reader's OS preference: light -> "default", dark -> "slate".
+    material = {"light": "default", "dark": "slate"}[watched.scheme]
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
+    results = axe_sync.Axe().run(page, context=AXE_CONTEXT)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    report = "\n".join(
+        f"  {v['id']} ({v['impact']}, {len(v['nodes'])} nodes) first target "
+        f"{v['nodes'][0]['target'] if v['nodes'] else '-'}: {v['help']}"
+        for v in blocking
+    )
+    assert not blocking, f"axe on {path} ({watched.scheme} scheme):\n{report}"
+    watched.assert_clean()
