@@ -87,8 +87,8 @@ def build_site(result: CheckResult, site_dir: Path, strict: bool = False) -> Pat
             plugin = config.plugins.get("pmsite")
             if plugin is None:
                 raise ConfigError(f"{settings.config_file.name}: add `- pmsite` to plugins")
-            plugin.preset = result  # type: ignore[attr-defined]
-            plugin.as_of = result.as_of  # type: ignore[attr-defined]
+            plugin.preset = result
+            plugin.as_of = result.as_of
             mkdocs_build(config)
             (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
             _swap_in(staging, site_dir)

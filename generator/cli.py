@@ -9,8 +9,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
-from generator import commands
+from generator import __version__, commands
 from generator.errors import ConfigError, PmsiteError
 from generator.pipeline import check
 from generator.settings import load_settings, resolve_as_of
@@ -82,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug, not a content problem: say so plainly
+    except Exception as exc:  # noqa: BLE001 - a bug, not a content problem: say so plainly
         if os.environ.get("PMSITE_DEBUG"):
             traceback.print_exc()
         print(f"pmsite: internal error: {type(exc).__name__}: {exc} "

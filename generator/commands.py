@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from generator.build import build_site
-from generator.report import standalone_report
-from generator.scaffold import Request, scaffold
 from generator.diagnostics import format_diagnostics
 from generator.errors import ConfigError
 from generator.export import export_csv, export_json
 from generator.pipeline import CheckResult
+from generator.report import standalone_report
+from generator.scaffold import Request, scaffold
 from generator.settings import Settings
 
 EXIT_OK, EXIT_CONTENT = 0, 1

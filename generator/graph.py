@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -122,8 +123,8 @@ class DependencyGraph:
         """Report every cycle (one per strongly connected group); True if there is none."""
         if nx.is_directed_acyclic_graph(self.graph):
             return True
-        for component in sorted((sorted(c) for c in nx.strongly_connected_components(
-                self.graph) if len(c) > 1 or self._self_loop(next(iter(c))))):
+        for component in sorted(sorted(c) for c in nx.strongly_connected_components(
+                self.graph) if len(c) > 1 or self._self_loop(next(iter(c)))):
             # Report a cycle, cut one of its written edges, and look again, so that
             # cycles sharing nodes are all named in one run (not one per fix).
             sub = nx.DiGraph(self.graph.subgraph(component))
@@ -217,8 +218,8 @@ class DependencyGraph:
         edges: dict[str, set[str]] = {}
         for project in projects:
             facts = sorted(self.milestones.get(project.id, []), key=lambda f: (f.due, f.index))
-            for before, after in zip(facts, facts[1:]):
-                edges.setdefault(after.ref, set()).add(before.ref)
+            for earlier, later in pairwise(facts):
+                edges.setdefault(later.ref, set()).add(earlier.ref)
             for fact in facts:
                 due[fact.ref] = fact.due
             if facts:

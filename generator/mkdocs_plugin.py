@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import fields
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ _TYPES = {"status_scale": list, "stale_after_days": int, "due_soon_days": int,
           "currency": str, "templates": str}
 
 
-class PmsitePlugin(BasePlugin):  # type: ignore[type-arg]
+class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Adds the generated portfolio pages to a MkDocs site (SPEC §5-6)."""
 
     # The options are declared once, in settings.Options; MkDocs only type-checks them.
@@ -64,7 +64,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg]
             options=options, site_name=config.site_name, site_url=config.site_url or "")
         # The sitemap's dates come from the build date: make it the as-of date.
         midnight = datetime(self.as_of.year, self.as_of.month, self.as_of.day,
-                            tzinfo=timezone.utc)
+                            tzinfo=UTC)
         os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         for path, names in (("extra_css", ["pmsite.css"]), ("extra_javascript", ["pmsite.js"])):
             for name in names:

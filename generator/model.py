@@ -111,10 +111,10 @@ def _memberships(model: PortfolioModel) -> None:
     for program in records.by_kind("program"):
         model.portfolio_of[program.id] = canonical(program.model.portfolio, "portfolio") or only
     for project in records.by_kind("project"):
-        program = canonical(project.model.program, "program")
-        model.program_of[project.id] = program
-        if program is not None:
-            model.portfolio_of[project.id] = model.portfolio_of.get(program)
+        program_id = canonical(project.model.program, "program")
+        model.program_of[project.id] = program_id
+        if program_id is not None:
+            model.portfolio_of[project.id] = model.portfolio_of.get(program_id)
         else:
             model.portfolio_of[project.id] = (canonical(project.model.portfolio, "portfolio")
                                               or only)

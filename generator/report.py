@@ -48,7 +48,7 @@ def _absolute_links(html: str, site_url: str, page_url: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         href, rest, text = match.groups()
-        if href.startswith("#") or "://" in href or href.startswith("mailto:"):
+        if href.startswith(("#", "mailto:")) or "://" in href:
             return match.group(0)
         if not base:
             return f"<span{rest}>{text}</span>" if rest.strip() else text

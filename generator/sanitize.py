@@ -13,16 +13,8 @@ from collections.abc import Iterable
 
 import nh3
 
-HTML_TAGS = frozenset("""
-a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em
-figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp section
-small span strong sub summary sup table tbody td tfoot th thead time tr u ul var input
-label nav article aside header footer
-""".split())
-SVG_TAGS = frozenset("""
-svg g defs marker rect circle ellipse line polyline polygon path text tspan title desc
-use clippath lineargradient stop clipPath linearGradient
-""".split())
+HTML_TAGS = frozenset(["a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "input", "label", "nav", "article", "aside", "header", "footer"])
+SVG_TAGS = frozenset(["svg", "g", "defs", "marker", "rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "title", "desc", "use", "clippath", "lineargradient", "stop", "clipPath", "linearGradient"])
 
 _COMMON = {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-labelledby",
            "aria-describedby", "aria-hidden", "tabindex"}

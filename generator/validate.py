@@ -150,14 +150,14 @@ def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: d
     return records
 
 
-def _identify(model: Model, kind: str, doc: SourceDocument, entry: int) -> tuple[str, bool]:
+def _identify(model: Any, kind: str, doc: SourceDocument, entry: int) -> tuple[str, bool]:
     if kind == "person":
-        return getattr(model, "name"), False
+        return model.name, False
     ident = getattr(model, "id", None)
     if isinstance(ident, str):
         return ident, False
     if kind == "status":
-        return f"{getattr(model, 'project')}-status-{getattr(model, 'date').isoformat()}", True
+        return f"{model.project}-status-{model.date.isoformat()}", True
     if entry == 0 and ID_PATTERN.fullmatch(doc.stem):
         return doc.stem, True
     scope = getattr(model, "project", None) or getattr(model, "program", None) or doc.stem
@@ -292,4 +292,4 @@ def positions_of(record: Record, loc: tuple[Any, ...]) -> Pos:
     return record.source.pos(loc)
 
 
-__all__ = ["Validated", "validate_documents", "positions_of", "Path"]
+__all__ = ["Path", "Validated", "positions_of", "validate_documents"]

