@@ -102,7 +102,11 @@ def parse(svg: str) -> ET.Element:
     assert "<?xml" not in svg and "\n\n" not in svg and "<script" not in svg
     assert all(line.strip() for line in svg.splitlines())
     root = ET.fromstring(svg)
-    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    # A diagram with links is a group of links (role="img" would hide them from assistive
+    # technology: axe's nested-interactive); one without links is an image.
+    has_links = root.find(f".//{SVG}a") is not None
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "group" if has_links else root.get("role") in ("group", "img")
     title, desc = root[0], root[1]
     assert (title.tag, desc.tag) == (f"{SVG}title", f"{SVG}desc")
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
