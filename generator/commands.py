@@ -39,6 +39,7 @@ def run_check(result: CheckResult, args: argparse.Namespace) -> int:
 
 
 def run_export(result: CheckResult, args: argparse.Namespace) -> int:
+    """Write the export (JSON to a file or standard output, CSV to a folder)."""
     items = result.diagnostics.sorted()
     if args.format == "csv":
         if not args.out:
@@ -57,9 +58,7 @@ def run_export(result: CheckResult, args: argparse.Namespace) -> int:
                       export_json(result.model, items).encode("utf-8"))
     else:
         sys.stdout.write(export_json(result.model, items))
-    if items:
-        print(format_diagnostics(items, "text"), file=sys.stderr)
-    print(summary(result), file=sys.stderr)
+    _tell(result)
     return EXIT_CONTENT if result.failed(args.strict) else EXIT_OK
 
 
@@ -98,12 +97,17 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def run_build(result: CheckResult, args: argparse.Namespace) -> int:
-    """Check, then build the whole site into --site-dir (default: mkdocs.yml's site_dir)."""
+def _tell(result: CheckResult) -> None:
+    """Every problem and the one-line summary, on standard error."""
     items = result.diagnostics.sorted()
     if items:
         print(format_diagnostics(items, "text"), file=sys.stderr)
     print(summary(result), file=sys.stderr)
+
+
+def run_build(result: CheckResult, args: argparse.Namespace) -> int:
+    """Check, then build the whole site into --site-dir (default: mkdocs.yml's site_dir)."""
+    _tell(result)
     if result.failed(args.strict):
         print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
         return EXIT_CONTENT
@@ -137,10 +141,7 @@ def run_serve(settings: Settings, as_of: date, args: argparse.Namespace) -> int:
 
 def run_report(result: CheckResult, args: argparse.Namespace) -> int:
     """Write the standalone report; content errors stop it like a build."""
-    items = result.diagnostics.sorted()
-    if items:
-        print(format_diagnostics(items, "text"), file=sys.stderr)
-    print(summary(result), file=sys.stderr)
+    _tell(result)
     if result.failed(args.strict):
         return EXIT_CONTENT
     out = _safe_out(Path(args.out), result.settings)
