@@ -127,6 +127,9 @@ def _mkdocs_logging(verbose: bool) -> None:
         handler.pmsite = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    # pmsite writes links as final relative URLs, which MkDocs reports (at INFO) as
+    # "unrecognized relative link" on every page: only noise here.
+    logging.getLogger("mkdocs.structure.pages").setLevel(logging.WARNING)
 
 
 def run_serve(settings: Settings, as_of: date, args: argparse.Namespace) -> int:

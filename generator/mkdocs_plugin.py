@@ -47,7 +47,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Show content errors on the site instead of failing (live preview)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.keep_going = command == "serve"
+        # `mkdocs serve` makes a new plugin instance for every rebuild but calls this once:
+        # the class keeps the mode for the instances to come.
+        type(self).keep_going = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:

@@ -7,9 +7,12 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -299,3 +302,45 @@ def test_plain_mkdocs_build_works_through_the_plugin(tmp_path: Path) -> None:
     index = json.loads((root / "out/search/search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"] for doc in index["docs"]}
     assert "projects/crm-replatform/" in locations and "status/" in locations
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return str(response.read().decode("utf-8"))
+
+
+def _wait_for(url: str, predicate: Callable[[str], bool], seconds: float = 90) -> str:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = _get(url)
+            if predicate(last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never showed what was expected; last page:\n{last[:500]}")
+
+
+def test_serve_previews_live_and_shows_content_errors(tmp_path: Path) -> None:
+    root = _copy_example(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--as-of", AS_OF,
+         "-a", f"127.0.0.1:{port}"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page = f"http://127.0.0.1:{port}/projects/crm-replatform/"
+        _wait_for(page, lambda html: "CRM re-platform" in html)
+        charter = root / "content/projects/crm-replatform/charter.md"
+        charter.write_text(charter.read_text(encoding="utf-8").replace(
+            "program: customer-experience", "program: customer-exp"), encoding="utf-8")
+        html = _wait_for(page, lambda html: "content error" in html)
+        assert "unknown program" in html and "customer-experience" in html
+        assert not (root / "site").exists()  # the preview never writes the site folder
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
