@@ -9,6 +9,8 @@ OWN_PAGES = {"portfolio": "portfolios", "program": "programs", "project": "proje
 FOLDERS = {"decision": "decisions", "change": "changes", "meeting": "meetings",
            "lesson": "lessons", "risk": "risks", "issue": "issues"}
 """Where records written in YAML get their generated page: `<folder>/<id>/`."""
+LOGGED = frozenset({"risk", "issue", "lesson"})
+"""Kinds whose log entries are rows of their register page rather than pages."""
 
 
 def source_url(rel: str) -> str:
@@ -31,6 +33,10 @@ def record_url(record: Record) -> str:
         return f"{owner}/{record.parent}/#{record.kind}-{record.id}"
     if record.source.doc.fmt == "markdown":
         return source_url(record.source.doc.rel)
+    if record.source.base and record.kind in LOGGED:
+        # An entry of a risk, issue or lesson log is a row of its register, not a page:
+        # a portfolio keeps thousands of them and thin pages would swamp the site.
+        return f"{FOLDERS[record.kind]}/#{record.kind}-{record.id}"
     return f"{FOLDERS.get(record.kind, record.kind + 's')}/{record.id}/"
 
 

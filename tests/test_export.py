@@ -227,7 +227,7 @@ def test_decisions_and_lessons(exported):
     assert isinstance(lesson["id"], str) and lesson["id"]
     assert (lesson["title"], lesson["project"], lesson["category"]) == (
         "Plan early", "a", "planning")
-    assert lesson["url"] == f"lessons/{lesson['id']}/"
+    assert lesson["url"] == f"lessons/#lesson-{lesson['id']}"  # a row of the library
 
 
 def test_diagnostics_in_export(exported):

@@ -26,7 +26,7 @@ from generator.pages.views import (
     superseded_by,
 )
 from generator.records import Record
-from generator.urls import FOLDERS, record_url
+from generator.urls import FOLDERS, LOGGED, record_url
 
 RECORD_KINDS = ("decision", "change", "meeting", "lesson", "risk", "issue")
 """Kinds whose records have a page of their own (unless written inside another record)."""
@@ -39,11 +39,13 @@ _H1 = re.compile(r"\A\s*#[ \t]+(?:\d+\.[ \t]+)?(.*?)[ \t]*#*[ \t]*(?:\n|\Z)")
 
 
 def build_record_pages(context: Context) -> list[PageSpec]:
-    """A page for every standalone record of RECORD_KINDS written in YAML."""
+    """A page for every standalone record of RECORD_KINDS written in YAML (log entries of
+    risks, issues and lessons are rows of their register instead)."""
     pages = []
     for kind in RECORD_KINDS:
         for record in context.model.records.by_kind(kind):
-            if record.source.doc.fmt == "yaml" and record.parent is None:
+            if (record.source.doc.fmt == "yaml" and record.parent is None
+                    and not (record.source.base and kind in LOGGED)):
                 src_uri = record_url(record).rstrip("/") + ".md"
                 pages.append(record_page(context, record, src_uri, record.body))
     return pages
