@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 import generator
 from generator.scale import DONE, UNKNOWN, StatusScale
-from generator.urls import record_url
+from generator.urls import lesson_category_slug, record_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 # Not escapable with a backslash in Python-Markdown: written as character references.
@@ -74,6 +74,7 @@ def make_environment(scale: StatusScale, override: Path | None = None) -> jinja2
                                                          ensure_ascii=False))
     env.globals["scale"] = scale
     env.globals["url_of"] = record_url
+    env.globals["lesson_category_slug"] = lesson_category_slug
     return env
 
 

@@ -34,8 +34,15 @@ def record_url(record: Record) -> str:
     if record.source.doc.fmt == "markdown":
         return source_url(record.source.doc.rel)
     if record.source.base and record.kind in LOGGED:
-        # An entry of a risk, issue or lesson log is a row of its register, not a page:
-        # a portfolio keeps thousands of them and thin pages would swamp the site.
+        # An entry of a risk, issue or lesson log is a row, not a page: a portfolio keeps
+        # thousands of them and thin pages would swamp the site. Risks and issues are rows
+        # of their project's (or program's) page, lessons of their category's page.
+        if record.kind == "lesson":
+            return f"lessons/{lesson_category_slug(record.model.category)}/#lesson-{record.id}"
+        scope = dict(record.references)
+        for field, folder in (("project", "projects"), ("program", "programs")):
+            if field in scope:
+                return f"{folder}/{scope[field]}/#{record.kind}-{record.id}"
         return f"{FOLDERS[record.kind]}/#{record.kind}-{record.id}"
     return f"{FOLDERS.get(record.kind, record.kind + 's')}/{record.id}/"
 
@@ -48,3 +55,9 @@ def _parent_kind(record: Record) -> bool:
 
 def milestone_url(project: str, milestone: str) -> str:
     return f"projects/{project}/#milestone-{milestone}"
+
+
+def lesson_category_slug(category: str | None) -> str:
+    """The page of a lessons category: `lessons/category-<slug>/`."""
+    slug = "-".join("".join(c if c.isalnum() else " " for c in (category or "")).lower().split())
+    return f"category-{slug or 'general'}"

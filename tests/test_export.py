@@ -227,7 +227,8 @@ def test_decisions_and_lessons(exported):
     assert isinstance(lesson["id"], str) and lesson["id"]
     assert (lesson["title"], lesson["project"], lesson["category"]) == (
         "Plan early", "a", "planning")
-    assert lesson["url"] == f"lessons/#lesson-{lesson['id']}"  # a row of the library
+    # a row of its category's page in the library
+    assert lesson["url"] == f"lessons/category-planning/#lesson-{lesson['id']}"
 
 
 def test_diagnostics_in_export(exported):

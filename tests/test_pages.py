@@ -13,6 +13,7 @@ import markdown
 import pytest
 from markdown_it import MarkdownIt
 
+from generator.urls import record_url
 from generator.pages import Context, PageSpec
 from generator.pages.compose import render_page
 from generator.pages.record_pages import RECORD_KINDS, decorate_record
@@ -272,8 +273,8 @@ def test_yaml_records_get_generated_pages(site: Site) -> None:
             if record.source.doc.fmt == "yaml" and record.parent is None:
                 if record.source.base:
                     assert f"{kind}s/{record.id}/" not in site.specs
-                    register = site.html[f"{kind}s/"]
-                    assert f'id="{kind}-{record.id}"' in register, record.id
+                    page, anchor = record_url(record).split("#")
+                    assert f'id="{anchor}"' in site.html[page], record.id
                 else:
                     assert site.specs[f"{kind}s/{record.id}/"].title == record.title
     assert 'href="#cell-5-5"' in site.html["risks/"]
@@ -298,8 +299,10 @@ def test_risk_heat_map_cells_link_to_their_risks(site: Site) -> None:
     assert '<a href="#cell-5-5">1</a>' in html
     cell = html[html.index('id="cell-5-5"'):]
     cell = cell[:cell.index("</section>")]
-    assert 'href="#risk-risk-crm-sso-slip"' in cell
+    # A cell links each of its risks where the risk is written up: its project's page.
+    assert 'href="../projects/crm-replatform/#risk-risk-crm-sso-slip"' in cell
     assert 'id="risk-risk-crm-sso-slip"' in html
+    assert 'id="risk-risk-crm-sso-slip"' in site.html["projects/crm-replatform/"]
     counts = sum(int(n) for n in re.findall(r'<a href="#cell-\d-\d">(\d+)</a>', html))
     scored = [f for f in site.result.model.risks
               if f.cell is not None and f.record.model.status == "open"]
@@ -324,9 +327,12 @@ def test_tags_page_has_an_anchor_per_tag(site: Site) -> None:
 
 
 def test_lessons_are_grouped_by_category_and_tag(site: Site) -> None:
+    # The library lists categories (a page each) and tags; a category page its lessons.
     html = site.html["lessons/"]
     for lesson in site.result.model.records.by_kind("lesson"):
-        assert f'id="category-{lesson.model.category}"' in html
+        category = f"lessons/category-{lesson.model.category.lower()}/"
+        assert f'href="../{category}"' in html
+        assert f'id="lesson-{lesson.id}"' in site.html[category]
         for tag in lesson.model.tags:
             assert f'id="lessons-tag-{tag}"' in html
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.pages import Context, PageSpec
+from generator.pages.parts import split_by_program
 from generator.pages.views import (
     critical_rows,
     dependency_row,
@@ -31,13 +32,14 @@ def build_status(context: Context) -> list[PageSpec]:
 
     rows.sort(key=worst_first)
     open_rows = [r for r in rows if r["phase"] != "closed"]
-    return [PageSpec("status.md", "status.md.j2", "Status board",
-                     {"rows": rows, "dimensions": DIMENSIONS,
-                      "counts": {s: sum(1 for r in open_rows if r["status"] == s)
-                                 for s in scale.values},
-                      "stale": sum(1 for r in rows if r["stale"]),
-                      "stale_after": model.settings.options.stale_after_days},
-                     section="status")]
+    spec = PageSpec("status.md", "status.md.j2", "Status board",
+                    {"dimensions": DIMENSIONS,
+                     "counts": {s: sum(1 for r in open_rows if r["status"] == s)
+                                for s in scale.values},
+                     "stale": sum(1 for r in rows if r["stale"]),
+                     "stale_after": model.settings.options.stale_after_days},
+                    section="status")
+    return split_by_program(context, spec, rows, lambda row: model.program_of.get(row["id"]))
 
 
 def build_dependencies(context: Context) -> list[PageSpec]:
@@ -51,9 +53,16 @@ def build_dependencies(context: Context) -> list[PageSpec]:
         if path is not None:
             paths.append({"program": record_link(program), "path": path,
                           "rows": critical_rows(model, path.milestones)})
+    # A portfolio of hundreds of projects lists its at-risk dependencies here and every
+    # dependency on its program's and project's pages (one table of all would be megabytes).
+    shown = rows if len(rows) <= ALL_DEPENDENCIES_ROWS else []
     return [PageSpec("dependencies.md", "dependencies.md.j2", "Dependencies",
-                     {"at_risk": [r for r in rows if r["at_risk"]], "rows": rows,
-                      "paths": paths}, section="dependencies")]
+                     {"at_risk": [r for r in rows if r["at_risk"]], "rows": shown,
+                      "total": len(rows), "paths": paths}, section="dependencies")]
+
+
+ALL_DEPENDENCIES_ROWS = 300
+"""Above this many dependencies, the page lists only the at-risk ones."""
 
 
 def build_roadmap(context: Context) -> list[PageSpec]:
@@ -67,9 +76,12 @@ def build_roadmap(context: Context) -> list[PageSpec]:
     if standalone:
         groups.append(_roadmap_group(context, None, "standalone", standalone))
     dates = [d for g in groups for p in g["projects"] for d in (p["start"], p["end"]) if d]
-    return [PageSpec("roadmap.md", "roadmap.md.j2", "Roadmap",
-                     {"groups": groups, "first": min(dates, default=None),
-                      "last": max(dates, default=None)}, section="roadmap")]
+    spec = PageSpec("roadmap.md", "roadmap.md.j2", "Roadmap",
+                    {"first": min(dates, default=None), "last": max(dates, default=None)},
+                    section="roadmap")
+    return split_by_program(context, spec, groups,
+                            lambda g: None if g["key"] == "standalone" else g["key"],
+                            weight=lambda g: len(g["projects"]))
 
 
 def _roadmap_group(context: Context, program: Any, key: str,

@@ -32,12 +32,23 @@ def _program(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
     return found
 
 
+GRAPH_LIMIT = 200
+"""Projects above which the portfolio-wide graph is left out: it stays readable up to
+about this size, and each program's graph carries the detail."""
+
+
 def _portfolio(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
+    if len(context.model.records.by_kind("project")) > GRAPH_LIMIT:
+        return {}
     return {"dependencies": diagrams.portfolio_dependencies_svg(context.model, root)}
 
 
 def _roadmap(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
-    return {"roadmap": diagrams.roadmap_svg(context.model, root)}
+    """The whole roadmap, or one program's when the page is split by program."""
+    program = spec.values.get("program_id")
+    if spec.values.get("parts"):  # the index of a split roadmap: its programs have theirs
+        return {}
+    return {"roadmap": diagrams.roadmap_svg(context.model, root, program_id=program)}
 
 
 def _risks(context: Context, spec: PageSpec, root: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from generator.pages import Context, PageSpec
 from generator.pages.views import (
+    Link,
     action_row,
     dated,
     log_row,
@@ -16,6 +17,7 @@ from generator.pages.views import (
     tag_slug,
 )
 from generator.records import Record
+from generator.urls import lesson_category_slug
 
 
 def build_decisions(context: Context) -> list[PageSpec]:
@@ -76,25 +78,45 @@ def build_lessons(context: Context) -> list[PageSpec]:
     """The lessons-learned library, grouped by category and by tag."""
     model = context.model
     lessons = sorted(model.records.by_kind("lesson"), key=lambda r: (r.title.casefold(), r.id))
-    categories: dict[str, list[dict[str, Any]]] = {}
+    categories: dict[str, dict[str, Any]] = {}
     tags: dict[str, dict[str, Any]] = {}
     for lesson in lessons:
         row = _lesson_row(context, lesson)
-        categories.setdefault(lesson.model.category or "", []).append(row)
+        slug = lesson_category_slug(lesson.model.category)
+        group = categories.setdefault(slug, {"name": lesson.model.category or "General",
+                                             "slug": slug, "rows": []})
+        group["rows"].append(row)
         for tag in lesson.model.tags:
             entry = tags.setdefault(tag_slug(tag), {"slug": tag_slug(tag), "name": tag,
                                                     "lessons": []})
             if row["link"] not in entry["lessons"]:
                 entry["lessons"].append(row["link"])
-    groups = [{"name": name or "Uncategorised", "slug": tag_slug(name or "uncategorised"),
-               "rows": categories[name]}
-              for name in sorted(categories, key=lambda n: (not n, n.casefold()))]
-    return [PageSpec("lessons.md", "lessons.md.j2", "Lessons learned",
-                     {"groups": groups, "tags": [tags[s] for s in sorted(tags)],
-                      "total": len(lessons),
-                      "improve": sum(1 for r in lessons if r.model.type == "improve"),
-                      "went_well": sum(1 for r in lessons if r.model.type == "went-well")},
-                     section="lessons")]
+    groups = sorted(categories.values(), key=lambda g: (g["slug"] == "category-general",
+                                                        g["name"].casefold()))
+    counts = {"total": len(lessons),
+              "improve": sum(1 for r in lessons if r.model.type == "improve"),
+              "went_well": sum(1 for r in lessons if r.model.type == "went-well")}
+    # The library is an index of categories; each category has a page of its own, so the
+    # library stays small however many lessons a portfolio keeps.
+    pages = [PageSpec("lessons.md", "lessons.md.j2", "Lessons learned",
+                      {"groups": [], "categories": [_category(g) for g in groups],
+                       "tags": [tags[s] for s in sorted(tags)], **counts},
+                      section="lessons")]
+    for group in groups:
+        pages.append(PageSpec(f"lessons/{group['slug']}.md", "lessons.md.j2",
+                              f"Lessons learned: {group['name']}",
+                              {"groups": [group], "categories": [], "tags": [],
+                               **counts, "total": len(group["rows"])},
+                              section="lessons"))
+    return pages
+
+
+def _category(group: dict[str, Any]) -> dict[str, Any]:
+    rows = group["rows"]
+    return {"name": group["name"], "link": Link(f"lessons/{group['slug']}/", group["name"]),
+            "count": len(rows),
+            "improve": sum(1 for r in rows if r["type"] == "improve"),
+            "went_well": sum(1 for r in rows if r["type"] == "went-well")}
 
 
 def _lesson_row(context: Context, lesson: Record) -> dict[str, Any]:

@@ -17,6 +17,10 @@ def heat_tone(score: int) -> str:
     return "high" if score >= 15 else "medium" if score >= 5 else "low"
 
 
+REGISTER_ROWS = 200
+"""Risks listed in full on the register; beyond, the heat map and project pages hold them."""
+
+
 def build_risks(context: Context) -> list[PageSpec]:
     """The register sorted by score, a 5x5 heat map of open risks, and each cell's risks."""
     model = context.model
@@ -37,7 +41,8 @@ def build_risks(context: Context) -> list[PageSpec]:
                                 if f.record.model.status != "open"],
                       "grid": grid, "cells": listed, "heat_tone": heat_tone,
                       "unscored": sum(1 for f in open_facts if f.cell is None),
-                      "review_overdue": sum(1 for f in open_facts if f.review_overdue)},
+                      "review_overdue": sum(1 for f in open_facts if f.review_overdue),
+                      "open_shown": REGISTER_ROWS},
                      section="risks")]
 
 

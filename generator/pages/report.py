@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from generator.pages import Context, PageSpec
+from generator.pages.parts import SPLIT_AT
 from generator.pages.views import (
     dated,
     dependency_row,
@@ -52,7 +53,9 @@ def report_values(context: Context) -> dict[str, Any]:
         "portfolios": [{"link": record_link(p), "rollup": model.portfolio_rollups[p.id]}
                        for p in model.records.by_kind("portfolio")],
         "counts": {s: open_statuses.count(s) for s in model.scale.values},
-        "open_projects": len(open_statuses), "programs": programs, "projects": rows,
+        "open_projects": len(open_statuses), "programs": programs,
+        "projects": rows if len(rows) <= SPLIT_AT else [r for r in rows if _exception(model, r)],
+        "projects_total": len(rows),
         "at_risk": [dependency_row(model, d) for d in deps if d.at_risk],
         "dependencies": len(deps), "risks": risks[:TOP_RISKS], "open_risks": len(risks),
         "overdue": [project_milestone_row(model, f) for f in overdue],
@@ -61,6 +64,14 @@ def report_values(context: Context) -> dict[str, Any]:
         "overdue_issues": sum(1 for f in model.issues if f.overdue),
         "decisions": decisions, "decision_days": DECISION_DAYS,
     }
+
+
+def _exception(model: Any, row: dict[str, Any]) -> bool:
+    """A project a large portfolio's report names: not at the best status, stale,
+    late with a milestone, or worse than last time."""
+    best = model.scale.best
+    return bool(row["phase"] != "closed" and (row["status"] != best or row["stale"]
+                                               or row["overdue"] or row["trend"] == "worse"))
 
 
 def build_report(context: Context) -> list[PageSpec]:
