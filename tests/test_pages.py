@@ -13,7 +13,6 @@ import markdown
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.urls import record_url
 from generator.pages import Context, PageSpec
 from generator.pages.compose import render_page
 from generator.pages.record_pages import RECORD_KINDS, decorate_record
@@ -21,7 +20,7 @@ from generator.pages.registry import plan_pages
 from generator.pipeline import CheckResult, check
 from generator.settings import load_settings
 from generator.templating import make_environment
-from generator.urls import source_url
+from generator.urls import record_url, source_url
 from tests.conftest import PORTFOLIO, REPO, project, write_site
 
 AS_OF = date(2026, 11, 20)

@@ -32,7 +32,7 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
     grouped: dict[str | None, list[Any]] = {}
     for row in rows:
         grouped.setdefault(program_of(row), []).append(row)
-    base = spec.src_uri[:-3] if spec.src_uri.endswith(".md") else spec.src_uri
+    base = spec.src_uri.removesuffix(".md")
     parts, pages = [], []
     for program in model.records.by_kind("program"):
         mine = grouped.get(program.id, [])
