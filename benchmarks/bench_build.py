@@ -41,16 +41,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-AS_OF = "2026-06-30"
-DEFAULT_SIZES = (250, 500, 1000)
+from common import HERE, BenchError, base_parser
+
 MAX_PAGE_BYTES = 1_000_000
 THEMES = ("mkdocs", "material")
 
 
-class BenchError(Exception):
-    """A measurement could not be taken (not a slow result: a broken setup)."""
+
 
 
 def peak_rss_mb(who: int) -> float:
@@ -471,11 +468,7 @@ def format_stages(stages: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def parse_sizes(text: str) -> list[int]:
-    sizes = sorted({int(part) for part in text.replace(" ", ",").split(",") if part})
-    if not sizes or sizes[0] < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive integers")
-    return sizes
+
 
 
 def failures_of(results: Sequence[SizeResult], args: argparse.Namespace) -> list[str]:
@@ -510,20 +503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["--child"]:
         return child_main(args_list[1:])
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes",
-        type=parse_sizes,
-        default=list(DEFAULT_SIZES),
-        help="comma-separated project counts (default 250,500,1000)",
-    )
-    parser.add_argument("--reps", type=int, default=2, help="repetitions, best kept")
-    parser.add_argument(
-        "--max-ratio",
-        type=float,
-        default=1.5,
-        help="fail when pmsite/plain exceeds this at the largest N",
-    )
+    parser = base_parser(__doc__.splitlines()[0], reps=2, max_ratio=1.5,
+                         ratio_help="fail when pmsite/plain exceeds this at the largest N")
     parser.add_argument(
         "--max-page-bytes",
         type=int,
@@ -536,16 +517,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="skip the stage breakdown at the largest N")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="also profile one build at the largest N; pstats go to FILE")
-    parser.add_argument("--as-of", default=AS_OF)
-    parser.add_argument("--seed", type=int, default=20260630)
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=REPO,
-        help="folder that holds the generator package (default: the repo)",
-    )
-    parser.add_argument("--keep", type=Path, help="generate and build into this folder, kept")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(args_list)
     themes = list(THEMES if args.material else THEMES[:1])
 

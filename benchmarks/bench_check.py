@@ -17,7 +17,6 @@ when a measurement cannot run at all.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import json
@@ -33,15 +32,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-AS_OF = "2026-06-30"
-DEFAULT_SIZES = (250, 500, 1000)
+from common import BenchError, base_parser
+
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
 
-class BenchError(Exception):
-    """A measurement could not be taken (not a slow result: a broken setup)."""
+
 
 
 # -- child side: one measurement per process ---------------------------------------------
@@ -235,41 +231,15 @@ def format_table(results: Sequence[SizeResult]) -> str:
     return "\n".join(rows)
 
 
-def parse_sizes(text: str) -> list[int]:
-    sizes = sorted({int(part) for part in text.replace(" ", ",").split(",") if part})
-    if not sizes or sizes[0] < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive integers")
-    return sizes
+
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["--child"]:
         return child_main(args_list[1:])
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes",
-        type=parse_sizes,
-        default=list(DEFAULT_SIZES),
-        help="comma-separated project counts (default 250,500,1000)",
-    )
-    parser.add_argument("--reps", type=int, default=3, help="repetitions, best kept")
-    parser.add_argument(
-        "--max-ratio",
-        type=float,
-        default=2.0,
-        help="fail when check/baseline exceeds this at the largest N",
-    )
-    parser.add_argument("--as-of", default=AS_OF)
-    parser.add_argument("--seed", type=int, default=20260630)
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=REPO,
-        help="folder that holds the generator package (default: the repo)",
-    )
-    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser = base_parser(__doc__.splitlines()[0], reps=3, max_ratio=2.0,
+                         ratio_help="fail when check/baseline exceeds this at the largest N")
     args = parser.parse_args(args_list)
 
     results: list[SizeResult] = []

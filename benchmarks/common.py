@@ -1,0 +1,43 @@
+"""What the benchmark scripts share: paths, defaults and their common options."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+AS_OF = "2026-06-30"
+DEFAULT_SIZES = (250, 500, 1000)
+
+
+class BenchError(Exception):
+    """A measurement could not be made (exit code 2)."""
+
+
+def parse_sizes(text: str) -> list[int]:
+    """`250,500,1000` -> [250, 500, 1000], sorted and positive."""
+    try:
+        sizes = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError("sizes must be comma-separated integers") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive integers")
+    return sizes
+
+
+def base_parser(description: str, reps: int, max_ratio: float,
+                ratio_help: str) -> argparse.ArgumentParser:
+    """The options every benchmark takes: sizes, repetitions, the ratio limit, seeds."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", type=parse_sizes, default=list(DEFAULT_SIZES),
+                        help="comma-separated project counts (default 250,500,1000)")
+    parser.add_argument("--reps", type=int, default=reps, help="repetitions, best kept")
+    parser.add_argument("--max-ratio", type=float, default=max_ratio, help=ratio_help)
+    parser.add_argument("--as-of", default=AS_OF)
+    parser.add_argument("--seed", type=int, default=20260630)
+    parser.add_argument("--root", type=Path, default=REPO,
+                        help="folder that holds the generator package (default: the repo)")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    return parser
