@@ -12,7 +12,7 @@ from generator.diagnostics import did_you_mean
 from generator.errors import ConfigError
 from generator.fieldtypes import ID_PATTERN
 from generator.pipeline import CheckResult
-from generator.site import plan_site
+from generator.templating import site_environment
 
 KINDS = ("project", "program", "status", "decision", "lesson")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -87,7 +87,7 @@ def scaffold(result: CheckResult, request: Request) -> Path:
     if path.exists():
         raise ConfigError(f"{path.relative_to(result.settings.root)} exists already; "
                           "pmsite new never overwrites")
-    env = plan_site(result).context.env
+    env = site_environment(result.settings)
     text = env.get_template(f"new/{request.kind}.md.j2").render(values)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:

@@ -12,7 +12,7 @@ from generator.pages.compose import render_page
 from generator.pages.registry import plan_pages
 from generator.pipeline import CheckResult
 from generator.records import Record
-from generator.templating import make_environment
+from generator.templating import site_environment
 
 GENERATED_OWNERS = frozenset({"portfolio", "program", "project", "status"})
 """Kinds whose source files are not pages: their content appears on generated pages."""
@@ -40,10 +40,7 @@ class SitePlan:
 
 def plan_site(result: CheckResult) -> SitePlan:
     """Plan every generated page and file; which content files are not published."""
-    settings = result.settings
-    override = settings.root / settings.options.templates if settings.options.templates \
-        else None
-    env = make_environment(settings.scale, override)
+    env = site_environment(result.settings)
     context = Context(result.model, env)
     plan = SitePlan(context)
     for spec in plan_pages(context):

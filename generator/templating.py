@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 import generator
 from generator.scale import DONE, UNKNOWN, StatusScale
+from generator.settings import Settings
 from generator.urls import lesson_category_slug, record_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -83,3 +84,9 @@ def _money(value: float | None, currency: str = "") -> str:
         return ""
     amount = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
     return f"{amount} {currency}".strip()
+
+
+def site_environment(settings: Settings) -> jinja2.Environment:
+    """The environment of a site: its `templates` option's folder over the defaults."""
+    templates = settings.options.templates
+    return make_environment(settings.scale, settings.root / templates if templates else None)
