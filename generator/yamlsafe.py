@@ -136,6 +136,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> Y
         mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
     line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
     column = (mark.column + 1) if mark else 1
+    if "maximum nesting depth" in what:
+        # libyaml >= 0.2.5 (PyYAML 6.0.4's wheels) stops runs of `[` itself, ahead of us.
+        return YamlProblem(line, column, "too-deep",
+                           f"YAML nested more than {MAX_DEPTH} levels deep",
+                           "flatten the structure")
     context = f" {exc.context}" if exc.context else ""
     hint = "quote the value if it contains ': ', ' #', or starts with a special character"
     at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"

@@ -160,7 +160,11 @@ def test_deep_flow_nesting_is_refused_fast() -> None:
     start = time.perf_counter()
     p = problem(text)
     assert time.perf_counter() - start < 1
-    assert where(p) == (1, MAX_DEPTH + 1, "error", "too-deep")
+    # Our event-level limit stops it at column 41; libyaml >= 0.2.5 (PyYAML 6.0.4's
+    # wheels) has its own limit of 1,000 flow levels and may stop the scan first.
+    line, column, severity, code = where(p)
+    assert (line, severity, code) == (1, "error", "too-deep")
+    assert column in (MAX_DEPTH + 1, 1001)
     assert p.message == f"YAML nested more than {MAX_DEPTH} levels deep"
     assert p.hint == "flatten the structure"
 
