@@ -18,7 +18,8 @@ def heat_tone(score: int) -> str:
 
 
 REGISTER_ROWS = 200
-"""Risks listed in full on the register; beyond, the heat map and project pages hold them."""
+"""Risks (or issues) listed in full on their register; beyond, the heat map and the
+project and program pages hold them."""
 
 
 def build_risks(context: Context) -> list[PageSpec]:
@@ -62,5 +63,6 @@ def build_issues(context: Context) -> list[PageSpec]:
                      {"open": open_rows, "closed": [issue_row(model, f) for f in facts
                                                     if not f.open],
                       "counts": counts, "severities": SEVERITIES,
-                      "overdue": sum(1 for r in open_rows if r["overdue"])},
+                      "overdue": sum(1 for r in open_rows if r["overdue"]),
+                      "open_shown": REGISTER_ROWS},
                      section="issues")]
