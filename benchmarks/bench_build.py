@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import HERE, BenchError, base_parser
+from common import HERE, BenchError, base_parser, report_header
 
 MAX_PAGE_BYTES = 1_000_000
 THEMES = ("mkdocs", "material")
@@ -545,14 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             json.dumps(
                 {
-                    "as_of": args.as_of,
-                    "python": sys.version.split()[0],
-                    "platform": sys.platform,
-                    "reps": args.reps,
-                    "max_ratio": args.max_ratio,
+                    **report_header(args, failures),
                     "max_page_bytes": args.max_page_bytes,
-                    "ok": not failures,
-                    "failures": failures,
                     "sizes": [asdict(r) for r in results],
                     "stages": stages and {
                         "n": stages["n"],

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import BenchError, base_parser
+from common import BenchError, base_parser, report_header
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
@@ -273,13 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             json.dumps(
                 {
-                    "as_of": args.as_of,
-                    "python": sys.version.split()[0],
-                    "platform": sys.platform,
-                    "reps": args.reps,
-                    "max_ratio": args.max_ratio,
-                    "ok": not failures,
-                    "failures": failures,
+                    **report_header(args, failures),
                     "sizes": [asdict(r) for r in results],
                 },
                 indent=2,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,3 +42,10 @@ def base_parser(description: str, reps: int, max_ratio: float,
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
+
+
+def report_header(args: argparse.Namespace, failures: list[str]) -> dict[str, object]:
+    """The fields every benchmark's --json output starts with."""
+    return {"as_of": args.as_of, "python": sys.version.split()[0], "platform": sys.platform,
+            "reps": args.reps, "max_ratio": args.max_ratio, "ok": not failures,
+            "failures": failures}
