@@ -10,7 +10,7 @@ from generator.budget import BudgetFact, project_budget, total
 from generator.diagnostics import Diagnostics
 from generator.graph import CriticalPath, DependencyGraph
 from generator.load import SourceDocument
-from generator.people import Person, gather_people
+from generator.people import Person, gather_people, index_by_name, name_key
 from generator.records import Record, Records
 from generator.registers import IssueFact, RiskFact, issue_facts, risk_facts
 from generator.resolve import Links
@@ -46,6 +46,9 @@ class PortfolioModel:
     risks: list[RiskFact] = field(default_factory=list)
     issues: list[IssueFact] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)
+    """Everyone named anywhere, by the slug of their page."""
+    people_by_name: dict[str, Person] = field(default_factory=dict)
+    """The same people by `name_key` of any spelling of their name."""
 
     @property
     def scale(self) -> StatusScale:
@@ -61,6 +64,10 @@ class PortfolioModel:
     def standalone_projects(self, portfolio: str | None) -> list[Record]:
         return [p for p in self.records.by_kind("project")
                 if self.program_of.get(p.id) is None and self.portfolio_of.get(p.id) == portfolio]
+
+    def person(self, name: str) -> Person | None:
+        """The person `name` (any spelling) refers to; None if nobody holds a role."""
+        return self.people_by_name.get(name_key(name))
 
     def status_of(self, ident: str) -> str:
         """The current status of a project, program or portfolio."""
@@ -95,6 +102,7 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
     model.risks = risk_facts(records, as_of)
     model.issues = issue_facts(records, as_of)
     model.people = gather_people(records, diagnostics)
+    model.people_by_name = index_by_name(model.people)
     _warnings(model, diagnostics)
     return model
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import slugs
 from generator.diagnostics import Diagnostics
 from generator.records import Record, Records
 from generator.rollup import is_open
 
 _SPACES = re.compile(r"\s+")
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +53,48 @@ def clean_name(name: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
+def name_key(name: str) -> str:
+    """What makes two spellings one person: `clean_name`, casefolded."""
+    return clean_name(name).casefold()
+
+
 def slugify(name: str) -> str:
-    """`Dana Reyes` -> `dana-reyes`; accents folded; never a path."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = _NOT_SLUG.sub("-", ascii_name.lower()).strip("-") or "person"
+    """`Dana Reyes` -> `dana-reyes`, `李雷` -> `lilei`; bounded; never a path.
+
+    The slug a name would have on its own; `gather_people` numbers the ones two people
+    share, so a page's slug comes from the model (`PortfolioModel.person`), never from here.
+    """
+    slug = slugs.slugify(name, "person")
     # `index` and `readme` are the people list's own page.
     return f"{slug}-person" if slug in ("index", "readme") else slug
+
+
+def assign_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """A unique slug for each distinct name key, whatever order the names were met in.
+
+    Names are taken in sorted order; the first of those that share a slug keeps it, the
+    others get `-2`, `-3`, ... skipping any slug another name has on its own.
+    """
+    bases = {key: slugify(key) for key in sorted(set(keys))}
+    taken = set(bases.values())
+    given: dict[str, str] = {}
+    kept: set[str] = set()
+    for key, base in bases.items():
+        if base not in kept:
+            kept.add(base)
+            given[key] = base
+            continue
+        n = 2
+        while slugs.numbered(base, n) in taken:
+            n += 1
+        given[key] = slugs.numbered(base, n)
+        taken.add(given[key])
+    return given
+
+
+def index_by_name(people: dict[str, Person]) -> dict[str, Person]:
+    """Each person under `name_key` of their name (every spelling of it has that key)."""
+    return {name_key(person.name): person for person in people.values()}
 
 
 def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
@@ -90,7 +127,6 @@ def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
 
 def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Person]:
     """Every person named anywhere, keyed by slug, with roles and allocations."""
-    people: dict[str, Person] = {}
     by_name: dict[str, Person] = {}
     spellings: dict[str, Counter[str]] = {}
 
@@ -99,11 +135,7 @@ def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Perso
         key = cleaned.casefold()
         spellings.setdefault(key, Counter())[cleaned] += 1
         if key not in by_name:
-            base = slugify(cleaned)
-            slug, n = base, 2
-            while slug in people:
-                slug, n = f"{base}-{n}", n + 1
-            by_name[key] = people[slug] = Person(cleaned, slug)
+            by_name[key] = Person(cleaned, "")
         return by_name[key]
 
     listed: set[str] = set()
@@ -131,6 +163,10 @@ def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Perso
         if key not in listed:  # people.yml spells a name; otherwise the most used spelling
             counts = spellings[key]
             holder.name = min(counts, key=lambda spelling: (-counts[spelling], spelling))
+    people: dict[str, Person] = {}
+    for key, slug in assign_slugs(by_name).items():
+        by_name[key].slug = slug
+        people[slug] = by_name[key]
     for holder in people.values():
         holder.roles.sort(key=lambda r: (r.role, r.record, r.detail))
         holder.allocations.sort()

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 import generator
 from generator.scale import DONE, UNKNOWN, StatusScale
 from generator.settings import Settings
+from generator.slugs import tag_slug
 from generator.urls import lesson_category_slug, record_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -76,6 +77,7 @@ def make_environment(scale: StatusScale, override: Path | None = None) -> jinja2
     env.globals["scale"] = scale
     env.globals["url_of"] = record_url
     env.globals["lesson_category_slug"] = lesson_category_slug
+    env.globals["tag_slug"] = tag_slug
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.records import Record
+from generator.slugs import slugify
 
 OWN_PAGES = {"portfolio": "portfolios", "program": "programs", "project": "projects"}
 """Kinds whose page sits at `<folder>/<id>/` whatever their source path."""
@@ -58,6 +59,7 @@ def milestone_url(project: str, milestone: str) -> str:
 
 
 def lesson_category_slug(category: str | None) -> str:
-    """The page of a lessons category: `lessons/category-<slug>/`."""
-    slug = "-".join("".join(c if c.isalnum() else " " for c in (category or "")).lower().split())
-    return f"category-{slug or 'general'}"
+    """The page of a lessons category: `lessons/category-<slug>/` (`category-general`)."""
+    if not category or not category.strip():
+        return "category-general"
+    return f"category-{slugify(category, 'other')}"

@@ -12,11 +12,12 @@ def build_indexes(context: Context) -> list[PageSpec]:
                    "drivers": [ref_link(model, d) for d in model.portfolio_rollups[p.id].drivers],
                    "programs": len(model.programs_of(p.id)),
                    "standalone": len(model.standalone_projects(p.id)),
-                   "manager": person_link(p.model.manager) if p.model.manager else None}
+                   "manager": person_link(model, p.model.manager) if p.model.manager else None}
                   for p in model.records.by_kind("portfolio")]
     programs = [{"link": record_link(p), "rollup": model.program_rollups[p.id],
                  "drivers": [ref_link(model, d) for d in model.program_rollups[p.id].drivers],
-                 "projects": len(model.projects_of(p.id)), "manager": person_link(p.model.manager) if p.model.manager else None,
+                 "projects": len(model.projects_of(p.id)),
+                 "manager": person_link(model, p.model.manager) if p.model.manager else None,
                  "budget": model.budgets[p.id]}
                 for p in model.records.by_kind("program")]
     projects = [project_row(model, p) for p in model.records.by_kind("project")]

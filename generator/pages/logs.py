@@ -28,7 +28,7 @@ def build_decisions(context: Context) -> list[PageSpec]:
         row = log_row(model, decision)
         row["supersedes"] = [ref_link(model, ref) for ref in decision.model.supersedes]
         row["superseded_by"] = [record_link(d) for d in superseded_by(model, decision)]
-        row["deciders"] = [person_link(n) for n in
+        row["deciders"] = [person_link(model, n) for n in
                            dict.fromkeys(decision.model.decided_by + decision.model.deciders)]
         rows.append(row)
     statuses = sorted({r["status"] for r in rows})
@@ -62,7 +62,7 @@ def build_meetings(context: Context) -> list[PageSpec]:
     rows, actions = [], []
     for meeting in dated(model.records.by_kind("meeting")):
         row = log_row(model, meeting)
-        mine = [action_row(a, model.as_of) for a in meeting.model.actions]
+        mine = [action_row(model, a) for a in meeting.model.actions]
         row["attendees"] = len(meeting.model.attendees)
         row["decisions"] = [ref_link(model, ref) for ref in meeting.model.decisions]
         row["open"] = sum(1 for a in mine if a["state"] != "done")

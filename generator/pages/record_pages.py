@@ -83,9 +83,10 @@ def _fields(context: Context, record: Record) -> dict[str, Any]:
     m = record.model
     if record.kind == "decision":
         return {"status": m.status, "date": m.date,
-                "deciders": [person_link(n) for n in dict.fromkeys(m.decided_by + m.deciders)],
-                "consulted": [person_link(n) for n in m.consulted],
-                "informed": [person_link(n) for n in m.informed],
+                "deciders": [person_link(model, n)
+                             for n in dict.fromkeys(m.decided_by + m.deciders)],
+                "consulted": [person_link(model, n) for n in m.consulted],
+                "informed": [person_link(model, n) for n in m.informed],
                 "supersedes": [ref_link(model, r) for r in m.supersedes],
                 "superseded_by": [record_link(d) for d in superseded_by(model, record)],
                 "related": [ref_link(model, r) for r in m.related],
@@ -93,12 +94,12 @@ def _fields(context: Context, record: Record) -> dict[str, Any]:
     if record.kind == "change":
         return {"status": m.status, "date": m.date, "impact": m.impact,
                 "decision": ref_link(model, m.decision) if m.decision else None,
-                "requested_by": person_link(m.requested_by) if m.requested_by else None,
+                "requested_by": person_link(model, m.requested_by) if m.requested_by else None,
                 "currency": model.settings.options.currency, "description": m.description}
     if record.kind == "meeting":
-        return {"date": m.date, "attendees": [person_link(n) for n in m.attendees],
+        return {"date": m.date, "attendees": [person_link(model, n) for n in m.attendees],
                 "decisions": [ref_link(model, r) for r in m.decisions],
-                "actions": [action_row(a, model.as_of) for a in m.actions],
+                "actions": [action_row(model, a) for a in m.actions],
                 "description": m.description}
     if record.kind == "lesson":
         return {"date": m.date, "category": m.category, "type": m.type, "impact": m.impact,

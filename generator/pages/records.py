@@ -72,7 +72,7 @@ def build_portfolios(context: Context) -> list[PageSpec]:
              "standalone": [project_row(model, p)
                             for p in model.standalone_projects(portfolio.id)],
              "objectives": portfolio.model.objectives, "aligned": aligned,
-             "manager": person_link(portfolio.model.manager) if portfolio.model.manager
+             "manager": person_link(model, portfolio.model.manager) if portfolio.model.manager
              else None,
              "backlinks": backlinks(context, portfolio)},
             section="portfolios", source=portfolio.path))
@@ -102,10 +102,12 @@ def build_programs(context: Context) -> list[PageSpec]:
              "budget": model.budgets[program.id],
              "project_budgets": [(record_link(p), model.budgets[p.id]) for p in projects],
              "benefits": [f for f in model.benefits if f.program == program.id],
-             "board": [person_link(n) for n in governance.board] if governance else [],
+             "board": [person_link(model, n) for n in governance.board] if governance else [],
              "cadence": governance.cadence if governance else None,
-             "manager": person_link(program.model.manager) if program.model.manager else None,
-             "sponsor": person_link(program.model.sponsor) if program.model.sponsor else None,
+             "manager": person_link(model, program.model.manager)
+             if program.model.manager else None,
+             "sponsor": person_link(model, program.model.sponsor)
+             if program.model.sponsor else None,
              "decisions": _scoped(context, "decision", program, ids),
              "changes": _scoped(context, "change", program, ids),
              "meetings": _scoped(context, "meeting", program, ids),
@@ -157,11 +159,11 @@ def build_projects(context: Context) -> list[PageSpec]:
                              key=lambda r: (-(r["score"] or 0), r["id"])),
              "issues": [issue_row(model, f) for f in issues],
              "reports": status.reports, "budget": model.budgets[project.id],
-             "team": [{"person": person_link(t.name), "role": t.role,
+             "team": [{"person": person_link(model, t.name), "role": t.role,
                        "allocation": t.allocation} for t in m.team],
              "stakeholders": m.stakeholders, "scope": m.scope,
              "objectives": _objectives(context, m.aligns_to),
-             "sponsor": person_link(m.sponsor) if m.sponsor else None,
+             "sponsor": person_link(model, m.sponsor) if m.sponsor else None,
              "decisions": related(context, project, "decision"),
              "changes": related(context, project, "change"),
              "meetings": related(context, project, "meeting"),

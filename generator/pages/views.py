@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 from generator.model import PortfolioModel
-from generator.people import slugify
 from generator.records import Record
 from generator.schedule import MilestoneFact
+from generator.slugs import tag_slug as _tag_slug
 from generator.urls import milestone_url, record_url
 
 
@@ -41,8 +41,10 @@ def ref_link(model: PortfolioModel, ref: str) -> Link:
     return record_link(record)
 
 
-def person_link(name: str) -> Link:
-    return Link(f"people/{slugify(name)}/", name)
+def person_link(model: PortfolioModel, name: str) -> Link:
+    """A link to the page the model gave the person `name` (plain text if they have none)."""
+    person = model.person(name)
+    return Link(f"people/{person.slug}/", name) if person is not None else Link("", name)
 
 
 def project_row(model: PortfolioModel, project: Record) -> dict[str, Any]:
@@ -64,7 +66,7 @@ def project_row(model: PortfolioModel, project: Record) -> dict[str, Any]:
         "percent": last.model.percent_complete if last else None,
         "summary": last.model.summary if last else None,
         "program": record_link(program) if program else None,
-        "manager": person_link(project.model.manager), "phase": project.model.phase,
+        "manager": person_link(model, project.model.manager), "phase": project.model.phase,
         "overdue": [milestone_row(f) for f in facts if f.state == "overdue"],
         "next": milestone_row(upcoming[0]) if upcoming else None,
         "end": project.model.end,
@@ -93,7 +95,7 @@ def risk_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
     return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
             "scope": record_link(scope) if scope else None, "probability": m.probability,
             "impact": m.impact, "score": fact.score, "status": m.status,
-            "owner": person_link(m.owner) if m.owner else None, "response": m.response,
+            "owner": person_link(model, m.owner) if m.owner else None, "response": m.response,
             "mitigation": m.mitigation, "review": m.review,
             "review_overdue": fact.review_overdue, "anchor": f"risk-{fact.record.id}"}
 
@@ -103,7 +105,7 @@ def issue_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
     scope = model.records.get(fact.scope) if fact.scope else None
     return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
             "scope": record_link(scope) if scope else None, "severity": m.severity,
-            "status": m.status, "owner": person_link(m.owner) if m.owner else None,
+            "status": m.status, "owner": person_link(model, m.owner) if m.owner else None,
             "due": m.due, "overdue": fact.overdue, "resolution": m.resolution,
             "from_risk": ref_link(model, m.from_risk) if m.from_risk else None,
             "anchor": f"issue-{fact.record.id}"}
@@ -117,12 +119,13 @@ def dated(records: list[Record]) -> list[Record]:
 
 
 def tag_slug(tag: str) -> str:
-    """The anchor of a tag on the tags page: lowercase, spaces to `-` (`#tag-<slug>`)."""
-    return tag.lower().replace(" ", "-")
+    """The anchor of a tag on the tags page (`#tag-<slug>`), as the templates make it."""
+    return _tag_slug(tag)
 
 
-def action_row(action: Any, as_of: date) -> dict[str, Any]:
-    """A meeting action with its state: `done`, `overdue` or `open`."""
+def action_row(model: PortfolioModel, action: Any) -> dict[str, Any]:
+    """A meeting action with its state as of the model's date: `done`, `overdue` or `open`."""
+    as_of = model.as_of
     done = action.done
     if done is True or (isinstance(done, date) and done <= as_of):
         state = "done"
@@ -130,7 +133,8 @@ def action_row(action: Any, as_of: date) -> dict[str, Any]:
         state = "overdue"
     else:
         state = "open"
-    return {"title": action.title, "owner": person_link(action.owner) if action.owner else None,
+    return {"title": action.title,
+            "owner": person_link(model, action.owner) if action.owner else None,
             "due": action.due, "done": done if isinstance(done, date) else None,
             "state": state}
 
