@@ -14,9 +14,11 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -74,40 +76,140 @@ def build_lock(site_dir: Path) -> Iterator[None]:
 
 
 def build_site(result: CheckResult, site_dir: Path, strict: bool = False) -> Path:
-    """Build the site for `result` into `site_dir`; return the folder written."""
+    """Build the site for `result` into `site_dir`; return the folder written.
+
+    Any failure to create, write, swap in or remove the output (a full disk, a read-only
+    file system, a folder without permission) is a `ConfigError` that says so; the
+    staging folder is removed on every path and the previous site is left as it was.
+    """
     settings = result.settings
     site_dir = site_dir.resolve()
     check_output_folder(settings, site_dir)
-    with build_lock(site_dir):
-        _remove_leftovers(site_dir)
-        staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
-        try:
-            config = load_config(str(settings.config_file), site_dir=str(staging),
-                                 strict=strict)
-            plugin = config.plugins.get("pmsite")
-            if plugin is None:
-                raise ConfigError(f"{settings.config_file.name}: add `- pmsite` to plugins")
-            plugin.preset = result
-            plugin.as_of = result.as_of
-            mkdocs_build(config)
-            (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
-            _swap_in(staging, site_dir)
-        except (MkDocsException, Abort) as exc:
-            raise BuildError(f"MkDocs could not build the site: {exc}") from None
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+    try:
+        with build_lock(site_dir):
+            _remove_leftovers(site_dir)
+            staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
+            try:
+                _build_into(result, staging, strict)
+                _swap_in(staging, site_dir)
+            except BaseException:
+                _discard(staging)
+                raise
+            try:
+                _remove_tree(staging)  # the previous site, swapped out
+            except OSError as exc:
+                raise ConfigError(
+                    f"the site is built in {site_dir}, but the previous site, moved aside to "
+                    f"{staging}, cannot be removed: {_reason(exc, site_dir)}; remove it yourself"
+                ) from None
+    except OSError as exc:
+        if not _is_output(exc, site_dir):
+            raise
+        kept = ("the previous site is unchanged" if site_dir.exists()
+                else "no site was written")
+        raise ConfigError(f"cannot write the site to {site_dir}: {_reason(exc, site_dir)}; "
+                          f"{_advice(exc)} ({kept})") from None
     return site_dir
+
+
+def _build_into(result: CheckResult, staging: Path, strict: bool) -> None:
+    """MkDocs builds the site into `staging`, which then gets pmsite's marker."""
+    settings = result.settings
+    try:
+        config = load_config(str(settings.config_file), site_dir=str(staging), strict=strict)
+        plugin = config.plugins.get("pmsite")
+        if plugin is None:
+            raise ConfigError(f"{settings.config_file.name}: add `- pmsite` to plugins")
+        plugin.preset = result
+        plugin.as_of = result.as_of
+        # MkDocs lets an OSError from writing a page or copying a file through as it is.
+        mkdocs_build(config)
+    except (MkDocsException, Abort) as exc:
+        raise BuildError(f"MkDocs could not build the site: {exc}") from None
+    (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
+
+
+def _is_output(exc: OSError, site_dir: Path) -> bool:
+    """Whether `exc` is about the output: the site, its staging folders or the way there."""
+    names = [name for name in (exc.filename, exc.filename2) if name is not None]
+    # A failed write() or close() names no file; only the output is written.
+    return not names or any(_on_the_way(name, site_dir) or _inside(name, site_dir)
+                            for name in names)
+
+
+def _on_the_way(name: Any, site_dir: Path) -> bool:
+    """`name` is the site's parent folder or one above it."""
+    return site_dir.is_relative_to(os.path.abspath(os.fsdecode(name)))
+
+
+def _inside(name: Any, site_dir: Path) -> bool:
+    """`name` is in the site or in one of its siblings pmsite makes (staging, old, lock)."""
+    path = Path(os.path.abspath(os.fsdecode(name)))
+    if path == site_dir.parent or not path.is_relative_to(site_dir.parent):
+        return False
+    top = path.relative_to(site_dir.parent).parts[0]
+    return top == site_dir.name or top.startswith(f".{site_dir.name}.")
+
+
+def _reason(exc: OSError, site_dir: Path) -> str:
+    """`No space left on device`; with the file when it is not one of the site's own."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None or _inside(exc.filename, site_dir):
+        return reason
+    return f"{reason} ({os.fsdecode(exc.filename)})"
+
+
+def _advice(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "free some space or choose another --site-dir"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "make the folder writable or choose another --site-dir"
+    return "choose another --site-dir"
 
 
 def _remove_leftovers(site_dir: Path) -> None:
     """Staging folders of builds that were killed (we hold the lock: none is running)."""
-    for leftover in site_dir.parent.glob(f".{site_dir.name}.staging-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in sorted(site_dir.parent.glob(f".{site_dir.name}.staging-*")):
+        _remove_tree(leftover)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove `path` and everything in it, even folders made read-only inside it."""
+    if not path.exists() and not path.is_symlink():
+        return
+    try:
+        shutil.rmtree(path)
+    except OSError:
+        _make_removable(path)
+        shutil.rmtree(path)
+
+
+def _make_removable(top: Path) -> None:
+    """Give the owner read, write and search permission on every folder under `top`."""
+    def allow(folder: str) -> None:
+        mode = os.lstat(folder).st_mode
+        if stat.S_ISDIR(mode):  # never a symlink: chmod would follow it
+            os.chmod(folder, stat.S_IMODE(mode) | stat.S_IRWXU)
+
+    allow(str(top))
+    for folder, subfolders, _ in os.walk(top):
+        for name in subfolders:
+            allow(os.path.join(folder, name))
+
+
+def _discard(staging: Path) -> None:
+    """Remove a failed build's staging folder; the error that failed it is the one to tell."""
+    try:
+        _remove_tree(staging)
+    except OSError:
+        pass  # left for the next build's `_remove_leftovers`
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:
-    """Make `staging` the site; the old site ends up at `staging` (then removed)."""
+    """Make `staging` the site; the old site ends up at `staging` (then removed).
+
+    If that fails, the previous site is where it was.
+    """
     if not site_dir.exists():
         os.rename(staging, site_dir)
         return
@@ -115,7 +217,11 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
         return
     old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
     os.rename(site_dir, old)
-    os.rename(staging, site_dir)
+    try:
+        os.rename(staging, site_dir)
+    except BaseException:
+        os.rename(old, site_dir)
+        raise
     os.rename(old, staging)
 
 
