@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.contentfiles import scan_docs
 from generator.diagnostics import Diagnostics
 from generator.yamlsafe import MAX_BYTES, YamlDocument, read_yaml
 
 MAX_FILE_BYTES = 4_000_000
 """Largest Markdown file read; larger ones are reported, not read."""
 
-_JUNK = re.compile(r"(^\.|^#.*#$|~$|\.(swp|swo|swx|tmp|bak|orig|rej)$)")
 _FENCE = re.compile(r"[ \t]*---[ \t]*")
 _FENCE_END = re.compile(r"[ \t]*(---|\.\.\.)[ \t]*")
 
@@ -50,40 +50,13 @@ class SourceDocument:
 
 
 def content_files(docs_dir: Path, diagnostics: Diagnostics, root: Path) -> list[Path]:
-    """Markdown and YAML files under `docs_dir`, sorted; junk and unsafe links skipped."""
-    docs_real = docs_dir.resolve()
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(docs_dir):
-        here = Path(folder)
-        kept = []
-        for name in sorted(dirs):
-            if _JUNK.search(name):
-                continue
-            if (here / name).is_symlink():
-                diagnostics.warning(_rel(here / name, root), 0, 0, "symlink",
-                                    "symlinked folder not followed",
-                                    "move the files into the content folder")
-                continue
-            kept.append(name)
-        dirs[:] = kept
-        for name in sorted(files):
-            if _JUNK.search(name) or not name.lower().endswith((".md", ".yml", ".yaml")):
-                continue
-            path = here / name
-            if path.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    diagnostics.error(_rel(path, root), 0, 0, "symlink",
-                                      "broken or looping symlink", "remove it")
-                    continue
-                if not target.is_relative_to(docs_real):
-                    diagnostics.error(_rel(path, root), 0, 0, "symlink",
-                                      "symlink points outside the content folder",
-                                      "copy the file in instead of linking it")
-                    continue
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(docs_dir).as_posix())
+    """Markdown and YAML files under `docs_dir`, sorted; junk skipped, and every link,
+    special file or bad name (anywhere in the folder) reported instead of read."""
+    scan = scan_docs(docs_dir)
+    for problem in scan.problems:
+        diagnostics.error(_rel(docs_dir / problem.path, root), 0, 0, problem.code,
+                          problem.message, problem.hint)
+    return [docs_dir / rel for rel in scan.files]
 
 
 def read_documents(docs_dir: Path, root: Path, diagnostics: Diagnostics) -> list[SourceDocument]:
@@ -130,7 +103,12 @@ def split_markdown(text: str, shown: str, rel: str, diagnostics: Diagnostics) ->
 
 def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever
+            diagnostics.error(shown, 0, 0, "special-file",
+                              "not a regular file (a FIFO, socket or device)", "remove it")
+            return None
+        size = info.st_size
         if size > max(MAX_FILE_BYTES, MAX_BYTES):
             diagnostics.error(shown, 0, 0, "too-large",
                               f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",

@@ -13,9 +13,11 @@ from generator.adr import is_adr_file, read_adr
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.fieldtypes import ID_PATTERN
 from generator.load import SourceDocument
+from generator.pagemeta import unsafe_page_meta
 from generator.records import Record, Records, Source
 from generator.scale import StatusScale
 from generator.schema import KINDS, NESTED_KINDS, PAGE_META_KEYS, Model
+from generator.urls import OWN_PAGES, record_url
 from generator.yamlsafe import Path, Pos
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -63,6 +65,7 @@ def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
             p.severity == "error" for p in doc.yaml.problems):
         return []  # unreadable YAML, already reported
     if doc.fmt == "markdown":
+        _check_page_meta(doc, diagnostics)
         if is_adr_file(doc) and (data is None or (isinstance(data, dict) and "kind" not in data)):
             raw, synthetic = read_adr(doc, data)
             source = Source(doc, synthetic=synthetic)
@@ -140,6 +143,7 @@ def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: d
     ident, derived = _identify(model, kind, doc, entry)
     record = Record(kind, ident, model, source, doc.body if doc.fmt == "markdown" else "",
                     doc.body_line, derived_id=derived)
+    _check_reserved(record, diagnostics)
     records = [record]
     for list_name in ("risks", "issues"):
         if list_name not in cls.model_fields:
@@ -148,6 +152,36 @@ def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: d
             inner = Source(doc, base=source.base + (list_name, index))
             records.append(Record(item.kind, item.id, item, inner, parent=ident))
     return records
+
+
+def _check_page_meta(doc: SourceDocument, diagnostics: Diagnostics) -> None:
+    """`template:` and `icon:` name files of the theme: plain names only (no `../`)."""
+    if doc.yaml is None or not isinstance(doc.data, dict):
+        return
+    for key, message, hint in unsafe_page_meta(doc.data):
+        pos = doc.yaml.pos((key,))
+        diagnostics.error(doc.path, pos.line, pos.column, "unsafe-front-matter", message, hint)
+
+
+def _check_reserved(record: Record, diagnostics: Diagnostics) -> None:
+    """An id that would make the record's page take the place of a generated page: its
+    folder's index (`index`, `README`) or a lessons category page (`category-...`)."""
+    if record.kind not in OWN_PAGES and record.source.doc.fmt != "yaml":
+        return  # a Markdown record keeps the page of its source path
+    url = record_url(record)
+    if "#" in url or not url.endswith(f"/{record.id}/"):
+        return
+    folder, name = url[:-len(record.id) - 1], record.id.casefold()
+    if name not in ("index", "readme") and not (folder == "lessons/"
+                                                and name.startswith("category-")):
+        return
+    pos = record.source.pos(("id",))
+    hint = (f"give it an explicit `id:` (this one was derived as '{record.id}')"
+            if record.derived_id else "choose another id")
+    diagnostics.error(record.path, pos.line if record.derived_id else pos.value_line,
+                      pos.column if record.derived_id else pos.value_column, "reserved-id",
+                      f"id '{record.id}' is reserved: its page /{url} would take the place "
+                      f"of a generated page", hint)
 
 
 def _identify(model: Any, kind: str, doc: SourceDocument, entry: int) -> tuple[str, bool]:

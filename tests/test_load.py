@@ -336,8 +336,8 @@ def test_symlinked_folder_is_not_followed(tmp_path: Path) -> None:
     os.symlink(outside, tmp_path / "site/content/linked")
     os.symlink(tmp_path / "site/content", tmp_path / "site/content/self")
     result = check(load_settings(config), AS_OF)
-    assert located(result) == [("content/linked", 0, 0, "warning", "symlink"),
-                               ("content/self", 0, 0, "warning", "symlink")]
+    assert located(result) == [("content/linked", 0, 0, "error", "symlink"),
+                               ("content/self", 0, 0, "error", "symlink")]
     assert result.model.records.get("p") is None
 
 
