@@ -9,23 +9,33 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config import config_options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from generator.contentfiles import drop_unpublishable, walk_hazards
 from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
 from generator.navigation import curated_nav
+from generator.pagemeta import safe_page_meta
 from generator.pages.compose import body_markdown
 from generator.pages.record_pages import decorate_record
 from generator.pipeline import CheckResult, check
 from generator.sanitize import sanitize
 from generator.settings import Options, Settings, resolve_as_of
 from generator.site import SitePlan, find_collisions, plan_site
+from generator.themetext import (
+    make_nav_safe,
+    make_page_safe,
+    theme_text,
+    unescape_search_titles,
+)
 
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
@@ -64,6 +74,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             config_file=Path(config.config_file_path or "mkdocs.yml").resolve(),
             docs_dir=Path(config.docs_dir).resolve(), site_dir=Path(config.site_dir).resolve(),
             options=options, site_name=config.site_name, site_url=config.site_url or "")
+        if hazards := walk_hazards(self.settings.docs_dir, self.settings.root):
+            raise PluginError(f"pmsite: MkDocs' walk would follow these links:\n{hazards}")
         # The sitemap's dates come from the build date: make it the as-of date.
         midnight = datetime(self.as_of.year, self.as_of.month, self.as_of.day,
                             tzinfo=UTC)
@@ -73,9 +85,17 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 uri = f"assets/pmsite/{name}"
                 if uri not in [str(u) for u in config[path]]:
                     config[path].append(uri)
+        if config.theme.get("highlightjs"):
+            # MkDocs' own themes load highlight.js from a CDN: an intranet has none.
+            config.theme["highlightjs"] = False
+            log.info("pmsite: highlightjs turned off (it loads from a CDN; the site is offline)")
+        for name in ("site_name", "site_description", "site_author"):
+            if isinstance(config.get(name), str):  # printed raw by every theme
+                config[name] = theme_text(config[name])
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        drop_unpublishable(files, config.docs_dir)  # links, FIFOs, bad names: never copied
         result = self.preset or check(self.settings, self.as_of or resolve_as_of(None))
         plan = plan_site(result)
         content = {f.src_uri: f"{self._shown(f)}" for f in files
@@ -122,6 +142,28 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         return sanitize(html)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # The last step before any theme template runs: every title, nav title, front-
+        # matter value and toc entry the theme may print becomes plain theme text.
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.meta = safe_page_meta(file.page.meta, env)
+                make_page_safe(file.page)
+        make_nav_safe(self.nav.items)
+        return env
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        search = config.plugins.get("search")
+        if index.is_file() and type(search).__module__.startswith("mkdocs.contrib.search"):
+            text = unescape_search_titles(index.read_text(encoding="utf-8"))
+            index.write_text(text, encoding="utf-8")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         templates = self.settings.options.templates
