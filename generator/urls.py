@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from generator.records import Record
 from generator.slugs import slugify
 
@@ -15,12 +17,14 @@ LOGGED = frozenset({"risk", "issue", "lesson"})
 
 
 def source_url(rel: str) -> str:
-    """The URL MkDocs gives a Markdown file: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
-    stem = rel[:-3] if rel.lower().endswith(".md") else rel
-    head, _, name = stem.rpartition("/")
-    if name.lower() in ("index", "readme"):
+    """The URL MkDocs gives a Markdown file, exactly as MkDocs does (`File.url`):
+    `a/b.md` -> `a/b/`; only `index` and `README`, in that case, stand for their folder
+    (`a/readme.md` -> `a/readme/`)."""
+    head, _, filename = rel.rpartition("/")
+    stem = posixpath.splitext(filename)[0]
+    if stem in ("index", "README"):
         return f"{head}/" if head else ""
-    return f"{stem}/"
+    return f"{head}/{stem}/" if head else f"{stem}/"
 
 
 def record_url(record: Record) -> str:

@@ -6,6 +6,8 @@ wiki-links are found outside code only, located by file line (body offset added)
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 from generator.wikilinks import WikiLink, find_wikilinks
@@ -284,3 +286,22 @@ def test_find_wikilinks_odd_input_never_raises(body: str) -> None:
 def test_two_identical_wikilinks_on_one_line_have_their_own_columns(body: str) -> None:
     links = find_wikilinks(body)
     assert [(link.line, link.column) for link in links] == [(1, 1), (1, 11)]
+
+
+@pytest.mark.parametrize(("rel", "url"), [
+    ("governance/readme.md", "governance/readme/"),
+    ("governance/README.md", "governance/"),
+    ("governance/Index.md", "governance/Index/"),
+    ("governance/index.md", "governance/"),
+    ("top.md", "top/"),
+])
+def test_record_urls_are_the_urls_mkdocs_publishes(tmp_path: pathlib.Path, rel: str,
+                                                   url: str) -> None:
+    """The export's and links' URL of a Markdown record is where MkDocs writes its page."""
+    from mkdocs.structure.files import File
+
+    from generator.urls import source_url
+
+    mkdocs_file = File(rel, str(tmp_path / "docs"), str(tmp_path / "site"), True)
+    assert mkdocs_file.url == url
+    assert source_url(rel) == url

@@ -10,7 +10,7 @@ import jinja2
 
 from generator.model import PortfolioModel
 from generator.resolve import Target
-from generator.urls import milestone_url, record_url
+from generator.urls import milestone_url, record_url, source_url
 
 
 @dataclass(slots=True)
@@ -34,12 +34,8 @@ class PageSpec:
 
 
 def url_of(src_uri: str) -> str:
-    """The directory URL of a Markdown file: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
-    stem = src_uri.removesuffix(".md")
-    head, _, name = stem.rpartition("/")
-    if name in ("index", "README"):
-        return f"{head}/" if head else ""
-    return f"{stem}/"
+    """The directory URL of a Markdown file (one rule for the whole site: `source_url`)."""
+    return source_url(src_uri)
 
 
 def relative(from_url: str, to_url: str) -> str:
