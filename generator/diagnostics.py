@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
-from typing import Literal
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
 
-Severity = Literal["error", "warning"]
+from generator.codes import CODES, Choice, Severity
+
+GITHUB_LIMIT = 10
+"""GitHub shows the first 10 annotations of each kind (error, warning) of a step."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,19 +66,33 @@ class Diagnostics:
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
         self._seen: set[Diagnostic] = set()
+        self._choices: dict[str, Choice] = {}
 
     def add(self, diagnostic: Diagnostic) -> None:
+        choice = self._choices.get(diagnostic.code, diagnostic.severity)
+        if choice == "off":
+            return
+        diagnostic = replace(diagnostic, severity=choice)
         if diagnostic not in self._seen:
             self._seen.add(diagnostic)
             self._items.append(diagnostic)
 
     def error(self, path: str, line: int, column: int, code: str, message: str,
               hint: str = "") -> None:
-        self.add(Diagnostic(path, line, column, "error", code, message, hint))
+        self.add(Diagnostic(path, line, column, _declared(code, "error"), code, message, hint))
 
     def warning(self, path: str, line: int, column: int, code: str, message: str,
                 hint: str = "") -> None:
-        self.add(Diagnostic(path, line, column, "warning", code, message, hint))
+        self.add(Diagnostic(path, line, column, _declared(code, "warning"), code, message,
+                            hint))
+
+    def set_severities(self, choices: Mapping[str, Choice]) -> None:
+        """Apply a site's `diagnostics:` option to what is here and to what comes later."""
+        self._choices = dict(choices)
+        items = self._items
+        self._items, self._seen = [], set()
+        for item in items:
+            self.add(item)
 
     def extend(self, items: Iterable[Diagnostic]) -> None:
         for item in items:
@@ -106,8 +122,32 @@ def format_diagnostics(items: Iterable[Diagnostic], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([d.to_dict() for d in items], indent=2, ensure_ascii=False)
     if fmt == "github":
-        return "\n".join(d.to_github() for d in items)
+        return "\n".join(_github_lines(items))
     return "\n".join(d.to_text() for d in items)
+
+
+def _declared(code: str, severity: Severity) -> Severity:
+    """`severity`, once sure that `code` is declared (generator/codes.py) with it."""
+    declared = CODES.get(code)
+    if declared is None:
+        raise ValueError(f"diagnostic code '{code}' is not declared in generator/codes.py")
+    if declared.severity != severity:
+        raise ValueError(f"diagnostic code '{code}' is declared as {declared.severity}, "
+                         f"not {severity}")
+    return severity
+
+
+def _github_lines(items: list[Diagnostic]) -> Iterator[str]:
+    """Errors, then warnings; over ten of a kind, the ninth is followed by how many more
+    (so the count is itself one of the ten annotations GitHub shows)."""
+    for severity in ("error", "warning"):
+        kind = [d for d in items if d.severity == severity]
+        shown = kind if len(kind) <= GITHUB_LIMIT else kind[:GITHUB_LIMIT - 1]
+        yield from (d.to_github() for d in shown)
+        if len(kind) > len(shown):
+            more = len(kind) - len(shown)
+            yield (f"::{severity}::and {more} more {severity}{'s' * (more != 1)}; "
+                   "run pmsite check for all of them")
 
 
 def did_you_mean(word: str, candidates: Iterable[str], limit: int = 3) -> str:

@@ -40,7 +40,7 @@ from generator.themetext import (
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
 _TYPES = {"status_scale": list, "stale_after_days": int, "due_soon_days": int,
-          "currency": str, "templates": str}
+          "currency": str, "templates": str, "diagnostics": dict}
 
 
 class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]

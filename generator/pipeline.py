@@ -48,4 +48,6 @@ def check(settings: Settings, as_of: date) -> CheckResult:
     finally:
         if collecting:
             gc.enable()
+    # The site's `diagnostics:` option, in one place: every command sees the same list.
+    diagnostics.set_severities(settings.options.diagnostics)
     return CheckResult(settings, as_of, model, diagnostics)

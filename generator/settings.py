@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from generator.codes import CHOICES, CODES, Choice
+from generator.diagnostics import did_you_mean
 from generator.errors import ConfigError
 from generator.scale import DEFAULT_SCALE, StatusScale
 
@@ -28,6 +31,8 @@ class Options:
     """Currency of money values that do not name their own."""
     templates: str | None = None
     """Folder whose templates override the defaults, relative to mkdocs.yml."""
+    diagnostics: Mapping[str, Choice] = field(default_factory=dict)
+    """Per-code severity for this site (`off` drops the code), e.g. `{stale-status: error}`."""
 
     @classmethod
     def from_mapping(cls, raw: Any, where: str = "pmsite options") -> Options:
@@ -61,7 +66,30 @@ class Options:
                 if not isinstance(raw[name], str) or not raw[name].strip():
                     raise ConfigError(f"{where}: {name} must be a non-empty string")
                 values[name] = raw[name].strip()
+        if "diagnostics" in raw:
+            values["diagnostics"] = _severities(raw["diagnostics"], f"{where}: diagnostics")
         return cls(**values)
+
+
+def _severities(raw: Any, where: str) -> dict[str, Choice]:
+    """The `diagnostics:` option: declared codes, each set to error, warning or off."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping of code: error, warning or off")
+    choices: dict[str, Choice] = {}
+    for code, value in raw.items():
+        if not isinstance(code, str) or code not in CODES:
+            hint = did_you_mean(str(code), CODES)
+            raise ConfigError(f"{where}: unknown code '{code}'" + (f"; {hint}" if hint else "")
+                              + " (docs/diagnostics.md lists them)")
+        choice = "off" if value is False else value  # YAML reads a bare `off` as false
+        if choice not in CHOICES:
+            raise ConfigError(f"{where}: {code}: '{value}' is not one of error, warning, off")
+        if CODES[code].severity == "error" and choice != "error":
+            raise ConfigError(f"{where}: {code}: an error cannot be lowered (the site would be "
+                              "wrong or unsafe without it); only warnings can be raised or "
+                              "turned off")
+        choices[code] = choice
+    return choices
 
 
 @dataclass(frozen=True)

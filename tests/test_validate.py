@@ -579,8 +579,9 @@ def test_check_command_prints_every_diagnostic_in_each_format(capsys, fmt: str) 
         assert (items[0]["line"], items[0]["code"]) == (4, "yaml-comment")
     elif fmt == "github":
         lines = out.strip().splitlines()
-        assert len(lines) == 11
-        assert lines[0].startswith("::warning file=content/decisions/adopt-sso.md,line=4,col=15,")
+        assert len(lines) == 11  # errors first: 10 errors, then the warning
+        assert lines[0].startswith("::error file=content/decisions/adopt-sso.md,line=6,col=14,")
+        assert lines[10].startswith("::warning file=content/decisions/adopt-sso.md,line=4,col=15,")
     else:
         lines = out.strip().splitlines()
         assert len(lines) == 11
