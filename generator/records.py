@@ -22,14 +22,33 @@ class Source:
     """Fields taken from a log's shared defaults rather than the entry itself."""
     synthetic: dict[Path, Pos] | None = None
     """Positions of fields read from a Markdown body (adr-tools decisions)."""
+    kept: dict[Path, tuple[int, ...]] | None = None
+    """For a salvaged record: list path -> the indices, as written, of the items kept."""
 
     @property
     def path(self) -> str:
         return self.doc.path
 
+    def written(self, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`loc` with list indices of the salvaged model turned into indices as written."""
+        if not self.kept:
+            return loc
+        out: list[Any] = []
+        for part in loc:
+            items = self.kept.get(tuple(out)) if isinstance(part, int) else None
+            out.append(items[part] if items is not None and 0 <= part < len(items) else part)
+        return tuple(out)
+
+    def child(self, loc: tuple[Any, ...]) -> Source:
+        """The source of the item at `loc` of this record (a risk inside a project)."""
+        at = self.written(loc)
+        kept = {path[len(at):]: items for path, items in (self.kept or {}).items()
+                if path[:len(at)] == at}
+        return Source(self.doc, base=self.base + at, kept=kept or None)
+
     def pos(self, loc: tuple[Any, ...] = ()) -> Pos:
         """The position of field `loc` of this record (or its nearest located parent)."""
-        loc = tuple(loc)
+        loc = self.written(tuple(loc))
         if self.synthetic is not None:
             if loc[:1] in self.synthetic and loc:
                 return self.synthetic[loc[:1]]
@@ -64,6 +83,9 @@ class Record:
     """For risks and issues written inside a project or program: that record's id."""
     derived_id: bool = False
     """True when the id was made up from other fields (status reports, lessons)."""
+    salvaged: bool = False
+    """True when invalid parts were left out so the record keeps its identity (its errors
+    are reported; see salvage.py)."""
     references: list[tuple[str, str]] = field(default_factory=list)
     """(field, target id) for every resolved reference this record makes."""
     backlinks: list[tuple[str, str]] = field(default_factory=list)
@@ -79,14 +101,40 @@ class Record:
         return self.source.path
 
 
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """An id known but unreadable (its file does not parse, or the item was invalid):
+    references to it are neither resolved nor reported, since its errors already are."""
+
+    ref: str
+    """The id, `project#milestone`, or a portfolio objective's id."""
+    kind: str
+    """The record kind, `milestone` or `objective`."""
+    title: str | None
+    path: str
+    line: int
+
+
 class Records:
     """Every record of a run; ids are looked up case-insensitively."""
 
     def __init__(self) -> None:
         self._by_key: dict[str, Record] = {}
         self._by_kind: dict[str, list[Record]] = {}
+        self._unreadable: dict[tuple[bool, str], Placeholder] = {}
         self.people: list[Record] = []
         """`person` records (people.yml); named, not identified by id."""
+
+    def add_placeholder(self, placeholder: Placeholder) -> None:
+        """Remember an unreadable id (the first one met wins; a real record wins always)."""
+        key = (placeholder.kind == "objective", placeholder.ref.casefold())
+        self._unreadable.setdefault(key, placeholder)
+
+    def unreadable(self, ref: str, objective: bool = False) -> Placeholder | None:
+        """The placeholder of `ref` (an id or `project#milestone`) if no record holds it."""
+        if not objective and self.get(ref) is not None:
+            return None
+        return self._unreadable.get((objective, ref.casefold()))
 
     def add(self, record: Record) -> Record | None:
         """Add `record`; return the record already holding its id, if any."""

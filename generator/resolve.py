@@ -82,6 +82,8 @@ class Resolver:
                 return None
             milestones = {m.id.casefold(): m for m in project.record.model.milestones}
             found = milestones.get(milestone_id.casefold())
+            if found is None and self.records.unreadable(f"{project.record.id}#{milestone_id}"):
+                return None  # an invalid milestone: its error is reported already
             if found is None:
                 hint = did_you_mean(milestone_id, [m.id for m in project.record.model.milestones])
                 self._error(where, line, column,
@@ -93,6 +95,8 @@ class Resolver:
             return Target(project.record, found)
         if kinds == (OBJECTIVE,):
             hit = self.objectives.get(ref.casefold())
+            if hit is None and self.records.unreadable(ref, objective=True):
+                return None
             if hit is None:
                 hint = did_you_mean(ref, [o.id for _, o in self.objectives.values()])
                 self._error(where, line, column, f"unknown objective '{ref}'",
@@ -105,6 +109,8 @@ class Resolver:
     def _find(self, ref: str, kinds: tuple[str, ...], where: Record, line: int, column: int,
               loc: tuple[Any, ...]) -> Target | None:
         record = self.records.get(ref)
+        if record is None and self.records.unreadable(ref):
+            return None  # a record that could not be read: its error is reported already
         if record is None or (ANY not in kinds and record.kind not in kinds):
             pool = [i for i in self.records.ids(*([] if ANY in kinds else kinds))
                     if i != where.id]
@@ -169,7 +175,7 @@ def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnost
     resolver = Resolver(records, diagnostics)
     links = Links()
     for record in records:
-        _check_nested_ids(record, diagnostics)
+        _check_nested_ids(record, records, diagnostics)
         for loc, ref, kinds in refs_of(record):
             target = resolver.lookup(ref, kinds, record, loc)
             if target is not None and kinds != (OBJECTIVE,):
@@ -230,6 +236,8 @@ def _lookup_link(resolver: Resolver, path: str, line: int, column: int,
             for milestone in project.model.milestones:
                 if milestone.id.casefold() == milestone_id.casefold():
                     return Target(project, milestone)
+            if records.unreadable(f"{project.id}#{milestone_id}"):
+                return None
             hint = did_you_mean(milestone_id, [m.id for m in project.model.milestones])
             resolver.diagnostics.error(path, line, column, "unknown-reference",
                                        f"project '{project.id}' has no milestone "
@@ -237,6 +245,8 @@ def _lookup_link(resolver: Resolver, path: str, line: int, column: int,
             return None
         ref = project_id
     record = records.get(ref)
+    if record is None and records.unreadable(ref):
+        return None
     if record is None:
         resolver.diagnostics.error(path, line, column, "unknown-reference",
                                    f"wiki-link to unknown id '{ref}'",
@@ -248,7 +258,7 @@ def _lookup_link(resolver: Resolver, path: str, line: int, column: int,
 _NESTED = {"project": "milestones", "program": "benefits", "portfolio": "objectives"}
 
 
-def _check_nested_ids(record: Record, diagnostics: Diagnostics) -> None:
+def _check_nested_ids(record: Record, records: Records, diagnostics: Diagnostics) -> None:
     """Milestone, benefit and objective ids are unique within their record."""
     list_name = _NESTED.get(record.kind)
     if list_name is None:
@@ -270,7 +280,8 @@ def _check_nested_ids(record: Record, diagnostics: Diagnostics) -> None:
     milestones = record.model.milestones
     own = {m.id.casefold() for m in milestones}
     for index, dep in enumerate(record.model.depends_on):
-        if dep.for_ is not None and dep.for_.casefold() not in own:
+        if (dep.for_ is not None and dep.for_.casefold() not in own
+                and not records.unreadable(f"{record.id}#{dep.for_}")):
             pos = record.source.pos(("depends_on", index, "for"))
             hint = (did_you_mean(dep.for_, [m.id for m in milestones])
                     or (f"its milestones: {', '.join(sorted(m.id for m in milestones))}"

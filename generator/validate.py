@@ -13,8 +13,10 @@ from generator.adr import is_adr_file, read_adr
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.fieldtypes import ID_PATTERN
 from generator.load import SourceDocument
+from generator.mdlimits import check_markdown
 from generator.pagemeta import unsafe_page_meta
 from generator.records import Record, Records, Source
+from generator.salvage import dropped_placeholders, placeholder, salvage
 from generator.scale import StatusScale
 from generator.schema import KINDS, NESTED_KINDS, PAGE_META_KEYS, Model
 from generator.urls import OWN_PAGES, record_url
@@ -38,6 +40,7 @@ def validate_documents(documents: list[SourceDocument], scale: StatusScale,
     result = Validated(Records())
     context = {"scale": scale}
     for doc in documents:
+        check_markdown(doc, diagnostics)
         for record in _records_of(doc, result, context, diagnostics):
             _add(result.records, record, diagnostics)
     return result
@@ -61,15 +64,17 @@ def _add(records: Records, record: Record, diagnostics: Diagnostics) -> None:
 def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
                 diagnostics: Diagnostics) -> list[Record]:
     data = doc.data
+    records = result.records
     if doc.yaml is not None and data is None and any(
             p.severity == "error" for p in doc.yaml.problems):
+        _keep_identity(records, doc.yaml.top_level, Source(doc))
         return []  # unreadable YAML, already reported
     if doc.fmt == "markdown":
         _check_page_meta(doc, diagnostics)
         if is_adr_file(doc) and (data is None or (isinstance(data, dict) and "kind" not in data)):
             raw, synthetic = read_adr(doc, data)
             source = Source(doc, synthetic=synthetic)
-            return _build(doc, raw, source, context, diagnostics)
+            return _build(doc, raw, source, context, records, diagnostics)
         if data is None:
             result.pages.append(doc)
             return []
@@ -80,7 +85,7 @@ def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
         if "kind" not in data:
             result.pages.append(doc)
             return []
-        return _build(doc, data, Source(doc), context, diagnostics)
+        return _build(doc, data, Source(doc), context, records, diagnostics)
     if data is None:
         diagnostics.warning(doc.path, 1, 1, "empty-file", "YAML file is empty",
                             "remove it, or add a record with `kind:`")
@@ -91,12 +96,12 @@ def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
                           f"add e.g. `kind: risk`; kinds: {', '.join(KINDS)}")
         return []
     if "entries" in data:
-        return _build_log(doc, data, context, diagnostics)
-    return _build(doc, data, Source(doc), context, diagnostics)
+        return _build_log(doc, data, context, records, diagnostics)
+    return _build(doc, data, Source(doc), context, records, diagnostics)
 
 
 def _build_log(doc: SourceDocument, data: dict[str, Any], context: dict[str, Any],
-               diagnostics: Diagnostics) -> list[Record]:
+               known: Records, diagnostics: Diagnostics) -> list[Record]:
     entries = data["entries"]
     assert doc.yaml is not None
     if not isinstance(entries, list):
@@ -121,12 +126,12 @@ def _build_log(doc: SourceDocument, data: dict[str, Any], context: dict[str, Any
         inherited = frozenset(k for k in defaults if k not in entry)
         merged = {**defaults, **entry}
         source = Source(doc, base=("entries", index), inherited=inherited)
-        records.extend(_build(doc, merged, source, context, diagnostics, index + 1))
+        records.extend(_build(doc, merged, source, context, known, diagnostics, index + 1))
     return records
 
 
 def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: dict[str, Any],
-           diagnostics: Diagnostics, entry: int = 0) -> list[Record]:
+           known: Records, diagnostics: Diagnostics, entry: int = 0) -> list[Record]:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
         _unknown_kind(doc, kind, source, diagnostics)
@@ -135,23 +140,41 @@ def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: d
     fields = {k: v for k, v in data.items()
               if not (isinstance(k, str) and k.startswith("x-"))
               and not (doc.fmt == "markdown" and k in PAGE_META_KEYS)}
+    salvaged = None
     try:
         model = cls.model_validate(fields, context=context)
     except ValidationError as exc:
         _report_validation(exc, cls, kind, source, diagnostics)
-        return []
+        salvaged = salvage(cls, kind, fields, exc, context)
+        if salvaged is None or salvaged.model is None:
+            _keep_identity(known, fields, source)
+            return []
+        model = salvaged.model
+        source.kept = salvaged.kept or None
     ident, derived = _identify(model, kind, doc, entry)
     record = Record(kind, ident, model, source, doc.body if doc.fmt == "markdown" else "",
-                    doc.body_line, derived_id=derived)
+                    doc.body_line, derived_id=derived, salvaged=salvaged is not None)
+    if salvaged is not None:
+        for made in dropped_placeholders(salvaged, ident, doc.path, source.line):
+            known.add_placeholder(made)
     _check_reserved(record, diagnostics)
     records = [record]
     for list_name in ("risks", "issues"):
         if list_name not in cls.model_fields:
             continue
         for index, item in enumerate(getattr(model, list_name)):
-            inner = Source(doc, base=source.base + (list_name, index))
+            inner = source.child((list_name, index))
             records.append(Record(item.kind, item.id, item, inner, parent=ident))
     return records
+
+
+def _keep_identity(records: Records, values: dict[str, Any], source: Source) -> None:
+    """Keep the id of a record that could not be read, so references to it stay quiet."""
+    kind = values.get("kind")
+    if isinstance(kind, str) and kind in KINDS:
+        made = placeholder(kind, values, source.path, source.line)
+        if made is not None:
+            records.add_placeholder(made)
 
 
 def _check_page_meta(doc: SourceDocument, diagnostics: Diagnostics) -> None:

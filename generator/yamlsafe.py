@@ -65,6 +65,9 @@ class YamlDocument:
     data: Any
     positions: dict[Path, Pos] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
+    top_level: dict[str, str] = field(default_factory=dict)
+    """When the text does not parse: its unindented `kind:`, `id:` and `title:` values,
+    read line by line, so the record it names keeps its identity."""
 
     def pos(self, path: Path) -> Pos:
         """The position of `path`, or of its nearest located ancestor."""
@@ -100,6 +103,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
             line, column, "invalid-character",
             f"invisible line separator U+{ord(text[at]):04X} in the YAML",
             "delete it (it often comes with text pasted from a word processor)"))
+        doc.top_level = top_level_values(text)
         return doc
     try:
         doc.data = _build(text, line_offset, doc)
@@ -117,7 +121,35 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
         doc.problems.append(YamlProblem(1 + line_offset, 1, "encoding",
                                         "text contains characters that cannot be encoded",
                                         "save the file as UTF-8"))
+    if doc.data is None and doc.problems:
+        doc.top_level = top_level_values(text)
     return doc
+
+
+_TOP_LEVEL = re.compile(r"(kind|id|title):[ \t]+(.*)")
+_QUOTED = re.compile(r"""(?:"([^"\\]*)"|'([^']*)')[ \t]*(?:#.*)?""")
+_COMMENT = re.compile(r"[ \t]#")
+
+
+def top_level_values(text: str) -> dict[str, str]:
+    """The first unindented `kind:`, `id:` and `title:` lines of `text` and their plain or
+    simply quoted values (escapes and flow values are not read); for unparseable YAML."""
+    found: dict[str, str] = {}
+    for line in text.split("\n"):
+        match = _TOP_LEVEL.fullmatch(line.rstrip())
+        if match is None or match.group(1) in found:
+            continue
+        raw = match.group(2)
+        quoted = _QUOTED.fullmatch(raw)
+        if quoted is not None:
+            value = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+        elif not raw or raw[0] in "\"'[{&*!|>%@`#":
+            continue
+        else:
+            value = _COMMENT.split(raw, maxsplit=1)[0].strip()
+        if value:
+            found[match.group(1)] = value
+    return found
 
 
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")

@@ -54,7 +54,11 @@ def test_missing_required_field(run) -> None:
         "content/projects/a.md", 2, 1, "error", "missing-field")
     assert d.message == "project is missing required field 'manager'"
     assert d.hint == "add `manager:`"
-    assert result.model.records.get("a") is None
+    # one fault, one error: the project keeps its identity, with no manager named
+    kept = result.model.records.get("a")
+    assert kept is not None and kept.salvaged and kept.model.manager == ""
+    assert not any(role.record == "a" for person in result.model.people.values()
+                   for role in person.roles)
 
 
 def test_missing_field_of_a_milestone_points_at_the_milestone(run) -> None:
@@ -251,8 +255,10 @@ def test_error_in_an_inherited_field_points_at_the_log_key(run) -> None:
     assert (d.path, d.line, d.column) == ("content/status/crm.yml", 3, 10)
     assert d.message == ("overall: 'purple' is not a status; "
                          "use one of: green, amber, red, unknown, done")
-    # the entry that sets its own overall is fine
-    assert [r.id for r in result.model.records.by_kind("status")] == ["crm-status-2026-06-29"]
+    # the entry that sets its own overall is fine; the other keeps its identity, status unknown
+    reports = result.model.records.by_kind("status")
+    assert [(r.id, r.salvaged, r.model.overall) for r in reports] == [
+        ("crm-status-2026-06-15", True, "unknown"), ("crm-status-2026-06-29", False, "amber")]
 
 
 def test_unknown_inherited_field_is_reported_once_at_the_log_key(run) -> None:
@@ -527,8 +533,10 @@ def test_every_defect_of_a_site_is_reported_in_a_stable_order() -> None:
     assert [d.to_text() for d in again.diagnostics.sorted()] == [
         d.to_text() for d in result.diagnostics.sorted()]
     assert result.failed()
-    # the good records survive next to the bad ones
-    assert {r.id for r in result.model.records.by_kind("project")} == {"crm", "identity"}
+    # the good records survive next to the bad ones; billing keeps its identity (salvaged)
+    assert {r.id for r in result.model.records.by_kind("project")} == {
+        "billing", "crm", "identity"}
+    assert result.model.records.get("billing").salvaged
 
 
 # --------------------------------------------------------------------------- formats

@@ -14,8 +14,9 @@ from generator.resolve import Target
 from generator.templating import md_text
 from generator.wikilinks import WikiLink, replace_wikilinks
 
-# Inline links and images with a relative target: [text](target "title") / ![alt](target)
-_RELATIVE_LINK = re.compile(r"(!?\[[^\]\n]*\]\()(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^)\s]+)")
+# Inline links and images with a relative target: [text](target "title") / ![alt](target).
+# The text holds no `[`, so each attempt stops at the next one: linear in unclosed `[`.
+_RELATIVE_LINK = re.compile(r"(!?\[[^\[\]\n]*\]\()(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^)\s]+)")
 
 
 def render_page(context: Context, spec: PageSpec) -> str:
@@ -41,7 +42,7 @@ def body_markdown(context: Context, text: str, source_rel: str, page_src_uri: st
     def render(link: WikiLink) -> str:
         target = _target(context, link.target)
         if target is None:
-            return str(md_text(link.raw))
+            return str(md_text(_unreadable_text(context, link) or link.raw))
         text = link.text or _title(target)
         return f"[{md_text(text)}]({relative(page_url, context.target_url(target))})"
 
@@ -89,6 +90,16 @@ def _target(context: Context, ref: str) -> Target | None:
                 return Target(record, milestone)
         return None
     return Target(record)
+
+
+def _unreadable_text(context: Context, link: WikiLink) -> str | None:
+    """Plain text for a link to a record (or milestone) that could not be read."""
+    records = context.model.records
+    known = records.unreadable(link.target) or records.unreadable(link.target.partition("#")[0])
+    if known is None:
+        return None
+    return link.text or (known.title if known.ref.casefold() == link.target.casefold()
+                         else None) or link.target
 
 
 def _title(target: Target) -> str:
