@@ -102,6 +102,19 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """What a reference resolved to: a record, or a milestone of a project record."""
+
+    record: Record
+    milestone: Any = None
+    """The schema.Milestone, for `project#milestone` references."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.record.id}#{self.milestone.id}" if self.milestone else self.record.id
+
+
+@dataclass(frozen=True, slots=True)
 class Placeholder:
     """An id known but unreadable (its file does not parse, or the item was invalid):
     references to it are neither resolved nor reported, since its errors already are."""

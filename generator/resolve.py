@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.load import SourceDocument
-from generator.records import Record, Records
+from generator.records import Record, Records, Target
 from generator.wikilinks import find_wikilinks
 
 ANY = "any"
@@ -31,19 +31,6 @@ _FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What a reference resolved to: a record, or a milestone of a project record."""
-
-    record: Record
-    milestone: Any = None
-    """The schema.Milestone, for `project#milestone` references."""
-
-    @property
-    def ref(self) -> str:
-        return f"{self.record.id}#{self.milestone.id}" if self.milestone else self.record.id
-
-
 @dataclass(slots=True)
 class Links:
     """Resolved wiki-links of records and ordinary pages, for the site to render."""
@@ -52,6 +39,12 @@ class Links:
     """Record id -> (link text as written, target)."""
     by_page: dict[str, list[tuple[str, Target]]] = field(default_factory=dict)
     """Page path (docs-relative) -> (link text as written, target)."""
+    targets: dict[str, Target] = field(default_factory=dict)
+    """Every wiki-link target as written (`crm`, `crm#go-live`) -> what it resolved to:
+    the one place the site looks a wiki-link up."""
+
+    def target(self, ref: str) -> Target | None:
+        return self.targets.get(ref)
 
 
 class Resolver:
@@ -184,12 +177,14 @@ def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnost
             found = _wikilinks(resolver, record, record.body, record.body_line)
             if found:
                 links.by_record[record.id] = found
+                links.targets.update((ref, target) for ref, target in found)
                 for _, target in found:
                     _link(record, target, "body")
     for page in pages:
         found = _page_wikilinks(resolver, page)
         if found:
             links.by_page[page.rel] = found
+            links.targets.update((ref, target) for ref, target in found)
     for record in records:
         record.backlinks.sort()
         record.references.sort()

@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from generator.model import PortfolioModel
-from generator.resolve import Target
+from generator.records import Target
 from generator.urls import milestone_url, record_url, source_url
 
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from generator.pages import Context, PageSpec, relative, url_of
 from generator.pages.figures import figures_for
-from generator.resolve import Target
+from generator.records import Target
 from generator.templating import md_text
 from generator.wikilinks import WikiLink, replace_wikilinks
 
@@ -40,7 +40,7 @@ def body_markdown(context: Context, text: str, source_rel: str, page_src_uri: st
     page_url = url_of(page_src_uri)
 
     def render(link: WikiLink) -> str:
-        target = _target(context, link.target)
+        target = context.model.links.target(link.target)
         if target is None:
             return str(md_text(_unreadable_text(context, link) or link.raw))
         text = link.text or _title(target)
@@ -76,20 +76,6 @@ def demote_headings(text: str, levels: int) -> str:
             depth = min(6, len(heading.group(2)) + levels)
             lines[index] = heading.group(1) + "#" * depth + line[heading.end():]
     return "\n".join(lines)
-
-
-def _target(context: Context, ref: str) -> Target | None:
-    records = context.model.records
-    project_id, _, milestone_id = ref.partition("#")
-    record = records.get(project_id)
-    if record is None:
-        return None
-    if milestone_id and record.kind == "project":
-        for milestone in record.model.milestones:
-            if milestone.id.casefold() == milestone_id.casefold():
-                return Target(record, milestone)
-        return None
-    return Target(record)
 
 
 def _unreadable_text(context: Context, link: WikiLink) -> str | None:
