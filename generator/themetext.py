@@ -7,8 +7,9 @@ such value is turned into a form that is harmless in all of them at once:
 
 * `&`, `>`, `"` and `'` become character references: printed raw they show as
   themselves, and neither a raw print nor a decoded one can leave an attribute;
-* `<` becomes `＜` (U+FF1C FULLWIDTH LESS-THAN SIGN): no decoding can make it open a
-  tag, so nothing from content ever becomes markup, whatever the theme does with it.
+* `<` becomes `‹` (U+2039, in every font since it is in cp1252; the fullwidth `＜` is
+  missing from many): no decoding can make it open a tag, so nothing from content ever
+  becomes markup, whatever the theme does with it.
 
 The page bodies are not affected: there, content is escaped and sanitised as HTML
 (`sanitize.py`) and `<` shows as itself. Only what the theme prints around them uses
@@ -24,7 +25,7 @@ from typing import Any
 
 import nh3
 
-LESS_THAN = "\uff1c"
+LESS_THAN = "\u2039"
 _REPLACE = str.maketrans({"&": "&amp;", "<": LESS_THAN, ">": "&gt;", '"': "&quot;",
                           "'": "&#39;"})
 
@@ -96,7 +97,7 @@ def unescape_search_titles(index_json: str) -> str:
     """MkDocs' own search index with its titles as plain text.
 
     Its script escapes titles when it shows them, so the theme text put into page and toc
-    titles would show as `&amp;`; the look-alike `＜` stays, nothing becomes markup.
+    titles would show as `&amp;`; the look-alike `‹` stays, nothing becomes markup.
     """
     index = json.loads(index_json)
     for doc in index.get("docs", []):
