@@ -8,6 +8,7 @@ own project, directly or through others, closes a cycle.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -21,6 +22,9 @@ from generator.rollup import ProjectStatus
 from generator.scale import StatusScale
 from generator.schedule import MilestoneFact, project_done, project_overdue
 from generator.yamlsafe import Pos
+
+MAX_CYCLES_PER_GROUP = 10
+"""Cycles named per strongly connected group; the rest are counted."""
 
 
 @dataclass(slots=True)
@@ -79,6 +83,15 @@ class DependencyGraph:
         for dep in self.dependencies:
             self.graph.add_edge(dep.downstream, dep.upstream, dependency=dep)
         self.dependencies.sort(key=lambda d: (d.downstream, d.upstream))
+        needs: dict[str, list[Dependency]] = {}
+        needed: dict[str, list[Dependency]] = {}
+        for dep in self.dependencies:
+            needs.setdefault(dep.downstream.partition("#")[0], []).append(dep)
+            needed.setdefault(dep.upstream.partition("#")[0], []).append(dep)
+        self.upstream = {node: tuple(deps) for node, deps in needs.items()}
+        """Project id -> what it or its milestones need, built once."""
+        self.downstream = {node: tuple(deps) for node, deps in needed.items()}
+        """Project id -> what needs it or its milestones, built once."""
 
     def _collect(self, project: Record) -> None:
         for index, dep in enumerate(project.model.depends_on):
@@ -120,21 +133,55 @@ class DependencyGraph:
     # -- cycles -----------------------------------------------------------------------
 
     def report_cycles(self, diagnostics: Diagnostics) -> bool:
-        """Report every cycle (one per strongly connected group); True if there is none."""
+        """Report the cycles of every strongly connected group; True if there is none.
+
+        A written dependency `u -> v` lies on a cycle exactly when `u` and `v` are in one
+        strongly connected group (or `u == v`). Each group's written dependencies are taken
+        in sorted order; one not yet named in a reported cycle is named by the shortest
+        way back from `v` to `u` (breadth first, neighbours in sorted order), so cycles
+        sharing nodes are all named in one run and the search cannot fail. At most
+        MAX_CYCLES_PER_GROUP cycles are reported per group; if written dependencies of the
+        group are still unnamed then, one more error says how many, among how many
+        projects and milestones. The work is O(nodes + edges) per reported cycle, so a
+        huge tangle is reported quickly, and nothing here raises.
+        """
         if nx.is_directed_acyclic_graph(self.graph):
             return True
-        for component in sorted(sorted(c) for c in nx.strongly_connected_components(
-                self.graph) if len(c) > 1 or self._self_loop(next(iter(c)))):
-            # Report a cycle, cut one of its written edges, and look again, so that
-            # cycles sharing nodes are all named in one run (not one per fix).
-            sub = nx.DiGraph(self.graph.subgraph(component))
-            while not nx.is_directed_acyclic_graph(sub):
-                start = min(n for n in sub if sub.out_degree(n) and sub.in_degree(n))
-                cycle = nx.find_cycle(sub, source=start)
-                self._report_cycle(cycle, diagnostics)
-                written = [e for e in cycle if "dependency" in sub.edges[e]]
-                sub.remove_edge(*max(written or cycle))
+        groups = [sorted(c) for c in nx.strongly_connected_components(self.graph)
+                  if len(c) > 1 or self._self_loop(next(iter(c)))]
+        for group in sorted(groups):
+            self._report_group(group, diagnostics)
         return False
+
+    def _report_group(self, group: list[str], diagnostics: Diagnostics) -> None:
+        members = set(group)
+        succ = {n: sorted(m for m in self.graph.successors(n) if m in members) for n in group}
+        written = [(u, v) for u in group for v in succ[u]
+                   if "dependency" in self.graph.edges[u, v]]
+        named: set[tuple[str, str]] = set()
+        reported = 0
+        for edge in written:
+            if edge in named:
+                continue
+            if reported == MAX_CYCLES_PER_GROUP:
+                break
+            cycle = _cycle_through(edge, succ)
+            if not cycle:  # cannot happen inside a strongly connected group
+                continue
+            named.update(cycle)
+            self._report_cycle(cycle, diagnostics)
+            reported += 1
+        left = [self.graph.edges[e]["dependency"] for e in written if e not in named]
+        if not left:
+            return
+        first = min(left, key=lambda d: (d.record.path, d.pos.line))
+        shown = ", ".join(group[:5]) + (", ..." if len(group) > 5 else "")
+        diagnostics.error(
+            first.record.path, first.pos.line, first.pos.column, "dependency-cycle",
+            f"dependency cycles: {len(group)} projects and milestones ({shown}) wait on "
+            f"each other; {len(left)} more of their dependencies are in cycles not listed "
+            f"(at most {MAX_CYCLES_PER_GROUP} cycles of one group are named)",
+            "break the cycles listed, then run the check again to see the rest")
 
     def _self_loop(self, node: str) -> bool:
         return bool(self.graph.has_edge(node, node))
@@ -198,10 +245,10 @@ class DependencyGraph:
             dep.at_risk = bool(dep.reasons)
 
     def upstream_of(self, node: str) -> list[Dependency]:
-        return [d for d in self.dependencies if d.downstream.partition("#")[0] == node]
+        return list(self.upstream.get(node, ()))
 
     def downstream_of(self, node: str) -> list[Dependency]:
-        return [d for d in self.dependencies if d.upstream.partition("#")[0] == node]
+        return list(self.downstream.get(node, ()))
 
     # -- critical paths --------------------------------------------------------------------
 
@@ -246,3 +293,30 @@ class DependencyGraph:
             best[ref] = chain
         path = min(best.values(), key=lambda c: (-c[0], -c[1], c[2]))[2]
         return CriticalPath(program, path, due[path[0]], due[path[-1]])
+
+
+def _cycle_through(edge: tuple[str, str],
+                   succ: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The shortest cycle that takes `edge`, as edges from its smallest node; [] if none."""
+    down, up = edge
+    if down == up:
+        return [edge]
+    parent: dict[str, str] = {up: up}
+    queue = deque([up])
+    while queue and down not in parent:
+        node = queue.popleft()
+        for nxt in succ[node]:
+            if nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    if down not in parent:
+        return []
+    cycle = [edge]
+    node = down
+    path: list[tuple[str, str]] = []
+    while node != up:
+        path.append((parent[node], node))
+        node = parent[node]
+    cycle += reversed(path)
+    start = min(range(len(cycle)), key=lambda i: cycle[i][0])
+    return cycle[start:] + cycle[:start]

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from generator.mdlimits import within_limits
 
 _MAY_HOLD_CODE = re.compile(r"[`<]|~~~|^(?: {4}|\t)", re.MULTILINE)
 WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
@@ -39,13 +42,13 @@ def find_wikilinks(body: str) -> list[WikiLink]:
     if not _MAY_HOLD_CODE.search(body):
         # No backtick, tilde fence, indented line or raw HTML: nothing can be code, so
         # the full Markdown parse (the slow part of a check) is not needed.
-        return [WikiLink(m.group(1).strip(), _text(m.group(2)), number + 1, m.start() + 1,
-                         m.group(0))
-                for number, line in enumerate(lines) if "[[" in line
-                for m in WIKILINK.finditer(line)]
+        return _by_line(lines)
+    tokens = _tokens(body)
+    if tokens is None:
+        return _by_line(lines)
     links: list[WikiLink] = []
     cursor: dict[int, int] = {}  # per line: where the next search starts
-    for token in _parser().parse(body):
+    for token in tokens:
         if token.map is None or "[[" not in token.content:
             continue
         if token.type == "html_block":
@@ -72,6 +75,28 @@ def find_wikilinks(body: str) -> list[WikiLink]:
                     links.append(WikiLink(match.group(1).strip(), _text(match.group(2)),
                                           line + 1, column, match.group(0)))
     return links
+
+
+def _by_line(lines: list[str]) -> list[WikiLink]:
+    """Every wiki-link of `lines`, code or not (a regular expression per line: linear)."""
+    return [WikiLink(m.group(1).strip(), _text(m.group(2)), number + 1, m.start() + 1,
+                     m.group(0))
+            for number, line in enumerate(lines) if "[[" in line
+            for m in WIKILINK.finditer(line)]
+
+
+def _tokens(body: str) -> list[Token] | None:
+    """markdown-it's tokens of `body`; None when parsing it could hang or recurse.
+
+    `check` reports such a body as `markdown-too-complex`; its links are then found line
+    by line (inside code too), which cannot hang and never raises.
+    """
+    if not within_limits(body):
+        return None
+    try:
+        return _parser().parse(body)
+    except RecursionError:
+        return None
 
 
 def _text(raw: str | None) -> str | None:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import random
+import re
+import tempfile
 from datetime import date
+from pathlib import Path
 
-from tests.conftest import PORTFOLIO, PROGRAM, codes, project
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.pipeline import check
+from generator.settings import load_settings
+from tests.conftest import AS_OF, PORTFOLIO, PROGRAM, codes, project, write_site
 
 
 def proj(ident: str, *lines: str, program: str = "cx") -> str:
@@ -338,3 +347,139 @@ def test_critical_path_of_a_program(run):
 def test_program_without_milestones_has_no_critical_path(run):
     result = run(site(a=proj("a")))
     assert "cx" not in result.model.critical_paths
+
+
+def test_four_projects_whose_smallest_node_is_on_no_cycle(run):
+    # p0 -> p3 -> p1 -> p2 -> {p0, p1, p3}: one group with three cycles through p1, p2.
+    # The old search started at a node that is on no cycle of what remained and raised.
+    files = site(p0=proj("p0", "depends_on:", "  - p3"),
+                 p1=proj("p1", "depends_on:", "  - p2"),
+                 p2=proj("p2", "depends_on:", "  - p0", "  - p1", "  - p3"),
+                 p3=proj("p3", "depends_on:", "  - p1"))
+    result = run(files)
+    where = {n: f"content/projects/{n}.md" for n in ("p0", "p1", "p2", "p3")}
+    assert [(e.path, e.line, e.column, e.severity, e.message)
+            for e in _cycle_errors(result)] == [
+        (where["p0"], 8, 5, "error",
+         (f"dependency cycle: p0 -> p3 ({where['p0']}:8), p3 -> p1 ({where['p3']}:8), "
+          f"p1 -> p2 ({where['p1']}:8), p2 -> p0 ({where['p2']}:8)")),
+        (where["p1"], 8, 5, "error",
+         f"dependency cycle: p1 -> p2 ({where['p1']}:8), p2 -> p1 ({where['p2']}:9)"),
+        (where["p1"], 8, 5, "error",
+         (f"dependency cycle: p1 -> p2 ({where['p1']}:8), p2 -> p3 ({where['p2']}:10), "
+          f"p3 -> p1 ({where['p3']}:8)")),
+    ]
+    assert result.model.acyclic is False
+
+
+def test_huge_random_tangle_is_reported_in_bounded_form(run):
+    # 3,000 random dependencies among 300 projects: one group holding every project.
+    # Ten cycles are named, then one error counts the rest (no exception, no blow-up).
+    rnd = random.Random(1)
+    edges: set[tuple[int, int]] = set()
+    while len(edges) < 3000:
+        edges.add((rnd.randrange(300), rnd.randrange(300)))
+    projects = {}
+    for n in range(300):
+        ups = sorted(f"p{b}" for a, b in edges if a == n)
+        projects[f"p{n}"] = proj(f"p{n}", f"depends_on: [{', '.join(ups)}]" if ups else "")
+    result = run(site(**projects))
+    errors = _cycle_errors(result)
+    assert len(errors) == 11
+    assert all(e.severity == "error" for e in errors)
+    named = [e for e in errors if e.message.startswith("dependency cycle: ")
+             or e.message.endswith("depends on itself")]
+    assert len(named) == 10
+    [summary] = [e for e in errors if e not in named]
+    assert summary.message.startswith(
+        "dependency cycles: 300 projects and milestones (p0, p1, p10, p100, p101, ...) ")
+    assert "more of their dependencies are in cycles not listed" in summary.message
+
+
+_EDGE = re.compile(r"(\S+) -> (\S+) \(")
+
+
+def _has_cycle(adjacency: dict[str, set[str]]) -> bool:
+    """Brute force: some node reaches itself by one or more steps."""
+    for start, upstream in adjacency.items():
+        seen: set[str] = set()
+        todo = list(upstream)
+        while todo:
+            node = todo.pop()
+            if node == start:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(adjacency[node])
+    return False
+
+
+@st.composite
+def small_graphs(draw):
+    """Up to 4 projects, some with one milestone `m`, and dependencies among them all."""
+    count = draw(st.integers(1, 4))
+    with_milestone = draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    nodes = [f"p{i}" for i in range(count)] + [
+        f"p{i}#m" for i in range(count) if with_milestone[i]]
+    edges = draw(st.lists(st.tuples(st.sampled_from(nodes), st.sampled_from(nodes)),
+                          max_size=8, unique=True))
+    return count, with_milestone, edges
+
+
+@given(small_graphs())
+def test_cycle_reported_iff_brute_force_finds_one(graph):
+    count, with_milestone, edges = graph
+    files = {}
+    adjacency: dict[str, set[str]] = {}
+    for i in range(count):
+        ident = f"p{i}"
+        adjacency[ident] = set()
+        own = [f"{ident}#m"] if with_milestone[i] else []
+        for ref in own:
+            adjacency[ref] = set()
+            adjacency[ident].add(ref)
+        lines = []
+        ups = [b for a, b in edges if a == ident]
+        if ups:
+            lines.append(f"depends_on: [{', '.join(ups)}]")
+        if own:
+            lines += ["milestones:", "  - id: m", "    title: M", "    due: 2026-09-01",
+                      f"    depends_on: [{', '.join(b for a, b in edges if a == own[0])}]"]
+        files[f"projects/{ident}.md"] = proj(ident, *lines)
+    for a, b in edges:
+        adjacency[a].add(b)
+    files.update({"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM})
+    with tempfile.TemporaryDirectory() as folder:
+        result = check(load_settings(write_site(Path(folder), files)), AS_OF)
+    errors = [d for d in result.diagnostics.sorted() if d.code == "dependency-cycle"]
+    assert bool(errors) == _has_cycle(adjacency)
+    assert result.model.acyclic is not bool(errors)
+    named: set[tuple[str, str]] = set()
+    for error in errors:
+        if error.message.startswith("dependency cycles: "):
+            continue  # the count of cycles left unnamed
+        if error.message.endswith("depends on itself"):
+            node = error.message.split("'")[1]
+            assert node in adjacency[node]
+            named.add((node, node))
+            continue
+        cycle = _EDGE.findall(error.message)
+        assert all(b in adjacency[a] for a, b in cycle), error.message
+        assert [b for _, b in cycle] == [a for a, _ in cycle[1:] + cycle[:1]], error.message
+        named.update(cycle)
+    on_cycles = {(a, b) for a, b in edges if a == b or _reaches(adjacency, b, a)}
+    if not any(e.message.startswith("dependency cycles: ") for e in errors):
+        assert on_cycles <= named
+
+
+def _reaches(adjacency: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen = {start}
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        for nxt in adjacency[node] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return False
