@@ -113,7 +113,6 @@ def _project(model: PortfolioModel, record: Record) -> dict[str, Any]:
 
 
 def _dependencies(model: PortfolioModel) -> list[dict[str, Any]]:
-    assert model.graph is not None
     return [{"downstream": d.downstream, "upstream": d.upstream, "at_risk": d.at_risk,
              "reasons": list(d.reasons), "done": d.done, "need_date": _day(d.need_date),
              "planned_finish": _day(d.planned_finish), "note": d.note}
@@ -158,7 +157,7 @@ def _meeting(model: PortfolioModel, record: Record) -> dict[str, Any]:
     return {"id": record.id, "title": record.title, "date": _day(m.date),
             "program": m.program, "project": m.project, "url": record_url(record),
             "decisions": list(m.decisions),
-            "open_actions": sum(1 for a in m.actions if not a.done)}
+            "open_actions": sum(1 for a in model.actions[record.id] if a.state != "done")}
 
 
 def _lesson(model: PortfolioModel, record: Record) -> dict[str, Any]:

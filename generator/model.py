@@ -1,69 +1,144 @@
-"""The portfolio model: resolved records plus every fact derived as of a date (SPEC §4)."""
+"""The portfolio model: resolved records plus every fact derived as of a date (SPEC §4).
+
+`build_model` derives everything once, with the indexes readers need, and then emits the
+warnings the facts imply (rules.py). The model is frozen: pages and exports only read it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from generator.benefits import BenefitFact, benefit_fact
 from generator.budget import BudgetFact, project_budget, total
 from generator.diagnostics import Diagnostics
-from generator.graph import CriticalPath, DependencyGraph
+from generator.governance import ActionFact, action_facts, superseded_by
+from generator.graph import CriticalPath, Dependency, DependencyGraph
 from generator.load import SourceDocument
 from generator.people import Person, gather_people, index_by_name, name_key
-from generator.records import Record, Records
-from generator.registers import IssueFact, RiskFact, issue_facts, risk_facts
+from generator.records import Record, Records, Target
+from generator.registers import IssueFact, RiskFact, by_scope, issue_facts, risk_facts
+from generator.relations import backlinks, linked, objectives, ref_key, targets
 from generator.resolve import Links
 from generator.rollup import ProjectStatus, Rollup, is_open, project_statuses, roll_up
+from generator.rules import apply_rules
 from generator.scale import DONE, StatusScale
 from generator.schedule import MilestoneFact, milestones_of
+from generator.schema import KINDS
+from generator.scopes import RecordScope, program_logs, record_scopes
 from generator.settings import Settings
+from generator.summaries import PortfolioSummary, ProgramSummary
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PortfolioModel:
-    """Everything the pages, reports and exports need, computed once per run."""
+    """Everything the pages, reports and exports need, computed once per run.
+
+    Each fact has one field; readers select and order, never look an id up or work a
+    fact out again. Dicts by id hold every record of the kind they are about.
+    """
 
     settings: Settings
     as_of: date
     records: Records
     links: Links
     pages: list[SourceDocument]
-    statuses: dict[str, ProjectStatus] = field(default_factory=dict)
-    milestones: dict[str, list[MilestoneFact]] = field(default_factory=dict)
-    program_of: dict[str, str | None] = field(default_factory=dict)
+    kinds: dict[str, tuple[Record, ...]]
+    """Kind -> its records, by id (every kind of schema.KINDS but `person`)."""
+    targets: dict[str, Target]
+    """What every id and `project#milestone` names (read it with `target`)."""
+    scopes: dict[str, RecordScope]
+    """Record id -> the project, program and portfolio it belongs to."""
+    statuses: dict[str, ProjectStatus]
+    milestones: dict[str, list[MilestoneFact]]
+    """Project id -> its milestones as written, with their states."""
+    by_due: tuple[MilestoneFact, ...]
+    """Every milestone of every project, by due date, then ref."""
+    program_of: dict[str, str | None]
     """Project id -> program id (None when standalone)."""
-    portfolio_of: dict[str, str | None] = field(default_factory=dict)
+    portfolio_of: dict[str, str | None]
     """Program or project id -> portfolio id (a project in a program: its program's)."""
-    program_rollups: dict[str, Rollup] = field(default_factory=dict)
-    portfolio_rollups: dict[str, Rollup] = field(default_factory=dict)
-    graph: DependencyGraph | None = None
-    acyclic: bool = True
-    critical_paths: dict[str, CriticalPath] = field(default_factory=dict)
-    budgets: dict[str, BudgetFact] = field(default_factory=dict)
+    projects_in: dict[str, tuple[Record, ...]]
+    """Program id -> its projects."""
+    programs_in: dict[str, tuple[Record, ...]]
+    """Portfolio id -> its programs."""
+    standalone_in: dict[str | None, tuple[Record, ...]]
+    """Portfolio id (None: no portfolio) -> its projects that are in no program."""
+    standalone: tuple[Record, ...]
+    """Every project in no program, whatever its portfolio."""
+    program_rollups: dict[str, Rollup]
+    portfolio_rollups: dict[str, Rollup]
+    program_summaries: dict[str, ProgramSummary]
+    """Program id -> its summary row, in program order."""
+    portfolio_summaries: dict[str, PortfolioSummary]
+    """Portfolio id -> its summary row, in portfolio order."""
+    status_counts: dict[str, int]
+    """Status -> how many open projects have it (every status of the scale, in order)."""
+    open_projects: int
+    """How many projects are not closed."""
+    graph: DependencyGraph
+    """Every dependency (the graph is empty when none is written)."""
+    acyclic: bool
+    program_dependencies: dict[str, tuple[Dependency, ...]]
+    """Program id -> the dependencies with one of its projects on either side."""
+    critical_paths: dict[str, CriticalPath]
+    budgets: dict[str, BudgetFact]
     """Per project, and per program (the total over its projects)."""
-    benefits: list[BenefitFact] = field(default_factory=list)
-    risks: list[RiskFact] = field(default_factory=list)
-    issues: list[IssueFact] = field(default_factory=list)
-    people: dict[str, Person] = field(default_factory=dict)
+    benefits: list[BenefitFact]
+    benefits_of: dict[str, tuple[BenefitFact, ...]]
+    """Program id -> its benefits."""
+    risks: list[RiskFact]
+    """Every risk, by id."""
+    issues: list[IssueFact]
+    """Every issue, by id."""
+    risk_by_id: dict[str, RiskFact]
+    issue_by_id: dict[str, IssueFact]
+    risks_by_scope: dict[str, tuple[RiskFact, ...]]
+    """Project or program id -> its risks (a program's include its projects'), by id."""
+    issues_by_scope: dict[str, tuple[IssueFact, ...]]
+    """Project or program id -> its issues (a program's include its projects'), by id."""
+    superseded_by: dict[str, tuple[Record, ...]]
+    """Decision id -> the decisions that supersede it (only superseded ones are keys)."""
+    actions: dict[str, tuple[ActionFact, ...]]
+    """Meeting id -> its actions, with their states."""
+    program_logs: dict[str, tuple[Record, ...]]
+    """Program id -> decisions, changes, meetings and lessons about it or its projects."""
+    backlinks: dict[str, tuple[tuple[str, Record], ...]]
+    """Record id -> (field, record) for every record that references it."""
+    linked: dict[str, tuple[Record, ...]]
+    """Project id -> the records it references or that reference it."""
+    objectives_of: dict[str, tuple[tuple[Record, Any], ...]]
+    """Program or project id -> (portfolio, objective) for each objective it aligns to."""
+    aligned: dict[str, dict[str, tuple[Record, ...]]]
+    """Portfolio id -> objective id -> the programs, then projects, aligned to it."""
+    people: dict[str, Person]
     """Everyone named anywhere, by the slug of their page."""
-    people_by_name: dict[str, Person] = field(default_factory=dict)
+    people_by_name: dict[str, Person]
     """The same people by `name_key` of any spelling of their name."""
 
     @property
     def scale(self) -> StatusScale:
         return self.settings.scale
 
+    def of_kind(self, kind: str) -> tuple[Record, ...]:
+        """The records of `kind`, by id."""
+        return self.kinds.get(kind, ())
+
+    def target(self, ref: str) -> Target | None:
+        """What an id or `project#milestone` (any case) names; None if nothing."""
+        return self.targets.get(ref_key(ref))
+
     def projects_of(self, program: str) -> list[Record]:
-        return [p for p in self.records.by_kind("project") if self.program_of.get(p.id) == program]
+        return list(self.projects_in.get(program, ()))
 
     def programs_of(self, portfolio: str) -> list[Record]:
-        return [p for p in self.records.by_kind("program")
-                if self.portfolio_of.get(p.id) == portfolio]
+        return list(self.programs_in.get(portfolio, ()))
 
     def standalone_projects(self, portfolio: str | None) -> list[Record]:
-        return [p for p in self.records.by_kind("project")
-                if self.program_of.get(p.id) is None and self.portfolio_of.get(p.id) == portfolio]
+        return list(self.standalone_in.get(portfolio, ()))
 
     def person(self, name: str) -> Person | None:
         """The person `name` (any spelling) refers to; None if nobody holds a role."""
@@ -81,155 +156,155 @@ class PortfolioModel:
 def build_model(settings: Settings, as_of: date, records: Records, links: Links,
                 pages: list[SourceDocument], diagnostics: Diagnostics) -> PortfolioModel:
     """Derive every fact of SPEC §4 as of `as_of`; report the warnings they imply."""
-    options = settings.options
-    scale = settings.scale
-    model = PortfolioModel(settings, as_of, records, links, pages)
-    _memberships(model)
-    model.statuses = project_statuses(records, scale, as_of, options.stale_after_days)
-    for project in records.by_kind("project"):
-        model.milestones[project.id] = milestones_of(project, as_of, options.due_soon_days)
-    _rollups(model)
-    model.graph = DependencyGraph(records, model.milestones)
-    model.acyclic = model.graph.report_cycles(diagnostics)
-    model.graph.evaluate(model.statuses, scale, as_of)
-    for program in records.by_kind("program"):
-        path = model.graph.critical_path(program.id, model.projects_of(program.id))
+    options, scale = settings.options, settings.scale
+    kinds = {kind: records.by_kind(kind) for kind in KINDS if kind != "person"}
+    portfolios, programs, projects = kinds["portfolio"], kinds["program"], kinds["project"]
+    program_of, portfolio_of = _memberships(records)
+    projects_in = _grouped(programs, projects, program_of)
+    programs_in = _grouped(portfolios, programs, portfolio_of)
+    standalone = tuple(p for p in projects if program_of[p.id] is None)
+    standalone_lists: dict[str | None, list[Record]] = {}
+    for project in standalone:
+        standalone_lists.setdefault(portfolio_of[project.id], []).append(project)
+    standalone_in = {key: tuple(items) for key, items in standalone_lists.items()}
+    statuses = project_statuses(records, scale, as_of, options.stale_after_days)
+    milestones = {p.id: milestones_of(p, as_of, options.due_soon_days) for p in projects}
+    program_rollups = {p.id: _program_rollup(p, projects_in[p.id], statuses, scale)
+                       for p in programs}
+    portfolio_rollups = {
+        p.id: _portfolio_rollup(p, programs_in[p.id], standalone_in.get(p.id, ()), projects,
+                                portfolio_of, statuses, program_rollups, scale)
+        for p in portfolios}
+    graph = DependencyGraph(records, milestones)
+    acyclic = graph.report_cycles(diagnostics)
+    graph.evaluate(statuses, scale, as_of)
+    critical_paths = {}
+    for program in programs:
+        path = graph.critical_path(program.id, list(projects_in[program.id]))
         if path is not None:
-            model.critical_paths[program.id] = path
-    _budgets(model)
-    for program in records.by_kind("program"):
-        model.benefits += [benefit_fact(program.id, b, as_of) for b in program.model.benefits]
-    model.risks = risk_facts(records, as_of)
-    model.issues = issue_facts(records, as_of)
-    model.people = gather_people(records, diagnostics)
-    model.people_by_name = index_by_name(model.people)
-    _warnings(model, diagnostics)
+            critical_paths[program.id] = path
+    budgets = _budgets(projects, programs, projects_in, statuses, options.currency)
+    benefits = [benefit_fact(p.id, b, as_of) for p in programs for b in p.model.benefits]
+    scopes = record_scopes(records, program_of, portfolio_of)
+    risks = risk_facts(kinds["risk"], scopes, as_of)
+    issues = issue_facts(kinds["issue"], scopes, as_of)
+    scoped = [r.id for r in projects + programs]
+    objectives_of, aligned = objectives(records)
+    people = gather_people(records)
+    open_statuses = Counter(statuses[p.id].status for p in projects if is_open(p))
+    model = PortfolioModel(
+        settings, as_of, records, links, pages, kinds=kinds, targets=targets(records),
+        scopes=scopes, statuses=statuses, milestones=milestones,
+        by_due=tuple(sorted((f for p in projects for f in milestones[p.id]),
+                            key=lambda f: (f.due, f.ref))),
+        program_of=program_of, portfolio_of=portfolio_of, projects_in=projects_in,
+        programs_in=programs_in, standalone_in=standalone_in, standalone=standalone,
+        program_rollups=program_rollups, portfolio_rollups=portfolio_rollups,
+        program_summaries={p.id: ProgramSummary(
+            p, program_rollups[p.id], _resolved(records, program_rollups[p.id].drivers),
+            projects_in[p.id], budgets[p.id], scopes[p.id].portfolio) for p in programs},
+        portfolio_summaries={p.id: PortfolioSummary(
+            p, portfolio_rollups[p.id], _resolved(records, portfolio_rollups[p.id].drivers),
+            programs_in[p.id], standalone_in.get(p.id, ())) for p in portfolios},
+        status_counts={s: open_statuses[s] for s in scale.values},
+        open_projects=sum(open_statuses.values()),
+        graph=graph, acyclic=acyclic,
+        program_dependencies=_program_dependencies(graph, programs, program_of),
+        critical_paths=critical_paths, budgets=budgets, benefits=benefits,
+        benefits_of={p.id: tuple(f for f in benefits if f.program == p.id) for p in programs},
+        risks=risks, issues=issues,
+        risk_by_id={f.record.id: f for f in risks}, issue_by_id={f.record.id: f for f in issues},
+        risks_by_scope=by_scope(risks, program_of, scoped),
+        issues_by_scope=by_scope(issues, program_of, scoped),
+        superseded_by=superseded_by(records), actions=action_facts(kinds["meeting"], as_of),
+        program_logs=program_logs(records, program_of), backlinks=backlinks(records),
+        linked=linked(records, "project"), objectives_of=objectives_of, aligned=aligned,
+        people=people, people_by_name=index_by_name(people))
+    apply_rules(model, diagnostics)
     return model
 
 
-def _memberships(model: PortfolioModel) -> None:
-    records = model.records
+def _memberships(records: Records) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Project -> program, and program or project -> portfolio (canonical ids)."""
     portfolios = records.by_kind("portfolio")
     only = portfolios[0].id if len(portfolios) == 1 else None
+    program_of: dict[str, str | None] = {}
+    portfolio_of: dict[str, str | None] = {}
 
     def canonical(ref: str | None, kind: str) -> str | None:
         target = records.get(ref) if ref else None
         return target.id if target is not None and target.kind == kind else None
 
     for program in records.by_kind("program"):
-        model.portfolio_of[program.id] = canonical(program.model.portfolio, "portfolio") or only
+        portfolio_of[program.id] = canonical(program.model.portfolio, "portfolio") or only
     for project in records.by_kind("project"):
         program_id = canonical(project.model.program, "program")
-        model.program_of[project.id] = program_id
+        program_of[project.id] = program_id
         if program_id is not None:
-            model.portfolio_of[project.id] = model.portfolio_of.get(program_id)
+            portfolio_of[project.id] = portfolio_of.get(program_id)
         else:
-            model.portfolio_of[project.id] = (canonical(project.model.portfolio, "portfolio")
-                                              or only)
+            portfolio_of[project.id] = (canonical(project.model.portfolio, "portfolio")
+                                        or only)
+    return program_of, portfolio_of
 
 
-def _rollups(model: PortfolioModel) -> None:
-    scale = model.scale
-    for program in model.records.by_kind("program"):
-        projects = model.projects_of(program.id)
-        children = [(p.id, model.statuses[p.id].status) for p in projects if is_open(p)]
-        if not children and projects:
-            children = [(p.id, DONE) for p in projects]
-        model.program_rollups[program.id] = roll_up(children, scale, program.model.status)
-    for portfolio in model.records.by_kind("portfolio"):
-        children = [(p.id, model.program_rollups[p.id].status)
-                    for p in model.programs_of(portfolio.id)]
-        children += [(p.id, model.statuses[p.id].status)
-                     for p in model.standalone_projects(portfolio.id) if is_open(p)]
-        rollup = roll_up(children, scale)
-        below = [model.statuses[p.id].status for p in model.records.by_kind("project")
-                 if model.portfolio_of.get(p.id) == portfolio.id and is_open(p)]
-        rollup.counts = {s: below.count(s) for s in scale.values if s in below}
-        model.portfolio_rollups[portfolio.id] = rollup
+def _grouped(owners: Iterable[Record], members: Iterable[Record],
+             owner_of: Mapping[str, str | None]) -> dict[str, tuple[Record, ...]]:
+    found: dict[str, list[Record]] = {owner.id: [] for owner in owners}
+    for member in members:
+        owner = owner_of.get(member.id)
+        if owner is not None and owner in found:
+            found[owner].append(member)
+    return {key: tuple(items) for key, items in found.items()}
 
 
-def _budgets(model: PortfolioModel) -> None:
-    currency = model.settings.options.currency
-    for project in model.records.by_kind("project"):
-        model.budgets[project.id] = project_budget(project, model.statuses[project.id], currency)
-    for program in model.records.by_kind("program"):
+def _resolved(records: Records, ids: Iterable[str]) -> tuple[Record, ...]:
+    return tuple(r for i in ids if (r := records.get(i)) is not None)
+
+
+def _program_rollup(program: Record, projects: tuple[Record, ...],
+                    statuses: dict[str, ProjectStatus], scale: StatusScale) -> Rollup:
+    children = [(p.id, statuses[p.id].status) for p in projects if is_open(p)]
+    if not children and projects:
+        children = [(p.id, DONE) for p in projects]
+    return roll_up(children, scale, program.model.status)
+
+
+def _portfolio_rollup(portfolio: Record, programs: tuple[Record, ...],
+                      standalone: tuple[Record, ...], projects: tuple[Record, ...],
+                      portfolio_of: dict[str, str | None], statuses: dict[str, ProjectStatus],
+                      program_rollups: dict[str, Rollup], scale: StatusScale) -> Rollup:
+    children = [(p.id, program_rollups[p.id].status) for p in programs]
+    children += [(p.id, statuses[p.id].status) for p in standalone if is_open(p)]
+    rollup = roll_up(children, scale)
+    below = [statuses[p.id].status for p in projects
+             if portfolio_of.get(p.id) == portfolio.id and is_open(p)]
+    rollup.counts = {s: below.count(s) for s in scale.values if s in below}
+    return rollup
+
+
+def _budgets(projects: tuple[Record, ...], programs: tuple[Record, ...],
+             projects_in: dict[str, tuple[Record, ...]], statuses: dict[str, ProjectStatus],
+             currency: str) -> dict[str, BudgetFact]:
+    budgets = {p.id: project_budget(p, statuses[p.id], currency) for p in projects}
+    for program in programs:
         own = program.model.budget
         program_currency = own.currency if own is not None and own.currency else currency
-        summed = total([model.budgets[p.id] for p in model.projects_of(program.id)],
-                       program_currency)
+        summed = total([budgets[p.id] for p in projects_in[program.id]], program_currency)
         planned = own.planned if own is not None and own.planned is not None else summed.planned
-        model.budgets[program.id] = BudgetFact(planned, summed.spent, program_currency,
-                                               summed.planned)
+        budgets[program.id] = BudgetFact(planned, summed.spent, program_currency,
+                                         summed.planned)
+    return budgets
 
 
-_BODY_EXPECTED = frozenset({"project", "program", "decision", "change", "meeting"})
-
-
-def _warnings(model: PortfolioModel, diagnostics: Diagnostics) -> None:
-    records, scale = model.records, model.scale
-    for project in records.by_kind("project"):
-        status = model.statuses[project.id]
-        if status.stale and status.last_report is not None:
-            report = status.last_report
-            pos = report.source.pos(("date",))
-            diagnostics.warning(report.path, pos.line, pos.column, "stale-status",
-                                f"latest status report of '{project.id}' is "
-                                f"{status.days_since_report} days old (stale after "
-                                f"{model.settings.options.stale_after_days})",
-                                "add a current status report")
-        for fact in model.milestones[project.id]:
-            if fact.state == "overdue":
-                pos = project.source.pos(("milestones", fact.index, "due"))
-                diagnostics.warning(project.path, pos.line, pos.value_column,
-                                    "overdue-milestone",
-                                    f"milestone '{fact.ref}' was due {fact.due.isoformat()} "
-                                    "and is not done", "set `done:` or re-plan `due:`")
-        start, end = project.model.start, project.model.end
-        if start is not None and end is not None and end < start:
-            pos = project.source.pos(("end",))
-            diagnostics.warning(project.path, pos.line, pos.value_column, "invalid-dates",
-                                f"end {end.isoformat()} is before start {start.isoformat()}")
-    for report in records.by_kind("status"):
-        _path_to_green(report, scale, model.as_of, diagnostics)
-    assert model.graph is not None
-    for dep in model.graph.dependencies:
-        if dep.at_risk:
-            pos = dep.pos
-            diagnostics.warning(dep.record.path, pos.line, pos.column, "at-risk-dependency",
-                                f"'{dep.downstream}' depends on '{dep.upstream}', which is at "
-                                f"risk: {'; '.join(dep.reasons)}")
-    for risk in model.risks:
-        if risk.review_overdue:
-            pos = risk.record.source.pos(("review",))
-            diagnostics.warning(risk.record.path, pos.line, pos.value_column, "overdue-review",
-                                f"review of risk '{risk.record.id}' was due "
-                                f"{risk.record.model.review.isoformat()}",
-                                "review it and set the next `review:` date")
-    for issue in model.issues:
-        if issue.overdue:
-            pos = issue.record.source.pos(("due",))
-            diagnostics.warning(issue.record.path, pos.line, pos.value_column, "overdue-issue",
-                                f"issue '{issue.record.id}' was due "
-                                f"{issue.record.model.due.isoformat()} and is "
-                                f"{issue.record.model.status}", "resolve it or re-plan `due:`")
-    for record in records:
-        if (record.kind in _BODY_EXPECTED and record.source.doc.fmt == "markdown"
-                and record.parent is None and not record.body.strip()):
-            diagnostics.warning(record.path, record.source.line, 1, "empty-body",
-                                f"{record.kind} '{record.id}' has no text below its front matter",
-                                "describe it: context, purpose, what was decided")
-
-
-def _path_to_green(report: Record, scale: StatusScale, as_of: date,
-                   diagnostics: Diagnostics) -> None:
-    model = report.model
-    if model.date > as_of or (model.path_to_green or "").strip():
-        return
-    below = [name for name in ("overall", "schedule", "budget", "scope", "resources", "quality")
-             if (scale.rank(getattr(model, name) or "") or 0) > 0]
-    if below:
-        pos = report.source.pos(("overall",))
-        diagnostics.warning(report.path, pos.line, pos.column, "missing-path-to-green",
-                            f"status report is {model.overall} "
-                            f"({', '.join(below)} below {scale.best}) but has no path_to_green",
-                            f"add `path_to_green:` saying what gets it back to {scale.best}")
+def _program_dependencies(graph: DependencyGraph, programs: tuple[Record, ...],
+                          program_of: dict[str, str | None]
+                          ) -> dict[str, tuple[Dependency, ...]]:
+    found: dict[str, list[Dependency]] = {p.id: [] for p in programs}
+    for dep in graph.dependencies:
+        sides = (program_of.get(dep.downstream.partition("#")[0]),
+                 program_of.get(dep.upstream.partition("#")[0]))
+        for program in dict.fromkeys(sides):
+            if program is not None:
+                found[program].append(dep)
+    return {key: tuple(items) for key, items in found.items()}

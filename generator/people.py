@@ -25,8 +25,20 @@ class Role:
     """manager, sponsor, owner, board, team, attendee, decider, author, action owner."""
     record: str
     """Id of the record where the role is held."""
+    where: Record = field(compare=False)
+    """That record."""
     detail: str = ""
     """The team role or allocation, when there is one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """A share of a person's time on an open project (a `team` entry with `allocation`)."""
+
+    project: Record
+    share: float
+    role: str
+    """Their role in that project's team (the first entry for them that names one)."""
 
 
 @dataclass(slots=True)
@@ -40,8 +52,8 @@ class Person:
     team: str | None = None
     allocation: float = 0.0
     """Sum of `team` allocations over open projects."""
-    allocations: list[tuple[str, float]] = field(default_factory=list)
-    """(project id, allocation) over open projects."""
+    allocations: list[Allocation] = field(default_factory=list)
+    """Their allocations over open projects, by project id."""
 
     @property
     def over_allocated(self) -> bool:
@@ -125,7 +137,7 @@ def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
     return found
 
 
-def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Person]:
+def gather_people(records: Records) -> dict[str, Person]:
     """Every person named anywhere, keyed by slug, with roles and allocations."""
     by_name: dict[str, Person] = {}
     spellings: dict[str, Counter[str]] = {}
@@ -150,14 +162,15 @@ def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Perso
         for role, name, detail, _ in _held(record):
             if clean_name(name):
                 holder = person(name)
-                fact = Role(role, record.id, detail)
+                fact = Role(role, record.id, record, detail)
                 if fact not in holder.roles:
                     holder.roles.append(fact)
         if record.kind == "project" and is_open(record):
             for member in record.model.team:
                 if member.allocation:
                     holder = person(member.name)
-                    holder.allocations.append((record.id, member.allocation))
+                    holder.allocations.append(Allocation(record, member.allocation,
+                                                         _team_role(record, member.name)))
                     holder.allocation += member.allocation
     for key, holder in by_name.items():
         if key not in listed:  # people.yml spells a name; otherwise the most used spelling
@@ -169,19 +182,22 @@ def gather_people(records: Records, diagnostics: Diagnostics) -> dict[str, Perso
         people[slug] = by_name[key]
     for holder in people.values():
         holder.roles.sort(key=lambda r: (r.role, r.record, r.detail))
-        holder.allocations.sort()
-        if holder.over_allocated:
-            _warn_over_allocated(holder, records, diagnostics)
+        holder.allocations.sort(key=lambda a: (a.project.id, a.share))
     return dict(sorted(people.items()))
 
 
-def _warn_over_allocated(holder: Person, records: Records, diagnostics: Diagnostics) -> None:
-    first = records.get(holder.allocations[0][0])
-    assert first is not None
+def _team_role(project: Record, name: str) -> str:
+    key = name_key(name)
+    return next((m.role for m in project.model.team if name_key(m.name) == key and m.role), "")
+
+
+def warn_over_allocated(holder: Person, diagnostics: Diagnostics) -> None:
+    """The `over-allocated` warning of `holder`, at their first project's team entry."""
+    first = holder.allocations[0].project
     index = next(i for i, m in enumerate(first.model.team)
                  if clean_name(m.name).casefold() == holder.name.casefold())
     pos = first.source.pos(("team", index))
-    spread = ", ".join(f"{pid} {share:.0%}" for pid, share in holder.allocations)
+    spread = ", ".join(f"{a.project.id} {a.share:.0%}" for a in holder.allocations)
     diagnostics.warning(first.path, pos.line, pos.column, "over-allocated",
                         f"{holder.name} is allocated {holder.allocation:.0%} across open "
                         f"projects ({spread})", "rebalance the team allocations")

@@ -134,6 +134,8 @@ class Records:
     def __init__(self) -> None:
         self._by_key: dict[str, Record] = {}
         self._by_kind: dict[str, list[Record]] = {}
+        self._sorted: dict[str, tuple[Record, ...]] = {}
+        """`by_kind` answers, sorted once (adding a record of the kind forgets its answer)."""
         self._unreadable: dict[tuple[bool, str], Placeholder] = {}
         self.people: list[Record] = []
         """`person` records (people.yml); named, not identified by id."""
@@ -160,14 +162,19 @@ class Records:
             return existing
         self._by_key[key] = record
         self._by_kind.setdefault(record.kind, []).append(record)
+        self._sorted.pop(record.kind, None)
         return None
 
     def get(self, ident: str) -> Record | None:
         return self._by_key.get(ident.casefold())
 
-    def by_kind(self, kind: str) -> list[Record]:
-        """Records of `kind`, sorted by id."""
-        return sorted(self._by_kind.get(kind, []), key=lambda r: r.id)
+    def by_kind(self, kind: str) -> tuple[Record, ...]:
+        """Records of `kind`, sorted by id (sorted once, not on every call)."""
+        found = self._sorted.get(kind)
+        if found is None:
+            found = tuple(sorted(self._by_kind.get(kind, []), key=lambda r: r.id))
+            self._sorted[kind] = found
+        return found
 
     def ids(self, *kinds: str) -> list[str]:
         chosen = kinds or tuple(self._by_kind)

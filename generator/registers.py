@@ -1,13 +1,24 @@
-"""Risk and issue registers: scores, heat-map cells, overdue reviews and issues."""
+"""Risk and issue registers: scores, bands, heat-map cells, overdue reviews and issues."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol, TypeVar
 
-from generator.records import Record, Records
+from generator.records import Record
+from generator.scopes import RecordScope
 
 CLOSED_ISSUE = frozenset({"resolved", "closed"})
+BANDS = ((15, "high"), (5, "medium"), (1, "low"))
+"""Score bands of the registers, highest first: a score is in the first whose floor it
+reaches (high 15-25, medium 5-14, low 1-4)."""
+
+
+def band(score: int) -> str:
+    """The band of a risk score (or of a heat-map cell's probability x impact)."""
+    return next((name for floor, name in BANDS if score >= floor), BANDS[-1][1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,9 +28,17 @@ class RiskFact:
     record: Record
     scope: str | None
     """Id of the project or program it belongs to (the portfolio's when neither)."""
+    scope_record: Record | None
+    """That record (None when the id it names does not resolve)."""
     score: int | None
     """probability x impact, when both are known."""
+    band: str | None
+    """The band of `score` (see `band`)."""
     review_overdue: bool
+
+    @property
+    def open(self) -> bool:
+        return bool(self.record.model.status == "open")
 
     @property
     def cell(self) -> tuple[int, int] | None:
@@ -34,6 +53,9 @@ class RiskFact:
 class IssueFact:
     record: Record
     scope: str | None
+    """Id of the project or program it belongs to (the portfolio's when neither)."""
+    scope_record: Record | None
+    """That record (None when the id it names does not resolve)."""
     overdue: bool
 
     @property
@@ -41,35 +63,56 @@ class IssueFact:
         return self.record.model.status not in CLOSED_ISSUE
 
 
-def scope_of(record: Record, records: Records) -> str | None:
-    """The project or program a risk or issue belongs to, spelled as its id is defined."""
-    if record.parent is not None:
-        return record.parent
-    for name in ("project", "program"):
-        value = getattr(record.model, name, None)
-        if value:
-            target = records.get(value)
-            return target.id if target is not None else value
-    portfolios = records.by_kind("portfolio")
-    return portfolios[0].id if len(portfolios) == 1 else None
+def _scope(scope: RecordScope) -> tuple[str | None, Record | None]:
+    """What a register entry belongs to: what it names, else the only portfolio."""
+    if scope.written is not None:
+        return (scope.owner.id if scope.owner is not None else scope.written), scope.owner
+    portfolio = scope.portfolio
+    return (portfolio.id if portfolio is not None else None), portfolio
 
 
-def risk_facts(records: Records, as_of: date) -> list[RiskFact]:
+def risk_facts(risks: Iterable[Record], scopes: dict[str, RecordScope],
+               as_of: date) -> list[RiskFact]:
     facts = []
-    for risk in records.by_kind("risk"):
+    for risk in risks:
         model = risk.model
         score = (model.probability * model.impact
                  if model.probability is not None and model.impact is not None else None)
         overdue = model.status == "open" and model.review is not None and model.review < as_of
-        facts.append(RiskFact(risk, scope_of(risk, records), score, overdue))
+        facts.append(RiskFact(risk, *_scope(scopes[risk.id]), score,
+                              band(score) if score is not None else None, overdue))
     return facts
 
 
-def issue_facts(records: Records, as_of: date) -> list[IssueFact]:
+def issue_facts(issues: Iterable[Record], scopes: dict[str, RecordScope],
+                as_of: date) -> list[IssueFact]:
     facts = []
-    for issue in records.by_kind("issue"):
+    for issue in issues:
         model = issue.model
         overdue = (model.status not in CLOSED_ISSUE and model.due is not None
                    and model.due < as_of)
-        facts.append(IssueFact(issue, scope_of(issue, records), overdue))
+        facts.append(IssueFact(issue, *_scope(scopes[issue.id]), overdue))
     return facts
+
+
+class _Scoped(Protocol):
+    @property
+    def scope(self) -> str | None: ...
+
+
+F = TypeVar("F", bound=_Scoped)
+
+
+def by_scope(facts: Iterable[F], program_of: dict[str, str | None],
+             keys: Iterable[str]) -> dict[str, tuple[F, ...]]:
+    """`keys` (project and program ids) -> the facts of each, in register order; a
+    program's include those of its projects."""
+    found: dict[str, list[F]] = {key: [] for key in keys}
+    for fact in facts:
+        if fact.scope is None:
+            continue
+        found.setdefault(fact.scope, []).append(fact)
+        program = program_of.get(fact.scope)
+        if program is not None:
+            found.setdefault(program, []).append(fact)
+    return {key: tuple(items) for key, items in found.items()}

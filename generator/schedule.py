@@ -22,6 +22,8 @@ class MilestoneFact:
     """The done date if it is on or before as-of (later ones are not yet known then)."""
     index: int
     """Position in the project's `milestones:` list (for locating it in the file)."""
+    record: Record
+    """The project record (`project` is its id)."""
 
     @property
     def ref(self) -> str:
@@ -51,7 +53,7 @@ def milestones_of(project: Record, as_of: date, due_soon_days: int) -> list[Mile
         done = milestone.done if milestone.done is not None and milestone.done <= as_of else None
         facts.append(MilestoneFact(project.id, milestone,
                                    milestone_state(milestone.due, done, as_of, due_soon_days),
-                                   done, index))
+                                   done, index, project))
     return facts
 
 

@@ -241,7 +241,7 @@ def test_a_record_that_cannot_be_mended_keeps_its_id(run: Run) -> None:
     assert result.model.records.get("d1") is None
     assert result.model.records.unreadable("d1") is not None
     # an invalid id is no identity to keep
-    assert result.model.records.by_kind("project") == []
+    assert result.model.records.by_kind("project") == ()
 
 
 def test_top_level_identity_lines_are_read_from_unparseable_yaml() -> None:

@@ -141,7 +141,7 @@ def test_alias_bomb_as_a_yml_file_is_one_located_error(run) -> None:
     assert time.perf_counter() - start < 2
     d = only(result, "yaml-alias")
     assert (d.path, d.line, d.column, d.severity) == ("content/risks/bomb.yml", 3, 8, "error")
-    assert result.model.records.by_kind("risk") == []
+    assert result.model.records.by_kind("risk") == ()
 
 
 def test_alias_in_front_matter_is_located_in_the_file(run) -> None:
@@ -239,7 +239,7 @@ def test_multi_document_yml_file_is_located(run) -> None:
                   "risks/two.yml": "kind: risk\nid: r1\ntitle: A\n---\nkind: risk\nid: r2\n"})
     d = only(result, "yaml-multi-document")
     assert (d.path, d.line, d.column) == ("content/risks/two.yml", 4, 1)
-    assert result.model.records.by_kind("risk") == []
+    assert result.model.records.by_kind("risk") == ()
 
 
 # --------------------------------------------------------------------------- size

@@ -61,7 +61,6 @@ class _Builder:
         if not milestone or not self.milestones:
             return pid
         if ref not in self.nodes:
-            assert self.model.graph is not None
             fact = self.model.graph.by_ref[ref]
             project = self.nodes[pid]
             scale = self.scale
@@ -121,26 +120,17 @@ def _summary(builder: _Builder) -> str:
 
 
 def _graph_deps(model: PortfolioModel) -> list[Dependency]:
-    return model.graph.dependencies if model.graph is not None else []
+    return model.graph.dependencies
 
 
 def _project(ref: str) -> str:
     return ref.partition("#")[0]
 
 
-_INDEX: list[tuple[object, dict[str, dict[str, list[Dependency]]]]] = []
-
-
-def _index(model: PortfolioModel) -> dict[str, dict[str, list[Dependency]]]:
-    """Dependencies by the project on each side, built once per model (the last one kept)."""
-    if _INDEX and _INDEX[0][0] is model.graph:
-        return _INDEX[0][1]
-    index: dict[str, dict[str, list[Dependency]]] = {"downstream": {}, "upstream": {}}
-    for dep in _graph_deps(model):
-        index["downstream"].setdefault(_project(dep.downstream), []).append(dep)
-        index["upstream"].setdefault(_project(dep.upstream), []).append(dep)
-    _INDEX[:] = [(model.graph, index)]
-    return index
+def _index(model: PortfolioModel) -> dict[str, dict[str, tuple[Dependency, ...]]]:
+    """Dependencies by the project on each side (`downstream`: the project that needs),
+    as the graph indexes them once."""
+    return {"downstream": model.graph.upstream, "upstream": model.graph.downstream}
 
 
 def portfolio_dependencies_svg(model: PortfolioModel, root: str) -> str:
@@ -169,7 +159,7 @@ def program_dependencies_svg(model: PortfolioModel, program_id: str, root: str) 
         builder.project(pid)
     index = _index(model)
     touching = {(d.downstream, d.upstream): d for side in ("downstream", "upstream")
-                for pid in members for d in index[side].get(pid, [])}
+                for pid in members for d in index[side].get(pid, ())}
     for key in sorted(touching):
         builder.connect(touching[key])
     if record.id in model.critical_paths:
@@ -181,7 +171,7 @@ def program_dependencies_svg(model: PortfolioModel, program_id: str, root: str) 
 def project_dependencies_svg(model: PortfolioModel, project_id: str, root: str) -> str:
     """The project and what it needs and is needed by, two steps each way; "" if none."""
     record = model.records.get(project_id)
-    if record is None or record.kind != "project" or model.graph is None:
+    if record is None or record.kind != "project":
         return ""
     pid = record.id
     by_project = _index(model)
@@ -189,7 +179,7 @@ def project_dependencies_svg(model: PortfolioModel, project_id: str, root: str) 
     for side, far in (("downstream", "upstream"), ("upstream", "downstream")):
         frontier = {pid}
         for _ in range(2):
-            step = [d for p in sorted(frontier) for d in by_project[side].get(p, [])
+            step = [d for p in sorted(frontier) for d in by_project[side].get(p, ())
                     if _project(getattr(d, far)) != p or p == pid]
             chosen += step
             frontier = {_project(getattr(d, far)) for d in step} - {pid}

@@ -133,8 +133,7 @@ def roadmap_svg(model: PortfolioModel, root: str, program_id: str | None = None)
                 "href": href(root, milestone_url(row.key, fact.milestone.id)),
                 "tooltip": f"{clean(fact.milestone.title)} ({title}): {fact.state}, {when}"})
     arrows: list[dict[str, Any]] = []
-    graph_deps = model.graph.dependencies if model.graph is not None else []
-    for dep in graph_deps:
+    for dep in model.graph.dependencies:
         if dep.upstream in points and dep.downstream in points:
             (x1, y1), (x2, y2) = points[dep.upstream], points[dep.downstream]
             bend = max(18.0, abs(x2 - x1) / 3)

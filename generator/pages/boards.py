@@ -23,7 +23,7 @@ def build_status(context: Context) -> list[PageSpec]:
     """Every project: status, dimensions, trend, staleness, last report, percent complete."""
     model = context.model
     scale = model.scale
-    rows = [project_row(model, p) for p in model.records.by_kind("project")]
+    rows = [project_row(model, p) for p in model.of_kind("project")]
 
     def worst_first(row: dict[str, Any]) -> tuple[int, int, str]:
         rank = scale.rank(row["status"])
@@ -45,10 +45,9 @@ def build_status(context: Context) -> list[PageSpec]:
 def build_dependencies(context: Context) -> list[PageSpec]:
     """At-risk dependencies first with their reasons, then all, then critical paths."""
     model = context.model
-    deps = model.graph.dependencies if model.graph is not None else []
-    rows = [dependency_row(model, d) for d in deps]
+    rows = [dependency_row(model, d) for d in model.graph.dependencies]
     paths = []
-    for program in model.records.by_kind("program"):
+    for program in model.of_kind("program"):
         path = model.critical_paths.get(program.id)
         if path is not None:
             paths.append({"program": record_link(program), "path": path,
@@ -69,12 +68,11 @@ def build_roadmap(context: Context) -> list[PageSpec]:
     """Projects by program with start and end; their milestones in date order."""
     model = context.model
     groups = []
-    for program in model.records.by_kind("program"):
-        groups.append(_roadmap_group(context, record_link(program), program.id,
-                                     model.projects_of(program.id)))
-    standalone = [p for p in model.records.by_kind("project") if model.program_of.get(p.id) is None]
-    if standalone:
-        groups.append(_roadmap_group(context, None, "standalone", standalone))
+    for summary in model.program_summaries.values():
+        groups.append(_roadmap_group(context, record_link(summary.record), summary.record.id,
+                                     summary.projects))
+    if model.standalone:
+        groups.append(_roadmap_group(context, None, "standalone", model.standalone))
     dates = [d for g in groups for p in g["projects"] for d in (p["start"], p["end"]) if d]
     spec = PageSpec("roadmap.md", "roadmap.md.j2", "Roadmap",
                     {"first": min(dates, default=None), "last": max(dates, default=None)},
@@ -85,7 +83,7 @@ def build_roadmap(context: Context) -> list[PageSpec]:
 
 
 def _roadmap_group(context: Context, program: Any, key: str,
-                   projects: list[Record]) -> dict[str, Any]:
+                   projects: tuple[Record, ...]) -> dict[str, Any]:
     model = context.model
     rows = []
     for project in sorted(projects, key=lambda p: (p.model.start or p.model.end or model.as_of,
@@ -110,7 +108,7 @@ def build_tags(context: Context) -> list[PageSpec]:
     model = context.model
     found: dict[str, dict[str, Any]] = {}
     for kind in TAGGED_KINDS:
-        for record in model.records.by_kind(kind):
+        for record in model.of_kind(kind):
             for tag in getattr(record.model, "tags", None) or []:
                 slug = tag_slug(tag)
                 entry = found.setdefault(slug, {"slug": slug, "names": set(), "records": {}})

@@ -9,13 +9,12 @@ from generator.pages import Context, PageSpec
 from generator.pages.views import (
     dated,
     log_row,
+    portfolio_row,
+    program_row,
     project_milestone_row,
     project_row,
-    record_link,
-    ref_link,
     risk_row,
 )
-from generator.rollup import is_open
 
 TOP_RISKS = 10
 """How many risks the dashboard lists (the register has them all)."""
@@ -26,35 +25,28 @@ RECENT_DAYS = 60
 def build_dashboard(context: Context) -> list[PageSpec]:
     model = context.model
     as_of = model.as_of
-    projects = model.records.by_kind("project")
-    open_statuses = [model.statuses[p.id].status for p in projects if is_open(p)]
-    portfolios = [{"link": record_link(p), "rollup": model.portfolio_rollups[p.id],
-                   "drivers": [ref_link(model, d) for d in model.portfolio_rollups[p.id].drivers]}
-                  for p in model.records.by_kind("portfolio")]
-    programs = [{"link": record_link(p), "rollup": model.program_rollups[p.id],
-                 "drivers": [ref_link(model, d) for d in model.program_rollups[p.id].drivers],
-                 "projects": len(model.projects_of(p.id))}
-                for p in model.records.by_kind("program")]
-    standalone = [project_row(model, p) for p in projects if model.program_of.get(p.id) is None]
-    facts = [f for p in projects for f in model.milestones[p.id]]
-    by_due = sorted(facts, key=lambda f: (f.due, f.ref))
-    milestones = {state: [project_milestone_row(model, f) for f in by_due if f.state == state]
+    projects = model.of_kind("project")
+    milestones = {state: [project_milestone_row(model, f) for f in model.by_due
+                          if f.state == state]
                   for state in ("overdue", "due-soon")}
     stale = [project_row(model, p) for p in projects if model.statuses[p.id].stale]
     stale.sort(key=lambda r: (-(r["days_since"] or 0), r["id"]))
-    risks = sorted((risk_row(model, f) for f in model.risks
-                    if f.record.model.status == "open" and f.score is not None),
+    risks = sorted((risk_row(model, f) for f in model.risks if f.open and f.score is not None),
                    key=lambda r: (-r["score"], r["id"]))
     since = as_of - timedelta(days=RECENT_DAYS)
-    recent = [r for kind in ("decision", "change") for r in model.records.by_kind(kind)
+    recent = [r for kind in ("decision", "change") for r in model.of_kind(kind)
               if since <= r.model.date <= as_of]
-    deps = model.graph.dependencies if model.graph is not None else []
+    deps = model.graph.dependencies
     values: dict[str, Any] = {
-        "portfolios": portfolios, "programs": programs, "standalone": standalone,
-        "counts": {s: open_statuses.count(s) for s in model.scale.values},
-        "open_projects": len(open_statuses), "total_projects": len(projects),
-        "milestones": milestones, "due_soon_days": model.settings.options.due_soon_days, "stale": stale, "risks": risks[:TOP_RISKS],
-        "open_risks": sum(1 for f in model.risks if f.record.model.status == "open"), "recent": [log_row(model, r) for r in dated(recent)], "recent_days": RECENT_DAYS,
+        "portfolios": [portfolio_row(model, s) for s in model.portfolio_summaries.values()],
+        "programs": [program_row(model, s) for s in model.program_summaries.values()],
+        "standalone": [project_row(model, p) for p in model.standalone],
+        "counts": dict(model.status_counts),
+        "open_projects": model.open_projects, "total_projects": len(projects),
+        "milestones": milestones, "due_soon_days": model.settings.options.due_soon_days,
+        "stale": stale, "risks": risks[:TOP_RISKS],
+        "open_risks": sum(1 for f in model.risks if f.open),
+        "recent": [log_row(model, r) for r in dated(recent)], "recent_days": RECENT_DAYS,
         "at_risk": sum(1 for d in deps if d.at_risk), "dependencies": len(deps),
         "overdue_issues": sum(1 for f in model.issues if f.overdue),
         "open_issues": sum(1 for f in model.issues if f.open),

@@ -13,7 +13,6 @@ from generator.pages.views import (
     person_link,
     record_link,
     ref_link,
-    superseded_by,
     tag_slug,
 )
 from generator.records import Record
@@ -24,10 +23,10 @@ def build_decisions(context: Context) -> list[PageSpec]:
     """Every decision, newest first: status, date, scope, supersedes and superseded-by."""
     model = context.model
     rows = []
-    for decision in dated(model.records.by_kind("decision")):
+    for decision in dated(model.of_kind("decision")):
         row = log_row(model, decision)
         row["supersedes"] = [ref_link(model, ref) for ref in decision.model.supersedes]
-        row["superseded_by"] = [record_link(d) for d in superseded_by(model, decision)]
+        row["superseded_by"] = [record_link(d) for d in model.superseded_by.get(decision.id, ())]
         row["deciders"] = [person_link(model, n) for n in
                            dict.fromkeys(decision.model.decided_by + decision.model.deciders)]
         rows.append(row)
@@ -42,7 +41,7 @@ def build_changes(context: Context) -> list[PageSpec]:
     """Every change request, newest first, with its impact and the decision on it."""
     model = context.model
     rows = []
-    for change in dated(model.records.by_kind("change")):
+    for change in dated(model.of_kind("change")):
         row = log_row(model, change)
         row["impact"] = change.model.impact
         row["decision"] = ref_link(model, change.model.decision) if change.model.decision else None
@@ -60,9 +59,9 @@ def build_meetings(context: Context) -> list[PageSpec]:
     """Every meeting, newest first, and every action still open across them."""
     model = context.model
     rows, actions = [], []
-    for meeting in dated(model.records.by_kind("meeting")):
+    for meeting in dated(model.of_kind("meeting")):
         row = log_row(model, meeting)
-        mine = [action_row(model, a) for a in meeting.model.actions]
+        mine = [action_row(model, a) for a in model.actions[meeting.id]]
         row["attendees"] = len(meeting.model.attendees)
         row["decisions"] = [ref_link(model, ref) for ref in meeting.model.decisions]
         row["open"] = sum(1 for a in mine if a["state"] != "done")
@@ -77,7 +76,7 @@ def build_meetings(context: Context) -> list[PageSpec]:
 def build_lessons(context: Context) -> list[PageSpec]:
     """The lessons-learned library, grouped by category and by tag."""
     model = context.model
-    lessons = sorted(model.records.by_kind("lesson"), key=lambda r: (r.title.casefold(), r.id))
+    lessons = sorted(model.of_kind("lesson"), key=lambda r: (r.title.casefold(), r.id))
     categories: dict[str, dict[str, Any]] = {}
     tags: dict[str, dict[str, Any]] = {}
     for lesson in lessons:

@@ -34,7 +34,7 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
         grouped.setdefault(program_of(row), []).append(row)
     base = spec.src_uri.removesuffix(".md")
     parts, pages = [], []
-    for program in model.records.by_kind("program"):
+    for program in model.of_kind("program"):
         mine = grouped.get(program.id, [])
         if not mine:
             continue

@@ -6,7 +6,7 @@ from typing import Any
 
 from generator.pages import Context, PageSpec
 from generator.pages.views import record_link
-from generator.people import Person, clean_name
+from generator.people import Person
 
 ROLE_ORDER = ("sponsor", "manager", "board", "owner", "decider", "team", "attendee",
               "action owner", "author")
@@ -35,24 +35,17 @@ def _summary(person: Person) -> dict[str, Any]:
 
 
 def _details(context: Context, person: Person) -> dict[str, Any]:
-    records = context.model.records
+    statuses = context.model.statuses
     roles = []
     for role in sorted(person.roles, key=lambda r: (_role_rank(r.role), r.record, r.detail)):
-        record = records.get(role.record)
-        roles.append({"role": role.role, "detail": role.detail,
-                      "kind": record.kind if record is not None else "",
-                      "link": record_link(record) if record is not None else None,
-                      "status": context.model.statuses[record.id].status
-                      if record is not None and record.kind == "project" else None})
-    allocations = []
-    for project_id, share in person.allocations:
-        project = records.get(project_id)
-        if project is not None:
-            allocations.append({"link": record_link(project), "share": share,
-                                "status": context.model.statuses[project.id].status,
-                                "role": next((m.role for m in project.model.team
-                                              if clean_name(m.name).casefold() == person.name.casefold()
-                                              and m.role), "")})
+        record = role.where
+        roles.append({"role": role.role, "detail": role.detail, "kind": record.kind,
+                      "link": record_link(record),
+                      "status": statuses[record.id].status if record.kind == "project"
+                      else None})
+    allocations = [{"link": record_link(a.project), "share": a.share,
+                    "status": statuses[a.project.id].status, "role": a.role}
+                   for a in person.allocations]
     return {"person": _summary(person), "email": person.email, "roles": roles,
             "allocations": allocations}
 

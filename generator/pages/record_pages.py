@@ -23,7 +23,6 @@ from generator.pages.views import (
     ref_link,
     risk_row,
     scope_link,
-    superseded_by,
 )
 from generator.records import Record
 from generator.urls import FOLDERS, LOGGED, record_url
@@ -43,7 +42,7 @@ def build_record_pages(context: Context) -> list[PageSpec]:
     risks, issues and lessons are rows of their register instead)."""
     pages = []
     for kind in RECORD_KINDS:
-        for record in context.model.records.by_kind(kind):
+        for record in context.model.of_kind(kind):
             if (record.source.doc.fmt == "yaml" and record.parent is None
                     and not (record.source.base and kind in LOGGED)):
                 src_uri = record_url(record).rstrip("/") + ".md"
@@ -88,7 +87,7 @@ def _fields(context: Context, record: Record) -> dict[str, Any]:
                 "consulted": [person_link(model, n) for n in m.consulted],
                 "informed": [person_link(model, n) for n in m.informed],
                 "supersedes": [ref_link(model, r) for r in m.supersedes],
-                "superseded_by": [record_link(d) for d in superseded_by(model, record)],
+                "superseded_by": [record_link(d) for d in model.superseded_by.get(record.id, ())],
                 "related": [ref_link(model, r) for r in m.related],
                 "tags": m.tags, "description": m.description}
     if record.kind == "change":
@@ -99,20 +98,20 @@ def _fields(context: Context, record: Record) -> dict[str, Any]:
     if record.kind == "meeting":
         return {"date": m.date, "attendees": [person_link(model, n) for n in m.attendees],
                 "decisions": [ref_link(model, r) for r in m.decisions],
-                "actions": [action_row(model, a) for a in m.actions],
+                "actions": [action_row(model, a) for a in model.actions[record.id]],
                 "description": m.description}
     if record.kind == "lesson":
         return {"date": m.date, "category": m.category, "type": m.type, "impact": m.impact,
                 "recommendation": m.recommendation, "tags": m.tags,
                 "description": m.description}
     if record.kind == "risk":
-        risk = next((f for f in model.risks if f.record is record), None)
+        risk = model.risk_by_id.get(record.id)
         row = risk_row(model, risk) if risk is not None else {}
         cell = risk.cell if risk is not None and m.status == "open" else None
         return row | {"cell": cell, "raised": m.raised, "tags": m.tags,
                       "description": m.description}
     if record.kind == "issue":
-        issue = next((f for f in model.issues if f.record is record), None)
+        issue = model.issue_by_id.get(record.id)
         row = issue_row(model, issue) if issue is not None else {}
         return row | {"raised": m.raised, "tags": m.tags, "description": m.description}
     return {"description": getattr(m, "description", None)}
@@ -128,12 +127,11 @@ def record_backlinks(context: Context, record: Record) -> list[dict[str, Any]]:
     """Every record that references this one; a status report links to its anchor."""
     rows = backlinks(context, record)
     seen = set()
-    for via, source_id in record.backlinks:
-        source = context.model.records.get(source_id)
-        if source is None or source.kind != "status" or (source.id, via) in seen:
+    for via, source in context.model.backlinks[record.id]:
+        if source.kind != "status" or (source.id, via) in seen:
             continue
         seen.add((source.id, via))
-        project = context.model.records.get(source.model.project)
+        project = context.model.scopes[source.id].owner
         name = project.title if project is not None else source.model.project
         text = f"{name}: status report {source.model.date.isoformat()}"
         rows.append({"link": Link(record_url(source), text, source.id),

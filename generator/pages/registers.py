@@ -6,15 +6,11 @@ from typing import Any
 
 from generator.pages import Context, PageSpec
 from generator.pages.views import issue_row, risk_row
+from generator.registers import band
 
 LEVELS = (5, 4, 3, 2, 1)
 """Heat-map rows (probability) and columns (impact) from high to low."""
 SEVERITIES = ("critical", "high", "medium", "low")
-
-
-def heat_tone(score: int) -> str:
-    """The band of a heat-map cell: `high` (15+), `medium` (5-14) or `low`."""
-    return "high" if score >= 15 else "medium" if score >= 5 else "low"
 
 
 REGISTER_ROWS = 200
@@ -26,21 +22,20 @@ def build_risks(context: Context) -> list[PageSpec]:
     """The register sorted by score, a 5x5 heat map of open risks, and each cell's risks."""
     model = context.model
     facts = sorted(model.risks, key=lambda f: (-(f.score or 0), f.record.id))
-    open_facts = [f for f in facts if f.record.model.status == "open"]
+    open_facts = [f for f in facts if f.open]
     cells: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for fact in open_facts:
         if fact.cell is not None:
             cells.setdefault(fact.cell, []).append(risk_row(model, fact))
-    grid = [[{"p": p, "i": i, "score": p * i, "tone": heat_tone(p * i),
+    grid = [[{"p": p, "i": i, "score": p * i, "tone": band(p * i),
               "count": len(cells.get((p, i), []))} for i in reversed(LEVELS)]
             for p in LEVELS]
-    listed = [{"p": p, "i": i, "score": p * i, "rows": cells[(p, i)]}
+    listed = [{"p": p, "i": i, "score": p * i, "band": band(p * i), "rows": cells[(p, i)]}
               for p, i in sorted(cells, key=lambda c: (-c[0] * c[1], -c[0], -c[1]))]
     return [PageSpec("risks.md", "risks.md.j2", "Risk register",
                      {"open": [risk_row(model, f) for f in open_facts],
-                      "other": [risk_row(model, f) for f in facts
-                                if f.record.model.status != "open"],
-                      "grid": grid, "cells": listed, "heat_tone": heat_tone,
+                      "other": [risk_row(model, f) for f in facts if not f.open],
+                      "grid": grid, "cells": listed,
                       "unscored": sum(1 for f in open_facts if f.cell is None),
                       "review_overdue": sum(1 for f in open_facts if f.review_overdue),
                       "open_shown": REGISTER_ROWS},

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from generator.governance import ActionFact
 from generator.model import PortfolioModel
 from generator.records import Record
 from generator.schedule import MilestoneFact
 from generator.slugs import tag_slug as _tag_slug
+from generator.summaries import PortfolioSummary, ProgramSummary
 from generator.urls import milestone_url, record_url
 
 
@@ -28,17 +31,13 @@ def record_link(record: Record) -> Link:
 
 def ref_link(model: PortfolioModel, ref: str) -> Link:
     """A link for an id or `project#milestone` (plain text if it does not resolve)."""
-    project_id, _, milestone_id = ref.partition("#")
-    record = model.records.get(project_id)
-    if record is None:
+    target = model.target(ref)
+    if target is None:
         return Link("", ref)
-    if milestone_id:
-        for milestone in record.model.milestones if record.kind == "project" else []:
-            if milestone.id.casefold() == milestone_id.casefold():
-                return Link(milestone_url(record.id, milestone.id),
-                            f"{record.title}: {milestone.title}", ref)
-        return Link("", ref)
-    return record_link(record)
+    if target.milestone is not None:
+        return Link(milestone_url(target.record.id, target.milestone.id),
+                    f"{target.record.title}: {target.milestone.title}", ref)
+    return record_link(target.record)
 
 
 def person_link(model: PortfolioModel, name: str) -> Link:
@@ -51,8 +50,7 @@ def project_row(model: PortfolioModel, project: Record) -> dict[str, Any]:
     """Everything a status table shows of a project."""
     status = model.statuses[project.id]
     last = status.last_report
-    program_id = model.program_of.get(project.id)
-    program = model.records.get(program_id) if program_id else None
+    program = model.scopes[project.id].program
     facts = model.milestones[project.id]
     upcoming = [f for f in facts if f.state in ("due-soon", "planned", "overdue")]
     upcoming.sort(key=lambda f: (f.due, f.milestone.id))
@@ -89,12 +87,32 @@ def dependency_row(model: PortfolioModel, dep: Any) -> dict[str, Any]:
             "need": dep.need_date, "finish": dep.planned_finish, "note": dep.note}
 
 
+def program_row(model: PortfolioModel, summary: ProgramSummary) -> dict[str, Any]:
+    """A program as a row of the dashboard, report, portfolio and program index."""
+    program = summary.record
+    return {"link": record_link(program), "rollup": summary.rollup,
+            "drivers": [record_link(d) for d in summary.drivers],
+            "projects": len(summary.projects), "budget": summary.budget,
+            "manager": person_link(model, program.model.manager)
+            if program.model.manager else None}
+
+
+def portfolio_row(model: PortfolioModel, summary: PortfolioSummary) -> dict[str, Any]:
+    """A portfolio as a row of the dashboard, report and portfolio index."""
+    portfolio = summary.record
+    return {"link": record_link(portfolio), "rollup": summary.rollup,
+            "drivers": [record_link(d) for d in summary.drivers],
+            "programs": len(summary.programs), "standalone": len(summary.standalone),
+            "manager": person_link(model, portfolio.model.manager)
+            if portfolio.model.manager else None}
+
+
 def risk_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
     m = fact.record.model
-    scope = model.records.get(fact.scope) if fact.scope else None
+    scope = fact.scope_record
     return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
             "scope": record_link(scope) if scope else None, "probability": m.probability,
-            "impact": m.impact, "score": fact.score, "status": m.status,
+            "impact": m.impact, "score": fact.score, "band": fact.band, "status": m.status,
             "owner": person_link(model, m.owner) if m.owner else None, "response": m.response,
             "mitigation": m.mitigation, "review": m.review,
             "review_overdue": fact.review_overdue, "anchor": f"risk-{fact.record.id}"}
@@ -102,7 +120,7 @@ def risk_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
 
 def issue_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
     m = fact.record.model
-    scope = model.records.get(fact.scope) if fact.scope else None
+    scope = fact.scope_record
     return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
             "scope": record_link(scope) if scope else None, "severity": m.severity,
             "status": m.status, "owner": person_link(model, m.owner) if m.owner else None,
@@ -111,7 +129,7 @@ def issue_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
             "anchor": f"issue-{fact.record.id}"}
 
 
-def dated(records: list[Record]) -> list[Record]:
+def dated(records: Iterable[Record]) -> list[Record]:
     """Records newest first (by their `date`), then by id."""
     def key(record: Record) -> tuple[date, str]:
         return (getattr(record.model, "date", None) or date.min, record.id)
@@ -123,46 +141,28 @@ def tag_slug(tag: str) -> str:
     return _tag_slug(tag)
 
 
-def action_row(model: PortfolioModel, action: Any) -> dict[str, Any]:
+def action_row(model: PortfolioModel, fact: ActionFact) -> dict[str, Any]:
     """A meeting action with its state as of the model's date: `done`, `overdue` or `open`."""
-    as_of = model.as_of
-    done = action.done
-    if done is True or (isinstance(done, date) and done <= as_of):
-        state = "done"
-    elif action.due is not None and action.due < as_of:
-        state = "overdue"
-    else:
-        state = "open"
+    action = fact.action
     return {"title": action.title,
             "owner": person_link(model, action.owner) if action.owner else None,
-            "due": action.due, "done": done if isinstance(done, date) else None,
-            "state": state}
-
-
-def superseded_by(model: PortfolioModel, decision: Record) -> list[Record]:
-    """The decisions that name `decision` in their `supersedes`."""
-    key = decision.id.casefold()
-    return [d for d in model.records.by_kind("decision")
-            if key in {s.casefold() for s in d.model.supersedes}]
+            "due": action.due, "done": fact.done, "state": fact.state}
 
 
 def critical_rows(model: PortfolioModel, refs: list[str]) -> list[dict[str, Any]]:
     """The milestones of a critical path, in order, with their due dates and states."""
-    assert model.graph is not None
-    return [milestone_row(model.graph.by_ref[ref]) | {"project": ref_link(model, ref.partition(
-        "#")[0])} for ref in refs if ref in model.graph.by_ref]
+    by_ref = model.graph.by_ref
+    return [milestone_row(fact) | {"project": record_link(fact.record)}
+            for ref in refs if (fact := by_ref.get(ref)) is not None]
 
 
 def scope_link(model: PortfolioModel, record: Record) -> Link | None:
-    """The program or project a record belongs to (its `project`, else its `program`)."""
-    if record.parent is not None:
-        parent = model.records.get(record.parent)
-        return record_link(parent) if parent is not None else None
-    for name in ("project", "program"):
-        ref = getattr(record.model, name, None)
-        if ref:
-            return ref_link(model, ref)
-    return None
+    """The program or project a record belongs to (the record it is written in, else its
+    `project`, else its `program`); plain text when that does not resolve."""
+    scope = model.scopes[record.id]
+    if scope.owner is not None:
+        return record_link(scope.owner)
+    return Link("", scope.written) if scope.written else None
 
 
 def log_row(model: PortfolioModel, record: Record) -> dict[str, Any]:
@@ -175,7 +175,5 @@ def log_row(model: PortfolioModel, record: Record) -> dict[str, Any]:
 
 def project_milestone_row(model: PortfolioModel, fact: MilestoneFact) -> dict[str, Any]:
     """A milestone row that also names its project and the project's status."""
-    project = model.records.get(fact.project)
-    return milestone_row(fact) | {
-        "project": record_link(project) if project is not None else None,
-        "status": model.statuses[fact.project].status}
+    return milestone_row(fact) | {"project": record_link(fact.record),
+                                  "status": model.statuses[fact.project].status}
