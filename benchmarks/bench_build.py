@@ -15,7 +15,7 @@ settings and theme with ``plugins: [search]`` only and no ``nav``. Without the p
 The best wall time of ``--reps`` is kept for each. Every output folder is scanned for its
 size, its HTML pages and the largest page. With ``--material`` both sides are measured
 again with ``theme: material``. Last, one in-process build at the largest N is timed by
-stage (check, plan_site, page Markdown with its diagrams, MkDocs itself).
+stage (check, plan_site with its diagrams, page Markdown, MkDocs itself).
 
 Exit 1 when pmsite takes more than ``--max-ratio`` (default 1.5) times the plain build at
 the largest N, or writes an HTML page over ``--max-page-bytes`` (default 1 MB); exit 2
@@ -116,9 +116,9 @@ def child_stages(config: Path, site_dir: Path, as_of: str) -> dict[str, Any]:
     import mkdocs.contrib.search
     import mkdocs.structure.files
 
+    import generator.build
     import generator.cli
     import generator.mkdocs_plugin
-    import generator.pages.compose
     import generator.site
 
     import_seconds = time.perf_counter() - started
@@ -127,9 +127,9 @@ def child_stages(config: Path, site_dir: Path, as_of: str) -> dict[str, Any]:
     search = mkdocs.contrib.search.SearchPlugin
     for owner, attribute, stage in [
         (generator.cli, "check", "check"),
-        (generator.mkdocs_plugin, "plan_site", "plan_site"),
+        (generator.build, "plan_site", "plan_site"),
+        (generator.site, "figures_for", "diagrams"),
         (generator.site.SitePlan, "markdown", "markdown"),
-        (generator.pages.compose, "figures_for", "diagrams"),
         (plugin, "on_files", "on_files"),
         (plugin, "on_page_markdown", "page_hooks"),
         (plugin, "on_page_content", "page_hooks"),
@@ -420,11 +420,11 @@ def format_table(results: Sequence[SizeResult], themes: Sequence[str]) -> str:
 
 STAGES = [  # key, label, depth; "mkdocs" and "other" are computed
     ("check", "check (load, validate, resolve, model)", 0),
-    ("plan_site", "plan_site (page specs, exports, assets)", 0),
-    ("markdown", "page Markdown: plan.markdown(src) for each page", 0),
+    ("plan_site", "plan_site (page specs, diagrams, exports, assets, collisions)", 0),
     ("diagrams", "of which diagrams (figures_for)", 1),
+    ("markdown", "page Markdown: plan.markdown(src) for each page", 0),
     ("mkdocs", "MkDocs itself (the rest)", 0),
-    ("on_files_other", "plugin on_files besides the above (collisions, files, nav)", 1),
+    ("on_files_other", "plugin on_files besides the page Markdown (files, nav)", 1),
     ("populate", "read + Markdown->HTML of every page (_populate_page)", 1),
     ("page_hooks", "of which plugin on_page_markdown + on_page_content", 2),
     ("write_pages", "theme template + write of every page (_build_page)", 1),
@@ -443,7 +443,7 @@ def stage_rows(stages: dict[str, Any]) -> list[tuple[str, str, int, float, int]]
     own = sum(seconds.get(k, 0.0) for k in ("check", "plan_site", "markdown"))
     seconds["mkdocs"] = total - own
     seconds["on_files_other"] = (
-        seconds.get("on_files", 0.0) - seconds.get("plan_site", 0.0) - seconds.get("markdown", 0.0)
+        seconds.get("on_files", 0.0) - seconds.get("markdown", 0.0)
     )
     seconds["other"] = seconds["mkdocs"] - sum(
         seconds.get(k, 0.0)

@@ -1,4 +1,7 @@
-"""`pmsite build`: check, build into a staging folder, then swap it in atomically.
+"""`pmsite build`: plan the site, build it into a staging folder, then swap it in atomically.
+
+The site is planned (`plan_build`) before anything is written, with the content files as
+MkDocs finds them; MkDocs then renders that plan, handed to the plugin as a value.
 
 A failed or killed build leaves the previous site exactly as it was (RELIABILITY G4-G5):
 MkDocs builds into `.<site>.staging-<pid>` beside the output folder (same filesystem),
@@ -17,16 +20,22 @@ import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.structure.files import get_files
 
+from generator.contentfiles import drop_unpublishable
 from generator.errors import ConfigError, PmsiteError
+from generator.mkdocs_plugin import BuildValues, pmsite_plugin
 from generator.pipeline import CheckResult
 from generator.settings import Settings
+from generator.site import SitePlan, content_files, plan_site
 
 MARKER = ".pmsite-site"
 """A file in every folder pmsite built, so it knows which folders it may replace."""
@@ -35,6 +44,36 @@ _RENAME_EXCHANGE = 2
 
 class BuildError(PmsiteError):
     """MkDocs could not build the site (the previous site is untouched)."""
+
+
+@dataclass(slots=True)
+class SiteBuild:
+    """A planned build: the site, and MkDocs' configuration to render it with."""
+
+    plan: SitePlan
+    config: MkDocsConfig
+    """mkdocs.yml as MkDocs reads it, writing to the staging folder."""
+    site_dir: Path
+
+
+def plan_build(result: CheckResult, site_dir: Path, strict: bool = False) -> SiteBuild:
+    """Plan the site to be built into `site_dir`, against the content files as MkDocs finds
+    them (two sources for one URL are found before anything is written).
+
+    Needs content without errors: MkDocs' own walk follows the symlinks the check refuses.
+    """
+    settings = result.settings
+    site_dir = site_dir.resolve()
+    check_output_folder(settings, site_dir)
+    staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
+    try:
+        config = load_config(str(settings.config_file), site_dir=str(staging), strict=strict)
+    except (MkDocsException, Abort) as exc:
+        raise BuildError(f"MkDocs could not build the site: {exc}") from None
+    pmsite_plugin(config)
+    files = get_files(config)
+    drop_unpublishable(files, config.docs_dir)
+    return SiteBuild(plan_site(result, content_files(files, settings)), config, site_dir)
 
 
 def check_output_folder(settings: Settings, site_dir: Path) -> None:
@@ -75,22 +114,20 @@ def build_lock(site_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_site(result: CheckResult, site_dir: Path, strict: bool = False) -> Path:
-    """Build the site for `result` into `site_dir`; return the folder written.
+def build_site(job: SiteBuild) -> Path:
+    """Build the planned site into its folder; return the folder written.
 
     Any failure to create, write, swap in or remove the output (a full disk, a read-only
     file system, a folder without permission) is a `ConfigError` that says so; the
     staging folder is removed on every path and the previous site is left as it was.
     """
-    settings = result.settings
-    site_dir = site_dir.resolve()
-    check_output_folder(settings, site_dir)
+    site_dir, staging = job.site_dir, Path(job.config.site_dir)
+    check_output_folder(job.plan.result.settings, site_dir)
     try:
         with build_lock(site_dir):
             _remove_leftovers(site_dir)
-            staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
             try:
-                _build_into(result, staging, strict)
+                _build_into(job, staging)
                 _swap_in(staging, site_dir)
             except BaseException:
                 _discard(staging)
@@ -112,20 +149,18 @@ def build_site(result: CheckResult, site_dir: Path, strict: bool = False) -> Pat
     return site_dir
 
 
-def _build_into(result: CheckResult, staging: Path, strict: bool) -> None:
-    """MkDocs builds the site into `staging`, which then gets pmsite's marker."""
-    settings = result.settings
+def _build_into(job: SiteBuild, staging: Path) -> None:
+    """MkDocs renders the plan into `staging`, which then gets pmsite's marker."""
+    config = job.config
+    config.plugins.on_startup(command="build", dirty=False)
+    pmsite_plugin(config).prepare(BuildValues(job.plan.result.as_of, plan=job.plan))
     try:
-        config = load_config(str(settings.config_file), site_dir=str(staging), strict=strict)
-        plugin = config.plugins.get("pmsite")
-        if plugin is None:
-            raise ConfigError(f"{settings.config_file.name}: add `- pmsite` to plugins")
-        plugin.preset = result
-        plugin.as_of = result.as_of
         # MkDocs lets an OSError from writing a page or copying a file through as it is.
         mkdocs_build(config)
     except (MkDocsException, Abort) as exc:
         raise BuildError(f"MkDocs could not build the site: {exc}") from None
+    finally:
+        config.plugins.on_shutdown()
     (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
 
 

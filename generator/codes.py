@@ -92,4 +92,6 @@ CODES: Mapping[str, Code] = _declare(
     _w("overdue-issue", "an open issue is past its due date"),
     _w("missing-path-to-green", "a status below the best has no `path_to_green`"),
     _w("over-allocated", "a person is allocated over 100 % to open projects"),
+    # Building the site
+    _w("diagram-failed", "a diagram could not be drawn and is left out of its page"),
 )

@@ -9,12 +9,14 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from generator.build import build_site
+from generator.build import build_site, plan_build
 from generator.diagnostics import format_diagnostics
 from generator.errors import ConfigError
 from generator.export import export_csv, export_json
 from generator.pipeline import CheckResult
+from generator.preview import serve_preview
 from generator.report import standalone_report
 from generator.scaffold import Request, scaffold
 from generator.settings import Settings
@@ -106,23 +108,37 @@ def _tell(result: CheckResult) -> None:
 
 
 def run_build(result: CheckResult, args: argparse.Namespace) -> int:
-    """Check, then build the whole site into --site-dir (default: mkdocs.yml's site_dir)."""
-    _tell(result)
-    if result.failed(args.strict):
-        print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
-        return EXIT_CONTENT
+    """Plan the checked site, then build it into --site-dir (default: mkdocs.yml's)."""
     _mkdocs_logging(args.verbose)
     site_dir = Path(args.site_dir) if args.site_dir else result.settings.site_dir
-    built = build_site(result, site_dir, strict=args.strict)
+    # Planning adds its own problems (two sources for one URL, a diagram not drawn).
+    job = None if result.failed(args.strict) else plan_build(result, site_dir, args.strict)
+    _tell(result)
+    if job is None or result.failed(args.strict):
+        print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
+        return EXIT_CONTENT
+    built = build_site(job)
     print(f"pmsite: site built in {built}", file=sys.stderr)
     return EXIT_OK
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time (it may be replaced after setup)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 def _mkdocs_logging(verbose: bool) -> None:
     """MkDocs' own messages on standard error: warnings, or everything with -v."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "pmsite", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         handler.pmsite = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
@@ -134,21 +150,19 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 def run_serve(settings: Settings, as_of: date, args: argparse.Namespace) -> int:
     """MkDocs' dev server with the plugin: content errors show on the site, not a crash."""
-    from mkdocs.commands.serve import serve
-
     _mkdocs_logging(verbose=True)
-    os.environ["PMSITE_AS_OF"] = as_of.isoformat()
-    serve(config_file=str(settings.config_file), dev_addr=args.dev_addr, livereload=True)
+    serve_preview(settings, as_of, args.dev_addr)
     return EXIT_OK
 
 
 def run_report(result: CheckResult, args: argparse.Namespace) -> int:
     """Write the standalone report; content errors stop it like a build."""
+    html = None if result.failed(args.strict) else standalone_report(result)
     _tell(result)
-    if result.failed(args.strict):
+    if html is None or result.failed(args.strict):
         return EXIT_CONTENT
     out = _safe_out(Path(args.out), result.settings)
-    _write_atomic(out, standalone_report(result).encode("utf-8"))
+    _write_atomic(out, html.encode("utf-8"))
     print(f"pmsite: report written to {out}", file=sys.stderr)
     return EXIT_OK
 

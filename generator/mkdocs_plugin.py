@@ -1,10 +1,11 @@
-"""The `pmsite` MkDocs plugin: a thin front end that runs the pipeline once per build."""
+"""The `pmsite` MkDocs plugin: a thin front end that hands MkDocs the planned site."""
 
 from __future__ import annotations
 
 import logging
-import os
-from dataclasses import fields
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,56 +19,79 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.contentfiles import drop_unpublishable, walk_hazards
 from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
+from generator.mdlimits import MarkdownTimeout, time_budget
 from generator.navigation import curated_nav
 from generator.pagemeta import safe_page_meta
-from generator.pages.compose import body_markdown
-from generator.pages.record_pages import decorate_record
-from generator.pipeline import CheckResult, check
+from generator.pipeline import check
 from generator.sanitize import sanitize
 from generator.settings import Options, Settings, resolve_as_of
-from generator.site import SitePlan, find_collisions, plan_site
-from generator.themetext import (
-    make_nav_safe,
-    make_page_safe,
-    theme_text,
-    unescape_search_titles,
-)
+from generator.site import SitePlan, content_files, plan_site
+from generator.themetext import make_nav_safe, make_page_safe, theme_text, unescape_search_titles
 
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
 _TYPES = {"status_scale": list, "stale_after_days": int, "due_soon_days": int,
           "currency": str, "templates": str, "diagnostics": dict}
+PAGE_SECONDS = 20.0
+"""Time Python-Markdown may take over one page before the build stops (RELIABILITY G7)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildValues:
+    """What a pmsite front end hands the plugin for one build: values, never the environment."""
+
+    as_of: date
+    keep_going: bool = False
+    """Live preview: content errors show on every page instead of stopping the build."""
+    plan: SitePlan | None = None
+    """The site, planned already (`pmsite build`): the plugin only hands it to MkDocs."""
 
 
 class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """Adds the generated portfolio pages to a MkDocs site (SPEC §5-6)."""
+    """Adds the generated portfolio pages to a MkDocs site (SPEC §5-6).
+
+    MkDocs keeps one instance for a whole process (it has `on_startup`), so nothing of one
+    build may outlive it: a front end's values are taken by the build they were given for.
+    """
 
     # The options are declared once, in settings.Options; MkDocs only type-checks them.
     config_scheme = tuple((f.name, config_options.Optional(config_options.Type(_TYPES[f.name])))
                           for f in fields(Options))
 
-    preset: CheckResult | None = None
-    """A check already run by `pmsite build` (so the core runs once per build)."""
-    as_of: date | None = None
-    keep_going: bool = False
-    """Show content errors on the site instead of failing (live preview)."""
+    def __init__(self) -> None:
+        super().__init__()
+        self._serving = False
+        """Under `mkdocs serve` (no pmsite front end): keep going past content errors."""
+        self._given: BuildValues | None = None
+        self._budget = ExitStack()
+        self._page: tuple[Page, float] | None = None
+        """The page whose Markdown is being rendered within its time budget, and since when."""
+
+    def prepare(self, values: BuildValues) -> None:
+        """Give the next build its values (how `pmsite build` and `pmsite serve` reach it)."""
+        self._given = values
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # `mkdocs serve` makes a new plugin instance for every rebuild but calls this once:
-        # the class keeps the mode for the instances to come.
-        type(self).keep_going = command == "serve"
+        self._serving, self._given = command == "serve", None
+
+    def on_shutdown(self) -> None:
+        self._serving, self._given = False, None
+        self._disarm()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
             raise PluginError("pmsite needs `use_directory_urls: true` (SPEC §5 URLs)")
         raw = {k: v for k, v in self.config.items() if v is not None}
+        given, self._given = self._given, None
         try:
             options = Options.from_mapping(raw, "plugins: pmsite")
-            self.as_of = self.as_of or resolve_as_of(os.environ.get("PMSITE_AS_OF"))
+            # Under plain `mkdocs build`/`serve`: SOURCE_DATE_EPOCH, else today (SPEC §4).
+            self.values = given or BuildValues(resolve_as_of(None), keep_going=self._serving)
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
         self.settings = Settings(
@@ -76,10 +100,6 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             options=options, site_name=config.site_name, site_url=config.site_url or "")
         if hazards := walk_hazards(self.settings.docs_dir, self.settings.root):
             raise PluginError(f"pmsite: MkDocs' walk would follow these links:\n{hazards}")
-        # The sitemap's dates come from the build date: make it the as-of date.
-        midnight = datetime(self.as_of.year, self.as_of.month, self.as_of.day,
-                            tzinfo=UTC)
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         for path, names in (("extra_css", ["pmsite.css"]), ("extra_javascript", ["pmsite.js"])):
             for name in names:
                 uri = f"assets/pmsite/{name}"
@@ -96,21 +116,11 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         drop_unpublishable(files, config.docs_dir)  # links, FIFOs, bad names: never copied
-        result = self.preset or check(self.settings, self.as_of or resolve_as_of(None))
-        plan = plan_site(result)
-        content = {f.src_uri: f"{self._shown(f)}" for f in files
-                   if f.abs_src_path and Path(f.abs_src_path).is_relative_to(
-                       self.settings.docs_dir)}
-        find_collisions(plan, content, "mkdocs.yml", result.diagnostics)
-        errors = result.diagnostics.errors
-        if errors and not self.keep_going:
-            raise PluginError("pmsite: the content has errors:\n"
-                              + format_diagnostics(errors, "text"))
-        for problem in result.diagnostics.sorted():
-            (log.warning if problem.severity == "error" else log.info)(problem.to_text())
+        plan = self.values.plan or self._plan(files)
+        errors = plan.result.diagnostics.errors
         # In the live preview the author sees the errors on every page instead of a crash.
         self.banner = _problems_banner(errors) if errors else ""
-        self.plan, self.result = plan, result
+        self.plan = plan
         for src_uri in sorted(plan.drop):
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
@@ -121,31 +131,84 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             files.append(File.generated(config, name, content=data))
         if config.nav is None:
             config.nav = curated_nav(plan, files)
-        log.info(f"pmsite: {len(plan.pages)} pages generated as of {result.as_of}")
+        log.info(f"pmsite: {len(plan.pages)} pages generated as of {plan.result.as_of}")
         return files
 
-    def _shown(self, file: File) -> str:
-        return Path(str(file.abs_src_path)).relative_to(self.settings.root).as_posix()
+    def _plan(self, files: Files) -> SitePlan:
+        """Check and plan here (plain `mkdocs build`/`serve`): errors stop the build, unless
+        it is the live preview."""
+        result = check(self.settings, self.values.as_of)
+        plan = plan_site(result, content_files(files, self.settings))
+        errors = result.diagnostics.errors
+        if errors and not self.values.keep_going:
+            raise PluginError("pmsite: the content has errors:\n"
+                              + format_diagnostics(errors, "text"))
+        for problem in result.diagnostics.sorted():
+            (log.warning if problem.severity == "error" else log.info)(problem.to_text())
+        return plan
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        page.update_date = self.values.as_of.isoformat()  # the sitemap's <lastmod>
+        return page
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        src_uri = page.file.src_uri
-        plan: SitePlan = self.plan
-        if src_uri in plan.pages:
-            text = markdown
-        elif src_uri in plan.records:
-            text = decorate_record(plan.context, plan.records[src_uri], src_uri, markdown)
-        else:
-            text = body_markdown(plan.context, markdown, src_uri, src_uri)
-        return self.banner + text
+        text = self.banner + self.plan.page_markdown(page.file.src_uri, markdown)
+        # Python-Markdown renders the page next; a page it would hang on stops the build.
+        self._disarm()
+        self._budget.enter_context(time_budget(PAGE_SECONDS))
+        self._page = (page, time.monotonic())
+        return text
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        armed = self._disarm()
+        if armed is not None and time.monotonic() - armed[1] > PAGE_SECONDS:
+            # The alarm went off inside a finalizer, where Python drops what it raises.
+            raise self._too_slow(armed[0], f"rendering took longer than {PAGE_SECONDS:g} s")
         return sanitize(html)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        armed = self._disarm()
+        if isinstance(error, MarkdownTimeout) and armed is not None:
+            raise self._too_slow(armed[0], str(error)) from None
+
+    def _disarm(self) -> tuple[Page, float] | None:
+        armed, self._page = self._page, None
+        self._budget.close()
+        return armed
+
+    def _too_slow(self, page: Page, message: str) -> PluginError:
+        where = Diagnostic(self._shown(page), 0, 0, "error", "markdown-too-complex",
+                           f"{message}; the page is too complex to render",
+                           "split the page, or simplify its Markdown")
+        return PluginError(f"pmsite: {where.to_text()}")
+
+    def _shown(self, page: Page) -> str:
+        """The content file a page comes from, as diagnostics show it."""
+        source = page.file.abs_src_path
+        if source and Path(source).is_relative_to(self.settings.root):
+            return Path(source).relative_to(self.settings.root).as_posix()
+        spec = self.plan.pages.get(page.file.src_uri)
+        return spec.source if spec is not None and spec.source else page.file.src_uri
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
         return nav
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        return self._dated(context)
+
+    def on_template_context(self, context: TemplateContext, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext:
+        return self._dated(context)
+
+    def _dated(self, context: TemplateContext) -> TemplateContext:
+        """Themes print the build date: the as-of date keeps the site the same bytes (G6)."""
+        as_of = self.values.as_of
+        context["build_date_utc"] = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+        return context
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         # The last step before any theme template runs: every title, nav title, front-
@@ -159,6 +222,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._disarm()
         index = Path(config.site_dir) / "search" / "search_index.json"
         search = config.plugins.get("search")
         if index.is_file() and type(search).__module__.startswith("mkdocs.contrib.search"):
@@ -172,6 +236,15 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def pmsite_plugin(config: MkDocsConfig) -> PmsitePlugin:
+    """The pmsite plugin of a loaded mkdocs.yml, for a front end to hand its values to."""
+    plugin = config.plugins.get("pmsite")
+    if not isinstance(plugin, PmsitePlugin):
+        raise ConfigError(f"{Path(config.config_file_path or 'mkdocs.yml').name}: "
+                          "add `- pmsite` to plugins")
+    return plugin
 
 
 def _problems_banner(errors: list[Diagnostic]) -> str:

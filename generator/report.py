@@ -15,7 +15,6 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from generator.pages import PageSpec
-from generator.pages.compose import render_page
 from generator.pipeline import CheckResult
 from generator.sanitize import sanitize
 from generator.site import plan_site
@@ -26,11 +25,11 @@ _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 
 def standalone_report(result: CheckResult) -> str:
     """The report as a complete HTML document."""
-    plan = plan_site(result)
+    plan = plan_site(result, draw={REPORT_PAGE})
     spec: PageSpec | None = plan.pages.get(REPORT_PAGE)
     if spec is None:
         raise LookupError("the report page template is missing")
-    markdown = render_page(plan.context, spec)
+    markdown = plan.markdown(REPORT_PAGE)
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     body = _absolute_links(sanitize(parser.render(markdown)), result.settings.site_url,
                            spec.url)

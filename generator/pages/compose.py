@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.pages import Context, PageSpec, relative, url_of
-from generator.pages.figures import figures_for
 from generator.records import Target
 from generator.templating import md_text
 from generator.wikilinks import WikiLink, replace_wikilinks
@@ -19,8 +19,9 @@ from generator.wikilinks import WikiLink, replace_wikilinks
 _RELATIVE_LINK = re.compile(r"(!?\[[^\[\]\n]*\]\()(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^)\s]+)")
 
 
-def render_page(context: Context, spec: PageSpec) -> str:
-    """The Markdown of a generated page."""
+def render_page(context: Context, spec: PageSpec,
+                figures: Mapping[str, Markup] | None = None) -> str:
+    """The Markdown of a generated page, with the diagrams the site plan drew for it."""
     template = context.env.get_template(f"pages/{spec.template}")
     values: dict[str, Any] = dict(spec.values)
     values.update(page=spec, as_of=context.model.as_of,
@@ -29,7 +30,7 @@ def render_page(context: Context, spec: PageSpec) -> str:
                   # raw HTML in it is sanitised after rendering (sanitize.py).
                   body=lambda text, source_rel="", demote=0: Markup(body_markdown(
                       context, text, source_rel, spec.src_uri, demote)))
-    values["diagrams"] = figures_for(context, spec)
+    values["diagrams"] = dict(figures or {})
     return template.render(values)
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
-from typing import Any
 
 from markupsafe import Markup
 
 from generator import diagrams
+from generator.diagnostics import Diagnostics
 from generator.pages import Context, PageSpec, relative
-
-log = logging.getLogger("mkdocs.plugins.pmsite")
 
 Figures = Callable[[Context, PageSpec, str], dict[str, str]]
 
@@ -69,16 +66,25 @@ FIGURES: dict[str, Figures] = {
 """Which diagrams each page template shows."""
 
 
-def figures_for(context: Context, spec: PageSpec) -> dict[str, Any]:
-    """The page's diagrams as markup; none (with one warning) if Graphviz is missing."""
+def figures_for(context: Context, spec: PageSpec, diagnostics: Diagnostics,
+                config_path: str) -> dict[str, Markup]:
+    """The page's diagrams as markup. One that cannot be drawn is left out with a
+    `diagram-failed` warning; without Graphviz none is drawn, with one warning."""
     draw = FIGURES.get(spec.template)
     if draw is None or context.no_diagrams:
         return {}
     try:
         drawn = draw(context, spec, relative(spec.url, "") if spec.url else "")
-    except diagrams.LayoutError as exc:
+    except diagrams.NoLayoutEngine as exc:
         context.no_diagrams = True
-        log.warning(f"pmsite: diagrams left out: {exc}")
+        diagnostics.warning(config_path, 0, 0, "diagram-failed",
+                            f"no diagrams are drawn: {exc}")
+        return {}
+    except diagrams.LayoutError as exc:
+        diagnostics.warning(spec.source or config_path, 0, 0, "diagram-failed",
+                            f"the diagrams of /{spec.url} are left out: {exc}",
+                            "the page is built without them; please report the content "
+                            "that causes this")
         return {}
     # Our own SVG, built by autoescaping templates with every label escaped. Its <style>
     # (dark mode, print) is in the site's stylesheet already, and the sanitizer would
