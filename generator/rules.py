@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostics
 from generator.people import warn_over_allocated
+from generator.registries import unique
 
 if TYPE_CHECKING:
     from generator.model import PortfolioModel
@@ -124,13 +125,8 @@ def empty_body(model: PortfolioModel, diagnostics: Diagnostics) -> None:
 
 
 def unique_rules(entries: list[tuple[str, Rule]]) -> list[tuple[str, Rule]]:
-    """Check a list of `(name, rule)`: a name given twice is an error."""
-    seen: set[str] = set()
-    for name, _ in entries:
-        if name in seen:
-            raise ValueError(f"model rule '{name}' registered twice")
-        seen.add(name)
-    return entries
+    """Check a list of `(name, ...)`: a name given twice is an error."""
+    return unique(entries, "model rule")
 
 
 RULES: list[tuple[str, Rule]] = unique_rules([

@@ -181,15 +181,15 @@ def _field_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> FieldInfo | None:
             (f for f in current.model_fields.values() if f.alias == part), None)
         if info is None:
             return None
-        current = _model_in(info.annotation)
+        current = model_in(info.annotation)
     return info
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
     return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ from generator.load import SourceDocument
 from generator.mdlimits import check_markdown
 from generator.pagemeta import unsafe_page_meta
 from generator.records import Record, Records, Source
-from generator.salvage import dropped_placeholders, placeholder, salvage
+from generator.salvage import dropped_placeholders, model_in, placeholder, salvage
 from generator.scale import StatusScale
 from generator.schema import KINDS, NESTED_KINDS, PAGE_META_KEYS, Model
 from generator.urls import OWN_PAGES, record_url
@@ -328,20 +327,10 @@ def _fields_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             continue
         info = current.model_fields.get(part) or next(
             (f for f in current.model_fields.values() if f.alias == part), None)
-        current = _model_in(info.annotation) if info is not None else None
+        current = model_in(info.annotation) if info is not None else None
     if current is None:
         return []
     return sorted((f.alias or name) for name, f in current.model_fields.items())
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def positions_of(record: Record, loc: tuple[Any, ...]) -> Pos:

@@ -10,6 +10,7 @@ import jinja2
 
 from generator.model import PortfolioModel
 from generator.records import Target
+from generator.registries import unique
 from generator.urls import milestone_url, record_url, source_url
 
 
@@ -63,10 +64,5 @@ Builder = Callable[[Context], list[PageSpec]]
 
 
 def unique_names(entries: list[tuple[str, Builder]]) -> list[tuple[str, Builder]]:
-    """Check a list of `(name, builder)`: a name given twice is an error."""
-    seen: set[str] = set()
-    for name, _ in entries:
-        if name in seen:
-            raise ValueError(f"page builder '{name}' registered twice")
-        seen.add(name)
-    return entries
+    """Check a list of `(name, ...)`: a name given twice is an error."""
+    return unique(entries, "page builder")
