@@ -12,6 +12,7 @@ from pathlib import Path
 from generator import __version__, commands
 from generator.errors import ConfigError, PmsiteError
 from generator.pipeline import check
+from generator.scaffold import KINDS as SCAFFOLD_KINDS
 from generator.settings import load_settings, resolve_as_of
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="FILE", default="portfolio-report.html")
     sub.add_argument("--strict", action="store_true", help="fail on warnings too")
     sub = command("new", "scaffold a record from its template")
-    sub.add_argument("kind", choices=("project", "program", "status", "decision", "lesson"))
+    sub.add_argument("kind", choices=SCAFFOLD_KINDS)
     sub.add_argument("id", nargs="?", help="its id (for status: the project's id)")
     sub.add_argument("--title")
     for name in ("program", "project", "portfolio", "manager"):

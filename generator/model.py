@@ -17,6 +17,7 @@ from generator.budget import BudgetFact, project_budget, total
 from generator.diagnostics import Diagnostics
 from generator.governance import ActionFact, action_facts, superseded_by
 from generator.graph import CriticalPath, Dependency, DependencyGraph
+from generator.kinds import SCHEMAS
 from generator.load import SourceDocument
 from generator.people import Person, gather_people, index_by_name, name_key
 from generator.records import Record, Records, Target
@@ -27,7 +28,6 @@ from generator.rollup import ProjectStatus, Rollup, is_open, project_statuses, r
 from generator.rules import apply_rules
 from generator.scale import DONE, StatusScale
 from generator.schedule import MilestoneFact, milestones_of
-from generator.schema import KINDS
 from generator.scopes import RecordScope, program_logs, record_scopes
 from generator.settings import Settings
 from generator.summaries import PortfolioSummary, ProgramSummary
@@ -47,7 +47,7 @@ class PortfolioModel:
     links: Links
     pages: list[SourceDocument]
     kinds: dict[str, tuple[Record, ...]]
-    """Kind -> its records, by id (every kind of schema.KINDS but `person`)."""
+    """Kind -> its records, by id (every kind of kinds.SCHEMAS but `person`)."""
     targets: dict[str, Target]
     """What every id and `project#milestone` names (read it with `target`)."""
     scopes: dict[str, RecordScope]
@@ -157,7 +157,7 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
                 pages: list[SourceDocument], diagnostics: Diagnostics) -> PortfolioModel:
     """Derive every fact of SPEC §4 as of `as_of`; report the warnings they imply."""
     options, scale = settings.options, settings.scale
-    kinds = {kind: records.by_kind(kind) for kind in KINDS if kind != "person"}
+    kinds = {kind: records.by_kind(kind) for kind in SCHEMAS if kind != "person"}
     portfolios, programs, projects = kinds["portfolio"], kinds["program"], kinds["project"]
     program_of, portfolio_of = _memberships(records)
     projects_in = _grouped(programs, projects, program_of)

@@ -75,7 +75,7 @@ class Record:
     kind: str
     id: str
     model: Any
-    """The validated pydantic model of the kind (see schema.KINDS)."""
+    """The validated pydantic model of the kind (see `Kind.schema` in kinds.py)."""
     source: Source
     body: str = ""
     body_line: int = 1

@@ -7,28 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics, did_you_mean
+from generator.kinds import ANY, MILESTONE, OBJECTIVE, TABLE
 from generator.load import SourceDocument
 from generator.records import Record, Records, Target
 from generator.wikilinks import find_wikilinks
 
-ANY = "any"
-MILESTONE = "milestone"
-OBJECTIVE = "objective"
-
-# (field, kinds it may name) for each record kind; nested lists are walked in _refs_of.
-_FIELDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "program": (("portfolio", ("portfolio",)),),
-    "project": (("program", ("program",)), ("portfolio", ("portfolio",))),
-    "status": (("project", ("project",)),),
-    "risk": (("project", ("project",)), ("program", ("program",))),
-    "issue": (("project", ("project",)), ("program", ("program",)), ("from_risk", ("risk",))),
-    "decision": (("program", ("program",)), ("project", ("project",)),
-                 ("supersedes", ("decision",)), ("related", (ANY,))),
-    "change": (("project", ("project",)), ("decision", ("decision",))),
-    "meeting": (("program", ("program",)), ("project", ("project",)),
-                ("decisions", ("decision",))),
-    "lesson": (("project", ("project",)), ("program", ("program",))),
-}
+# The reference fields of each kind are declared in kinds.py (`Kind.references`);
+# `depends_on` (and milestones' `depends_on`) are walked in refs_of.
 
 
 @dataclass(slots=True)
@@ -142,7 +127,7 @@ def _field(loc: tuple[Any, ...]) -> str:
 def refs_of(record: Record) -> Iterator[tuple[tuple[Any, ...], str, tuple[str, ...]]]:
     """(field location, reference, kinds it may name) for each reference field of `record`."""
     model = record.model
-    for name, kinds in _FIELDS.get(record.kind, ()):
+    for name, kinds in TABLE[record.kind].references:
         if record.parent is not None and name in ("project", "program"):
             continue
         value = getattr(model, name, None)
@@ -151,9 +136,6 @@ def refs_of(record: Record) -> Iterator[tuple[tuple[Any, ...], str, tuple[str, .
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 yield (name, index), item, kinds
-    if record.kind in ("program", "project"):
-        for index, objective in enumerate(model.aligns_to):
-            yield ("aligns_to", index), objective, (OBJECTIVE,)
     if record.kind == "project":
         for index, dep in enumerate(model.depends_on):
             yield ("depends_on", index, "on"), dep.on, ("project", MILESTONE)
@@ -250,26 +232,21 @@ def _lookup_link(resolver: Resolver, path: str, line: int, column: int,
     return Target(record)
 
 
-_NESTED = {"project": "milestones", "program": "benefits", "portfolio": "objectives"}
-
-
 def _check_nested_ids(record: Record, records: Records, diagnostics: Diagnostics) -> None:
     """Milestone, benefit and objective ids are unique within their record."""
-    list_name = _NESTED.get(record.kind)
-    if list_name is None:
-        return
-    seen: dict[str, int] = {}
-    for index, item in enumerate(getattr(record.model, list_name)):
-        key = item.id.casefold()
-        if key in seen:
-            pos = record.source.pos((list_name, index, "id"))
-            first = record.source.pos((list_name, seen[key], "id"))
-            diagnostics.error(record.path, pos.line, pos.value_column, "duplicate-id",
-                              f"duplicate {list_name[:-1]} id '{item.id}' in {record.kind} "
-                              f"'{record.id}' (first on line {first.line})",
-                              f"give each of its {list_name} its own id")
-        else:
-            seen[key] = index
+    for list_name in TABLE[record.kind].local_ids:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(getattr(record.model, list_name)):
+            key = item.id.casefold()
+            if key in seen:
+                pos = record.source.pos((list_name, index, "id"))
+                first = record.source.pos((list_name, seen[key], "id"))
+                diagnostics.error(record.path, pos.line, pos.value_column, "duplicate-id",
+                                  f"duplicate {list_name[:-1]} id '{item.id}' in "
+                                  f"{record.kind} '{record.id}' (first on line {first.line})",
+                                  f"give each of its {list_name} its own id")
+            else:
+                seen[key] = index
     if record.kind != "project":
         return
     milestones = record.model.milestones

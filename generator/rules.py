@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostics
+from generator.kinds import TABLE
 from generator.people import warn_over_allocated
 from generator.registries import unique
 
@@ -111,13 +112,10 @@ def over_allocated(model: PortfolioModel, diagnostics: Diagnostics) -> None:
             warn_over_allocated(person, diagnostics)
 
 
-_BODY_EXPECTED = frozenset({"project", "program", "decision", "change", "meeting"})
-
-
 def empty_body(model: PortfolioModel, diagnostics: Diagnostics) -> None:
     """A record written in Markdown whose text says nothing."""
     for record in model.records:
-        if (record.kind in _BODY_EXPECTED and record.source.doc.fmt == "markdown"
+        if (TABLE[record.kind].body_expected and record.source.doc.fmt == "markdown"
                 and record.parent is None and not record.body.strip()):
             diagnostics.warning(record.path, record.source.line, 1, "empty-body",
                                 f"{record.kind} '{record.id}' has no text below its front matter",

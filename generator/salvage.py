@@ -30,6 +30,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from generator.fieldtypes import ID_PATTERN, Status, Text, Title
+from generator.kinds import TABLE
 from generator.records import Placeholder
 from generator.scale import UNKNOWN
 from generator.schema import Model
@@ -39,10 +40,9 @@ MAX_ROUNDS = 4
 """Validations tried after the first failed one; each round mends every error it saw."""
 
 _IDENTITY = frozenset({"kind", "id"})
-_DERIVED_FROM = {"status": frozenset({"project", "date"}),
-                 "lesson": frozenset({"title", "project", "program"}),
-                 "person": frozenset({"name"})}
-"""Fields an id is made from when the record has none (see validate._identify)."""
+_DERIVED_FROM = {k.name: frozenset(k.id_from) for k in TABLE.values() if k.id_from}
+"""Fields an id is made from when the record has none (`Kind.id_from`, see
+validate._identify)."""
 _CLAIMS = frozenset({"done", "status"})
 """Fields of list items whose absence states something (not done, open)."""
 _NESTED = {"milestones": "milestone", "risks": "risk", "issues": "issue",

@@ -11,10 +11,12 @@ from typing import Any
 from generator.diagnostics import did_you_mean
 from generator.errors import ConfigError
 from generator.fieldtypes import ID_PATTERN
+from generator.kinds import TABLE
 from generator.pipeline import CheckResult
 from generator.templating import site_environment
 
-KINDS = ("project", "program", "status", "decision", "lesson")
+KINDS = tuple(k.name for k in TABLE.values() if k.scaffold is not None)
+"""Kinds `pmsite new` can scaffold (`Kind.scaffold`)."""
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -41,6 +43,9 @@ def scaffold(result: CheckResult, request: Request) -> Path:
     records = model.records
     docs = result.settings.docs_dir
     today = result.as_of
+    where = TABLE[request.kind].scaffold
+    if where is None:
+        raise ConfigError(f"pmsite new cannot scaffold a {request.kind}")
     values: dict[str, Any] = {"today": today, "currency": result.settings.options.currency,
                               "program": None, "project": None, "portfolio": None}
     for name in ("program", "project", "portfolio"):
@@ -59,7 +64,8 @@ def scaffold(result: CheckResult, request: Request) -> Path:
         folder = (docs / project.source.doc.rel).parent
         if folder == docs:
             folder = docs / "projects" / project_id
-        path = folder / "status" / f"{today.isoformat()}.md"
+        path = docs / where.format(project_folder=folder.relative_to(docs).as_posix(),
+                                   date=today.isoformat())
     else:
         if not request.title:
             raise ConfigError(f"pmsite new {request.kind} needs --title")
@@ -78,12 +84,8 @@ def scaffold(result: CheckResult, request: Request) -> Path:
             portfolios = records.by_kind("portfolio")
             if len(portfolios) == 1 and not values["portfolio"]:
                 values["portfolio"] = portfolios[0].id
-        path = {
-            "project": docs / "projects" / ident / "charter.md",
-            "program": docs / "programs" / f"{ident}.md",
-            "decision": docs / "decisions" / f"{_next_number(docs)}-{slug(request.title)}.md",
-            "lesson": docs / "lessons" / f"{ident}.md",
-        }[request.kind]
+        number = _next_number(docs) if "{number}" in where else ""
+        path = docs / where.format(id=ident, slug=slug(request.title), number=number)
     if path.exists():
         raise ConfigError(f"{path.relative_to(result.settings.root)} exists already; "
                           "pmsite new never overwrites")

@@ -1,4 +1,5 @@
-"""The content schema: one pydantic model per record kind (SPEC §3.4)."""
+"""The content schema: one pydantic model per record kind (SPEC §3.4); which model
+belongs to which kind is declared in kinds.py."""
 
 from __future__ import annotations
 
@@ -317,24 +318,6 @@ class Person(Model):
     role: Text | None = None
     team: Text | None = None
 
-
-KINDS: dict[str, type[Model]] = {
-    "portfolio": Portfolio,
-    "program": Program,
-    "project": Project,
-    "status": StatusReport,
-    "risk": Risk,
-    "issue": Issue,
-    "decision": Decision,
-    "change": Change,
-    "meeting": Meeting,
-    "lesson": Lesson,
-    "person": Person,
-}
-"""Record kinds that may stand in a file of their own (or a log), by `kind`."""
-
-NESTED_KINDS = {"milestone": "project", "benefit": "program"}
-"""Kinds that live only inside another record."""
 
 PAGE_META_KEYS = frozenset({"template", "hide", "search", "icon", "status_icon"})
 """MkDocs page settings a Markdown record may carry besides its fields."""

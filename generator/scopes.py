@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from generator.kinds import names
 from generator.records import Record, Records
 
-LOG_KINDS = ("decision", "change", "meeting", "lesson")
+LOG_KINDS = names(program_log=True)
 """Kinds a program page lists when they are about it or one of its projects."""
 
 

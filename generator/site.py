@@ -18,6 +18,7 @@ from markupsafe import Markup
 from generator.diagnostics import Diagnostics
 from generator.diagrams import diagram_stylesheet
 from generator.export import export_csv, export_json
+from generator.kinds import names
 from generator.pages import Context, PageSpec, url_of
 from generator.pages.compose import body_markdown, render_page
 from generator.pages.figures import figures_for
@@ -28,7 +29,7 @@ from generator.records import Record
 from generator.settings import Settings
 from generator.templating import site_environment
 
-GENERATED_OWNERS = frozenset({"portfolio", "program", "project", "status"})
+GENERATED_OWNERS = frozenset(names(source_not_a_page=True))
 """Kinds whose source files are not pages: their content appears on generated pages."""
 ASSETS = ("pmsite.css", "pmsite.js")
 ASSET_FOLDER = "assets/pmsite"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import posixpath
 
+from generator.kinds import TABLE, names
 from generator.records import Record
 from generator.slugs import slugify
 
-OWN_PAGES = {"portfolio": "portfolios", "program": "programs", "project": "projects"}
-"""Kinds whose page sits at `<folder>/<id>/` whatever their source path."""
-FOLDERS = {"decision": "decisions", "change": "changes", "meeting": "meetings",
-           "lesson": "lessons", "risk": "risks", "issue": "issues"}
-"""Where records written in YAML get their generated page: `<folder>/<id>/`."""
-LOGGED = frozenset({"risk", "issue", "lesson"})
+OWN_PAGES = {k.name: k.own_page for k in TABLE.values() if k.own_page is not None}
+"""Kinds whose page sits at `<folder>/<id>/` whatever their source path (`Kind.own_page`)."""
+FOLDERS = {k.name: k.folder for k in TABLE.values() if k.folder is not None}
+"""Where records written in YAML get their generated page: `<folder>/<id>/` (`Kind.folder`)."""
+LOGGED = frozenset(names(logged_as_rows=True))
 """Kinds whose log entries are rows of their register page rather than pages."""
 
 

@@ -11,13 +11,14 @@ from pydantic import BaseModel, ValidationError
 from generator.adr import is_adr_file, read_adr
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.fieldtypes import ID_PATTERN
+from generator.kinds import NESTED_ONLY, SCHEMAS, TABLE, inline_kinds
 from generator.load import SourceDocument
 from generator.mdlimits import check_markdown
 from generator.pagemeta import unsafe_page_meta
 from generator.records import Record, Records, Source
 from generator.salvage import dropped_placeholders, model_in, placeholder, salvage
 from generator.scale import StatusScale
-from generator.schema import KINDS, NESTED_KINDS, PAGE_META_KEYS, Model
+from generator.schema import PAGE_META_KEYS, Model
 from generator.urls import OWN_PAGES, record_url
 from generator.yamlsafe import Path, Pos
 
@@ -92,7 +93,7 @@ def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
     if not isinstance(data, dict) or "kind" not in data:
         diagnostics.error(doc.path, 1, 1, "missing-kind",
                           "a YAML file must hold one record or log: a mapping with `kind:`",
-                          f"add e.g. `kind: risk`; kinds: {', '.join(KINDS)}")
+                          f"add e.g. `kind: risk`; kinds: {', '.join(SCHEMAS)}")
         return []
     if "entries" in data:
         return _build_log(doc, data, context, records, diagnostics)
@@ -132,10 +133,10 @@ def _build_log(doc: SourceDocument, data: dict[str, Any], context: dict[str, Any
 def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: dict[str, Any],
            known: Records, diagnostics: Diagnostics, entry: int = 0) -> list[Record]:
     kind = data.get("kind")
-    if not isinstance(kind, str) or kind not in KINDS:
+    if not isinstance(kind, str) or kind not in SCHEMAS:
         _unknown_kind(doc, kind, source, diagnostics)
         return []
-    cls = KINDS[kind]
+    cls = SCHEMAS[kind]
     fields = {k: v for k, v in data.items()
               if not (isinstance(k, str) and k.startswith("x-"))
               and not (doc.fmt == "markdown" and k in PAGE_META_KEYS)}
@@ -158,9 +159,9 @@ def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: d
             known.add_placeholder(made)
     _check_reserved(record, diagnostics)
     records = [record]
-    for list_name in ("risks", "issues"):
-        if list_name not in cls.model_fields:
-            continue
+    for inline in inline_kinds(kind):
+        list_name = inline.nested_field
+        assert list_name is not None
         for index, item in enumerate(getattr(model, list_name)):
             inner = source.child((list_name, index))
             records.append(Record(item.kind, item.id, item, inner, parent=ident))
@@ -170,7 +171,7 @@ def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: d
 def _keep_identity(records: Records, values: dict[str, Any], source: Source) -> None:
     """Keep the id of a record that could not be read, so references to it stay quiet."""
     kind = values.get("kind")
-    if isinstance(kind, str) and kind in KINDS:
+    if isinstance(kind, str) and kind in SCHEMAS:
         made = placeholder(kind, values, source.path, source.line)
         if made is not None:
             records.add_placeholder(made)
@@ -227,14 +228,14 @@ def _identify(model: Any, kind: str, doc: SourceDocument, entry: int) -> tuple[s
 def _unknown_kind(doc: SourceDocument, kind: Any, source: Source,
                   diagnostics: Diagnostics) -> None:
     pos = source.pos(("kind",))
-    if isinstance(kind, str) and kind in NESTED_KINDS:
-        owner = NESTED_KINDS[kind]
+    if isinstance(kind, str) and kind in NESTED_ONLY:
+        owner = NESTED_ONLY[kind]
         diagnostics.error(doc.path, pos.line, pos.column, "unknown-kind",
                           f"a {kind} is not a record of its own",
-                          f"list it under `{kind}s:` inside its {owner}")
+                          f"list it under `{TABLE[kind].nested_field}:` inside its {owner}")
         return
     shown = kind if isinstance(kind, str) else repr(kind)
-    hint = did_you_mean(shown, KINDS) or f"kinds are: {', '.join(KINDS)}"
+    hint = did_you_mean(shown, SCHEMAS) or f"kinds are: {', '.join(SCHEMAS)}"
     diagnostics.error(doc.path, pos.line, pos.column, "unknown-kind",
                       f"unknown kind '{shown}'", hint)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.kinds import names
 from generator.pages import Context, PageSpec
 from generator.pages.parts import split_by_program
 from generator.pages.views import (
@@ -100,7 +101,8 @@ def _roadmap_group(context: Context, program: Any, key: str,
     return {"program": program, "key": key, "projects": rows, "milestones": milestones}
 
 
-TAGGED_KINDS = ("program", "project", "risk", "issue", "decision", "lesson")
+TAGGED_KINDS = names(tagged=True)
+"""Kinds whose records carry `tags` (`Kind.tagged`), in the order the tags page lists them."""
 
 
 def build_tags(context: Context) -> list[PageSpec]:

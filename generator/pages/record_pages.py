@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator.kinds import TABLE
 from generator.pages import Context, PageSpec
 from generator.pages.compose import render_page
 from generator.pages.records import backlinks
@@ -27,10 +28,8 @@ from generator.pages.views import (
 from generator.records import Record
 from generator.urls import FOLDERS, LOGGED, record_url
 
-RECORD_KINDS = ("decision", "change", "meeting", "lesson", "risk", "issue")
+RECORD_KINDS = tuple(FOLDERS)
 """Kinds whose records have a page of their own (unless written inside another record)."""
-LABELS = {"decision": "Decision", "change": "Change request", "meeting": "Meeting",
-          "lesson": "Lesson learned", "risk": "Risk", "issue": "Issue"}
 VIA = {"body": "mentioned in the text"}
 """How a reference made by a field reads (`supersedes`, `related`, ... read as they are)."""
 
@@ -57,7 +56,7 @@ def decorate_record(context: Context, record: Record, src_uri: str, markdown_bod
 
 def record_page(context: Context, record: Record, src_uri: str, text: str) -> PageSpec:
     """The page of `record` at `src_uri`, with `text` as its body."""
-    values = {"record": record, "kind_label": LABELS.get(record.kind, record.kind.capitalize()),
+    values = {"record": record, "kind_label": TABLE[record.kind].label,
               "text": _without_title(text, record.title),
               "source_rel": record.source.doc.rel,
               "scope": scope_link(context.model, record),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.kinds import names
 from generator.pages import Context, PageSpec
 from generator.pages.views import (
     critical_rows,
@@ -95,7 +96,7 @@ def build_programs(context: Context) -> list[PageSpec]:
              "sponsor": person_link(model, program.model.sponsor)
              if program.model.sponsor else None,
              **{f"{kind}s": dated(r for r in logs if r.kind == kind)
-                for kind in ("decision", "change", "meeting", "lesson")},
+                for kind in names(program_log=True)},
              "risks": _by_score([risk_row(model, f)
                                  for f in model.risks_by_scope[program.id]]),
              "issues": [issue_row(model, f) for f in model.issues_by_scope[program.id]],
