@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+
+from generator.schema import Benefit, Measurement
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,10 +13,9 @@ class BenefitFact:
     """A program benefit as of a date."""
 
     program: str
-    benefit: Any
-    """The schema.Benefit."""
-    latest: Any | None
-    """The latest measurement on or before as-of (schema.Measurement)."""
+    benefit: Benefit
+    latest: Measurement | None
+    """The latest measurement on or before as-of."""
     progress: float | None
     """(latest - baseline) / (target - baseline); 1.0 means the target is met."""
     expected: float | None
@@ -24,7 +24,7 @@ class BenefitFact:
     """Met, or progress at least as far as time has gone; None without the data to say."""
 
 
-def benefit_fact(program: str, benefit: Any, as_of: date) -> BenefitFact:
+def benefit_fact(program: str, benefit: Benefit, as_of: date) -> BenefitFact:
     known = sorted((m for m in benefit.measurements if m.date <= as_of), key=lambda m: m.date)
     latest = known[-1] if known else None
     baseline = benefit.baseline

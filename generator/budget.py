@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from generator.records import Record
 from generator.rollup import ProjectStatus
+from generator.schema import Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class BudgetFact:
         return self.spent / self.planned
 
 
-def project_budget(project: Record, status: ProjectStatus, currency: str) -> BudgetFact:
+def project_budget(project: Record[Project], status: ProjectStatus, currency: str) -> BudgetFact:
     """Planned from the charter; spent from the latest report that says, else the charter."""
     budget = project.model.budget
     planned = budget.planned if budget is not None else None

@@ -8,9 +8,13 @@ import json
 from datetime import date
 from typing import Any
 
+from generator.benefits import BenefitFact
 from generator.diagnostics import Diagnostic
 from generator.model import PortfolioModel
+from generator.people import Person
 from generator.records import Record
+from generator.registers import IssueFact, RiskFact
+from generator.schema import Change, Decision, Lesson, Meeting, Portfolio, Program, Project
 from generator.urls import record_url
 
 SCHEMA_VERSION = 1
@@ -56,7 +60,7 @@ def export_json(model: PortfolioModel, diagnostics: list[Diagnostic]) -> str:
     return json.dumps(export_data(model, diagnostics), indent=2, ensure_ascii=False) + "\n"
 
 
-def _portfolio(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def _portfolio(model: PortfolioModel, record: Record[Portfolio]) -> dict[str, Any]:
     rollup = model.portfolio_rollups[record.id]
     return {"id": record.id, "title": record.title, "status": rollup.status,
             "url": record_url(record), "manager": record.model.manager,
@@ -66,7 +70,7 @@ def _portfolio(model: PortfolioModel, record: Record) -> dict[str, Any]:
             "objectives": [{"id": o.id, "title": o.title} for o in record.model.objectives]}
 
 
-def _program(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def _program(model: PortfolioModel, record: Record[Program]) -> dict[str, Any]:
     rollup = model.program_rollups[record.id]
     budget = model.budgets[record.id]
     path = model.critical_paths.get(record.id)
@@ -86,7 +90,7 @@ def _program(model: PortfolioModel, record: Record) -> dict[str, Any]:
                 "finish": _day(path.finish), "days": path.days}}
 
 
-def _project(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def _project(model: PortfolioModel, record: Record[Project]) -> dict[str, Any]:
     status = model.statuses[record.id]
     budget = model.budgets[record.id]
     last = status.last_report
@@ -119,7 +123,7 @@ def _dependencies(model: PortfolioModel) -> list[dict[str, Any]]:
             for d in model.graph.dependencies]
 
 
-def _risk(fact: Any) -> dict[str, Any]:
+def _risk(fact: RiskFact) -> dict[str, Any]:
     m = fact.record.model
     return {"id": fact.record.id, "title": m.title, "scope": fact.scope,
             "probability": m.probability, "impact": m.impact, "score": fact.score,
@@ -127,14 +131,14 @@ def _risk(fact: Any) -> dict[str, Any]:
             "review": _day(m.review), "review_overdue": fact.review_overdue}
 
 
-def _issue(fact: Any) -> dict[str, Any]:
+def _issue(fact: IssueFact) -> dict[str, Any]:
     m = fact.record.model
     return {"id": fact.record.id, "title": m.title, "scope": fact.scope,
             "severity": m.severity, "status": m.status, "owner": m.owner,
             "due": _day(m.due), "overdue": fact.overdue, "from_risk": m.from_risk}
 
 
-def _decision(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def _decision(model: PortfolioModel, record: Record[Decision]) -> dict[str, Any]:
     m = record.model
     superseded_by = sorted(source for via, source in record.backlinks if via == "supersedes")
     return {"id": record.id, "title": record.title, "date": _day(m.date), "status": m.status,
@@ -142,7 +146,7 @@ def _decision(model: PortfolioModel, record: Record) -> dict[str, Any]:
             "supersedes": list(m.supersedes), "superseded_by": superseded_by}
 
 
-def _change(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def _change(model: PortfolioModel, record: Record[Change]) -> dict[str, Any]:
     m = record.model
     impact = m.impact
     return {"id": record.id, "title": record.title, "project": m.project, "date": _day(m.date),
@@ -152,7 +156,7 @@ def _change(model: PortfolioModel, record: Record) -> dict[str, Any]:
                 "scope": impact.scope}}
 
 
-def _meeting(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def _meeting(model: PortfolioModel, record: Record[Meeting]) -> dict[str, Any]:
     m = record.model
     return {"id": record.id, "title": record.title, "date": _day(m.date),
             "program": m.program, "project": m.project, "url": record_url(record),
@@ -160,14 +164,14 @@ def _meeting(model: PortfolioModel, record: Record) -> dict[str, Any]:
             "open_actions": sum(1 for a in model.actions[record.id] if a.state != "done")}
 
 
-def _lesson(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def _lesson(model: PortfolioModel, record: Record[Lesson]) -> dict[str, Any]:
     m = record.model
     return {"id": record.id, "title": record.title, "project": m.project,
             "program": m.program, "category": m.category, "type": m.type,
             "tags": list(m.tags), "url": record_url(record)}
 
 
-def _benefit(fact: Any) -> dict[str, Any]:
+def _benefit(fact: BenefitFact) -> dict[str, Any]:
     b = fact.benefit
     latest = fact.latest
     return {"program": fact.program, "id": b.id, "title": b.title, "unit": b.unit,
@@ -178,7 +182,7 @@ def _benefit(fact: Any) -> dict[str, Any]:
             "on_track": fact.on_track}
 
 
-def _person(person: Any) -> dict[str, Any]:
+def _person(person: Person) -> dict[str, Any]:
     return {"name": person.name, "slug": person.slug, "url": f"people/{person.slug}/",
             "roles": [{"role": r.role, "record": r.record, "detail": r.detail}
                       for r in person.roles],

@@ -17,10 +17,11 @@ from typing import Any
 import networkx as nx
 
 from generator.diagnostics import Diagnostics
-from generator.records import Record, Records
+from generator.records import Record, Records, holds
 from generator.rollup import ProjectStatus
 from generator.scale import StatusScale
 from generator.schedule import MilestoneFact, project_done, project_overdue
+from generator.schema import Project
 from generator.yamlsafe import Pos
 
 MAX_CYCLES_PER_GROUP = 10
@@ -33,7 +34,7 @@ class Dependency:
 
     downstream: str
     upstream: str
-    record: Record
+    record: Record[Project]
     """The project whose file declares it."""
     loc: tuple[Any, ...]
     """Where in that record it is written."""
@@ -93,7 +94,7 @@ class DependencyGraph:
         self.downstream = {node: tuple(deps) for node, deps in needed.items()}
         """Project id -> what needs it or its milestones, built once."""
 
-    def _collect(self, project: Record) -> None:
+    def _collect(self, project: Record[Project]) -> None:
         for index, dep in enumerate(project.model.depends_on):
             upstream = self._canonical(dep.on)
             if upstream is None:
@@ -124,7 +125,7 @@ class DependencyGraph:
         return self._own_milestone(project, milestone_id)
 
     @staticmethod
-    def _own_milestone(project: Record, milestone_id: str) -> str | None:
+    def _own_milestone(project: Record[Project], milestone_id: str) -> str | None:
         for milestone in project.model.milestones:
             if milestone.id.casefold() == milestone_id.casefold():
                 return f"{project.id}#{milestone.id}"
@@ -216,10 +217,12 @@ class DependencyGraph:
             if down_milestone:
                 dep.need_date = self.by_ref[dep.downstream].due
             else:
-                dep.need_date = self.records.get(down_project).model.end  # type: ignore[union-attr]
+                down = self.records.get(down_project)
+                assert down is not None and holds(down, Project)  # (ids are canonical)
+                dep.need_date = down.model.end
             up_project_id, _, up_milestone = dep.upstream.partition("#")
             up_project = self.records.get(up_project_id)
-            assert up_project is not None
+            assert up_project is not None and holds(up_project, Project)
             status = statuses[up_project.id].status
             if up_milestone:
                 fact = self.by_ref[dep.upstream]
@@ -252,7 +255,7 @@ class DependencyGraph:
 
     # -- critical paths --------------------------------------------------------------------
 
-    def critical_path(self, program: str, projects: list[Record]) -> CriticalPath | None:
+    def critical_path(self, program: str, projects: list[Record[Project]]) -> CriticalPath | None:
         """The longest chain of dependent milestones among `projects`, by date.
 
         A chain runs through a project's milestones in due order and across written

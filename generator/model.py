@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal, TypeVar, overload
 
 from generator.benefits import BenefitFact, benefit_fact
 from generator.budget import BudgetFact, project_budget, total
@@ -28,9 +28,24 @@ from generator.rollup import ProjectStatus, Rollup, is_open, project_statuses, r
 from generator.rules import apply_rules
 from generator.scale import DONE, StatusScale
 from generator.schedule import MilestoneFact, milestones_of
+from generator.schema import (
+    Change,
+    Decision,
+    Issue,
+    Lesson,
+    Meeting,
+    Objective,
+    Portfolio,
+    Program,
+    Project,
+    Risk,
+    StatusReport,
+)
 from generator.scopes import RecordScope, program_logs, record_scopes
 from generator.settings import Settings
 from generator.summaries import PortfolioSummary, ProgramSummary
+
+R = TypeVar("R", bound=Record[Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +61,7 @@ class PortfolioModel:
     records: Records
     links: Links
     pages: list[SourceDocument]
-    kinds: dict[str, tuple[Record, ...]]
+    kinds: dict[str, tuple[Record[Any], ...]]
     """Kind -> its records, by id (every kind of kinds.SCHEMAS but `person`)."""
     targets: dict[str, Target]
     """What every id and `project#milestone` names (read it with `target`)."""
@@ -61,13 +76,13 @@ class PortfolioModel:
     """Project id -> program id (None when standalone)."""
     portfolio_of: dict[str, str | None]
     """Program or project id -> portfolio id (a project in a program: its program's)."""
-    projects_in: dict[str, tuple[Record, ...]]
+    projects_in: dict[str, tuple[Record[Project], ...]]
     """Program id -> its projects."""
-    programs_in: dict[str, tuple[Record, ...]]
+    programs_in: dict[str, tuple[Record[Program], ...]]
     """Portfolio id -> its programs."""
-    standalone_in: dict[str | None, tuple[Record, ...]]
+    standalone_in: dict[str | None, tuple[Record[Project], ...]]
     """Portfolio id (None: no portfolio) -> its projects that are in no program."""
-    standalone: tuple[Record, ...]
+    standalone: tuple[Record[Project], ...]
     """Every project in no program, whatever its portfolio."""
     program_rollups: dict[str, Rollup]
     portfolio_rollups: dict[str, Rollup]
@@ -100,19 +115,19 @@ class PortfolioModel:
     """Project or program id -> its risks (a program's include its projects'), by id."""
     issues_by_scope: dict[str, tuple[IssueFact, ...]]
     """Project or program id -> its issues (a program's include its projects'), by id."""
-    superseded_by: dict[str, tuple[Record, ...]]
+    superseded_by: dict[str, tuple[Record[Decision], ...]]
     """Decision id -> the decisions that supersede it (only superseded ones are keys)."""
     actions: dict[str, tuple[ActionFact, ...]]
     """Meeting id -> its actions, with their states."""
-    program_logs: dict[str, tuple[Record, ...]]
+    program_logs: dict[str, tuple[Record[Any], ...]]
     """Program id -> decisions, changes, meetings and lessons about it or its projects."""
-    backlinks: dict[str, tuple[tuple[str, Record], ...]]
+    backlinks: dict[str, tuple[tuple[str, Record[Any]], ...]]
     """Record id -> (field, record) for every record that references it."""
-    linked: dict[str, tuple[Record, ...]]
+    linked: dict[str, tuple[Record[Any], ...]]
     """Project id -> the records it references or that reference it."""
-    objectives_of: dict[str, tuple[tuple[Record, Any], ...]]
+    objectives_of: dict[str, tuple[tuple[Record[Portfolio], Objective], ...]]
     """Program or project id -> (portfolio, objective) for each objective it aligns to."""
-    aligned: dict[str, dict[str, tuple[Record, ...]]]
+    aligned: dict[str, dict[str, tuple[Record[Program | Project], ...]]]
     """Portfolio id -> objective id -> the programs, then projects, aligned to it."""
     people: dict[str, Person]
     """Everyone named anywhere, by the slug of their page."""
@@ -123,7 +138,29 @@ class PortfolioModel:
     def scale(self) -> StatusScale:
         return self.settings.scale
 
-    def of_kind(self, kind: str) -> tuple[Record, ...]:
+    @overload
+    def of_kind(self, kind: Literal["portfolio"]) -> tuple[Record[Portfolio], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["program"]) -> tuple[Record[Program], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["project"]) -> tuple[Record[Project], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["status"]) -> tuple[Record[StatusReport], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["risk"]) -> tuple[Record[Risk], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["issue"]) -> tuple[Record[Issue], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["decision"]) -> tuple[Record[Decision], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["change"]) -> tuple[Record[Change], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["meeting"]) -> tuple[Record[Meeting], ...]: ...
+    @overload
+    def of_kind(self, kind: Literal["lesson"]) -> tuple[Record[Lesson], ...]: ...
+    @overload
+    def of_kind(self, kind: str) -> tuple[Record[Any], ...]: ...
+    def of_kind(self, kind: str) -> tuple[Record[Any], ...]:
         """The records of `kind`, by id."""
         return self.kinds.get(kind, ())
 
@@ -131,13 +168,13 @@ class PortfolioModel:
         """What an id or `project#milestone` (any case) names; None if nothing."""
         return self.targets.get(ref_key(ref))
 
-    def projects_of(self, program: str) -> list[Record]:
+    def projects_of(self, program: str) -> list[Record[Project]]:
         return list(self.projects_in.get(program, ()))
 
-    def programs_of(self, portfolio: str) -> list[Record]:
+    def programs_of(self, portfolio: str) -> list[Record[Program]]:
         return list(self.programs_in.get(portfolio, ()))
 
-    def standalone_projects(self, portfolio: str | None) -> list[Record]:
+    def standalone_projects(self, portfolio: str | None) -> list[Record[Project]]:
         return list(self.standalone_in.get(portfolio, ()))
 
     def person(self, name: str) -> Person | None:
@@ -158,12 +195,13 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
     """Derive every fact of SPEC §4 as of `as_of`; report the warnings they imply."""
     options, scale = settings.options, settings.scale
     kinds = {kind: records.by_kind(kind) for kind in SCHEMAS if kind != "person"}
-    portfolios, programs, projects = kinds["portfolio"], kinds["program"], kinds["project"]
+    portfolios = records.by_kind("portfolio")
+    programs, projects = records.by_kind("program"), records.by_kind("project")
     program_of, portfolio_of = _memberships(records)
     projects_in = _grouped(programs, projects, program_of)
     programs_in = _grouped(portfolios, programs, portfolio_of)
     standalone = tuple(p for p in projects if program_of[p.id] is None)
-    standalone_lists: dict[str | None, list[Record]] = {}
+    standalone_lists: dict[str | None, list[Record[Project]]] = {}
     for project in standalone:
         standalone_lists.setdefault(portfolio_of[project.id], []).append(project)
     standalone_in = {key: tuple(items) for key, items in standalone_lists.items()}
@@ -186,8 +224,8 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
     budgets = _budgets(projects, programs, projects_in, statuses, options.currency)
     benefits = [benefit_fact(p.id, b, as_of) for p in programs for b in p.model.benefits]
     scopes = record_scopes(records, program_of, portfolio_of)
-    risks = risk_facts(kinds["risk"], scopes, as_of)
-    issues = issue_facts(kinds["issue"], scopes, as_of)
+    risks = risk_facts(records.by_kind("risk"), scopes, as_of)
+    issues = issue_facts(records.by_kind("issue"), scopes, as_of)
     scoped = [r.id for r in projects + programs]
     objectives_of, aligned = objectives(records)
     people = gather_people(records)
@@ -216,7 +254,8 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
         risk_by_id={f.record.id: f for f in risks}, issue_by_id={f.record.id: f for f in issues},
         risks_by_scope=by_scope(risks, program_of, scoped),
         issues_by_scope=by_scope(issues, program_of, scoped),
-        superseded_by=superseded_by(records), actions=action_facts(kinds["meeting"], as_of),
+        superseded_by=superseded_by(records),
+        actions=action_facts(records.by_kind("meeting"), as_of),
         program_logs=program_logs(records, program_of), backlinks=backlinks(records),
         linked=linked(records, "project"), objectives_of=objectives_of, aligned=aligned,
         people=people, people_by_name=index_by_name(people))
@@ -248,9 +287,9 @@ def _memberships(records: Records) -> tuple[dict[str, str | None], dict[str, str
     return program_of, portfolio_of
 
 
-def _grouped(owners: Iterable[Record], members: Iterable[Record],
-             owner_of: Mapping[str, str | None]) -> dict[str, tuple[Record, ...]]:
-    found: dict[str, list[Record]] = {owner.id: [] for owner in owners}
+def _grouped(owners: Iterable[Record[Any]], members: Iterable[R],
+             owner_of: Mapping[str, str | None]) -> dict[str, tuple[R, ...]]:
+    found: dict[str, list[R]] = {owner.id: [] for owner in owners}
     for member in members:
         owner = owner_of.get(member.id)
         if owner is not None and owner in found:
@@ -258,11 +297,11 @@ def _grouped(owners: Iterable[Record], members: Iterable[Record],
     return {key: tuple(items) for key, items in found.items()}
 
 
-def _resolved(records: Records, ids: Iterable[str]) -> tuple[Record, ...]:
+def _resolved(records: Records, ids: Iterable[str]) -> tuple[Record[Any], ...]:
     return tuple(r for i in ids if (r := records.get(i)) is not None)
 
 
-def _program_rollup(program: Record, projects: tuple[Record, ...],
+def _program_rollup(program: Record[Program], projects: tuple[Record[Project], ...],
                     statuses: dict[str, ProjectStatus], scale: StatusScale) -> Rollup:
     children = [(p.id, statuses[p.id].status) for p in projects if is_open(p)]
     if not children and projects:
@@ -270,8 +309,9 @@ def _program_rollup(program: Record, projects: tuple[Record, ...],
     return roll_up(children, scale, program.model.status)
 
 
-def _portfolio_rollup(portfolio: Record, programs: tuple[Record, ...],
-                      standalone: tuple[Record, ...], projects: tuple[Record, ...],
+def _portfolio_rollup(portfolio: Record[Portfolio], programs: tuple[Record[Program], ...],
+                      standalone: tuple[Record[Project], ...],
+                      projects: tuple[Record[Project], ...],
                       portfolio_of: dict[str, str | None], statuses: dict[str, ProjectStatus],
                       program_rollups: dict[str, Rollup], scale: StatusScale) -> Rollup:
     children = [(p.id, program_rollups[p.id].status) for p in programs]
@@ -283,9 +323,9 @@ def _portfolio_rollup(portfolio: Record, programs: tuple[Record, ...],
     return rollup
 
 
-def _budgets(projects: tuple[Record, ...], programs: tuple[Record, ...],
-             projects_in: dict[str, tuple[Record, ...]], statuses: dict[str, ProjectStatus],
-             currency: str) -> dict[str, BudgetFact]:
+def _budgets(projects: tuple[Record[Project], ...], programs: tuple[Record[Program], ...],
+             projects_in: dict[str, tuple[Record[Project], ...]],
+             statuses: dict[str, ProjectStatus], currency: str) -> dict[str, BudgetFact]:
     budgets = {p.id: project_budget(p, statuses[p.id], currency) for p in projects}
     for program in programs:
         own = program.model.budget
@@ -297,7 +337,7 @@ def _budgets(projects: tuple[Record, ...], programs: tuple[Record, ...],
     return budgets
 
 
-def _program_dependencies(graph: DependencyGraph, programs: tuple[Record, ...],
+def _program_dependencies(graph: DependencyGraph, programs: tuple[Record[Program], ...],
                           program_of: dict[str, str | None]
                           ) -> dict[str, tuple[Dependency, ...]]:
     found: dict[str, list[Dependency]] = {p.id: [] for p in programs}

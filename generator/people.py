@@ -11,8 +11,9 @@ from typing import Any
 
 from generator import slugs
 from generator.diagnostics import Diagnostics
-from generator.records import Record, Records
+from generator.records import Record, Records, holds
 from generator.rollup import is_open
+from generator.schema import Decision, Meeting, Program, Project, StatusReport
 
 _SPACES = re.compile(r"\s+")
 
@@ -25,7 +26,7 @@ class Role:
     """manager, sponsor, owner, board, team, attendee, decider, author, action owner."""
     record: str
     """Id of the record where the role is held."""
-    where: Record = field(compare=False)
+    where: Record[Any] = field(compare=False)
     """That record."""
     detail: str = ""
     """The team role or allocation, when there is one."""
@@ -35,7 +36,7 @@ class Role:
 class Allocation:
     """A share of a person's time on an open project (a `team` entry with `allocation`)."""
 
-    project: Record
+    project: Record[Project]
     share: float
     role: str
     """Their role in that project's team (the first entry for them that names one)."""
@@ -109,7 +110,7 @@ def index_by_name(people: dict[str, Person]) -> dict[str, Person]:
     return {name_key(person.name): person for person in people.values()}
 
 
-def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
+def _held(record: Record[Any]) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
     """(role, name, detail, field loc) for each person named in `record`."""
     model = record.model
     fields = type(model).model_fields
@@ -118,21 +119,21 @@ def _held(record: Record) -> list[tuple[str, Any, str, tuple[Any, ...]]]:
         value = getattr(model, role) if role in fields else None
         if isinstance(value, str):
             found.append((role, value, "", (role,)))
-    if record.kind == "program" and model.governance is not None:
+    if isinstance(model, Program) and model.governance is not None:
         found += [("board", n, "", ("governance", "board")) for n in model.governance.board]
-    if record.kind == "project":
+    if isinstance(model, Project):
         for i, member in enumerate(model.team):
             detail = member.role or ""
             found.append(("team", member.name, detail, ("team", i)))
-    if record.kind == "meeting":
+    if isinstance(model, Meeting):
         found += [("attendee", n, "", ("attendees",)) for n in model.attendees]
         for i, action in enumerate(model.actions):
             if action.owner:
                 found.append(("action owner", action.owner, action.title, ("actions", i)))
-    if record.kind == "decision":
+    if isinstance(model, Decision):
         for name in list(model.decided_by) + list(model.deciders):
             found.append(("decider", name, "", ("decided_by",)))
-    if record.kind == "status" and model.author:
+    if isinstance(model, StatusReport) and model.author:
         found.append(("author", model.author, "", ("author",)))
     return found
 
@@ -165,7 +166,7 @@ def gather_people(records: Records) -> dict[str, Person]:
                 fact = Role(role, record.id, record, detail)
                 if fact not in holder.roles:
                     holder.roles.append(fact)
-        if record.kind == "project" and is_open(record):
+        if holds(record, Project) and is_open(record):
             for member in record.model.team:
                 if member.allocation:
                     holder = person(member.name)
@@ -186,7 +187,7 @@ def gather_people(records: Records) -> dict[str, Person]:
     return dict(sorted(people.items()))
 
 
-def _team_role(project: Record, name: str) -> str:
+def _team_role(project: Record[Project], name: str) -> str:
     key = name_key(name)
     return next((m.role for m in project.model.team if name_key(m.name) == key and m.role), "")
 

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Literal, TypeGuard, TypeVar, overload
 
 from generator.load import SourceDocument
-from generator.schema import Model
+from generator.schema import (
+    Change,
+    Decision,
+    Issue,
+    Lesson,
+    Meeting,
+    Milestone,
+    Model,
+    Person,
+    Portfolio,
+    Program,
+    Project,
+    Risk,
+    StatusReport,
+)
 from generator.yamlsafe import Path, Pos
+
+M_co = TypeVar("M_co", bound=Model, covariant=True)
+"""The pydantic model of a record's kind: `Record[Project]` is a project record."""
+T = TypeVar("T", bound=Model)
 
 
 @dataclass(slots=True)
@@ -69,12 +87,13 @@ class Source:
 
 
 @dataclass(slots=True, eq=False)
-class Record:
-    """One validated record of any kind."""
+class Record(Generic[M_co]):
+    """One validated record; `Record[Project]` is one of kind `project` (`Record[Any]`:
+    one of any kind)."""
 
     kind: str
     id: str
-    model: Any
+    model: M_co
     """The validated pydantic model of the kind (see `Kind.schema` in kinds.py)."""
     source: Source
     body: str = ""
@@ -105,9 +124,9 @@ class Record:
 class Target:
     """What a reference resolved to: a record, or a milestone of a project record."""
 
-    record: Record
-    milestone: Any = None
-    """The schema.Milestone, for `project#milestone` references."""
+    record: Record[Any]
+    milestone: Milestone | None = None
+    """For `project#milestone` references: the milestone (`record` is its project)."""
 
     @property
     def ref(self) -> str:
@@ -132,12 +151,12 @@ class Records:
     """Every record of a run; ids are looked up case-insensitively."""
 
     def __init__(self) -> None:
-        self._by_key: dict[str, Record] = {}
-        self._by_kind: dict[str, list[Record]] = {}
-        self._sorted: dict[str, tuple[Record, ...]] = {}
+        self._by_key: dict[str, Record[Any]] = {}
+        self._by_kind: dict[str, list[Record[Any]]] = {}
+        self._sorted: dict[str, tuple[Record[Any], ...]] = {}
         """`by_kind` answers, sorted once (adding a record of the kind forgets its answer)."""
         self._unreadable: dict[tuple[bool, str], Placeholder] = {}
-        self.people: list[Record] = []
+        self.people: list[Record[Person]] = []
         """`person` records (people.yml); named, not identified by id."""
 
     def add_placeholder(self, placeholder: Placeholder) -> None:
@@ -151,7 +170,7 @@ class Records:
             return None
         return self._unreadable.get((objective, ref.casefold()))
 
-    def add(self, record: Record) -> Record | None:
+    def add(self, record: Record[Any]) -> Record[Any] | None:
         """Add `record`; return the record already holding its id, if any."""
         if record.kind == "person":
             self.people.append(record)
@@ -165,10 +184,32 @@ class Records:
         self._sorted.pop(record.kind, None)
         return None
 
-    def get(self, ident: str) -> Record | None:
+    def get(self, ident: str) -> Record[Any] | None:
         return self._by_key.get(ident.casefold())
 
-    def by_kind(self, kind: str) -> tuple[Record, ...]:
+    @overload
+    def by_kind(self, kind: Literal["portfolio"]) -> tuple[Record[Portfolio], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["program"]) -> tuple[Record[Program], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["project"]) -> tuple[Record[Project], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["status"]) -> tuple[Record[StatusReport], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["risk"]) -> tuple[Record[Risk], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["issue"]) -> tuple[Record[Issue], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["decision"]) -> tuple[Record[Decision], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["change"]) -> tuple[Record[Change], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["meeting"]) -> tuple[Record[Meeting], ...]: ...
+    @overload
+    def by_kind(self, kind: Literal["lesson"]) -> tuple[Record[Lesson], ...]: ...
+    @overload
+    def by_kind(self, kind: str) -> tuple[Record[Any], ...]: ...
+    def by_kind(self, kind: str) -> tuple[Record[Any], ...]:
         """Records of `kind`, sorted by id (sorted once, not on every call)."""
         found = self._sorted.get(kind)
         if found is None:
@@ -180,13 +221,14 @@ class Records:
         chosen = kinds or tuple(self._by_kind)
         return [r.id for k in chosen for r in self._by_kind.get(k, [])]
 
-    def __iter__(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[Record[Any]]:
         return iter(sorted(self._by_key.values(), key=lambda r: (r.kind, r.id)))
 
     def __len__(self) -> int:
         return len(self._by_key)
 
 
-def model_of(record: Record) -> Model:
-    model: Model = record.model
-    return model
+def holds(record: Record[Any], schema: type[T]) -> TypeGuard[Record[T]]:
+    """Whether `record` is of the kind whose model is `schema` (`holds(r, Project)`: a
+    project), narrowing it for the type checker: every kind has its own schema class."""
+    return isinstance(record.model, schema)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Protocol, TypeVar
 
 from generator.records import Record
+from generator.schema import Issue, Portfolio, Program, Project, Risk
 from generator.scopes import RecordScope
 
 CLOSED_ISSUE = frozenset({"resolved", "closed"})
@@ -25,10 +26,10 @@ def band(score: int) -> str:
 class RiskFact:
     """A risk with what is derived from it as of a date."""
 
-    record: Record
+    record: Record[Risk]
     scope: str | None
     """Id of the project or program it belongs to (the portfolio's when neither)."""
-    scope_record: Record | None
+    scope_record: Record[Project | Program | Portfolio] | None
     """That record (None when the id it names does not resolve)."""
     score: int | None
     """probability x impact, when both are known."""
@@ -51,10 +52,10 @@ class RiskFact:
 
 @dataclass(frozen=True, slots=True)
 class IssueFact:
-    record: Record
+    record: Record[Issue]
     scope: str | None
     """Id of the project or program it belongs to (the portfolio's when neither)."""
-    scope_record: Record | None
+    scope_record: Record[Project | Program | Portfolio] | None
     """That record (None when the id it names does not resolve)."""
     overdue: bool
 
@@ -63,7 +64,8 @@ class IssueFact:
         return self.record.model.status not in CLOSED_ISSUE
 
 
-def _scope(scope: RecordScope) -> tuple[str | None, Record | None]:
+def _scope(scope: RecordScope
+           ) -> tuple[str | None, Record[Project | Program | Portfolio] | None]:
     """What a register entry belongs to: what it names, else the only portfolio."""
     if scope.written is not None:
         return (scope.owner.id if scope.owner is not None else scope.written), scope.owner
@@ -71,7 +73,7 @@ def _scope(scope: RecordScope) -> tuple[str | None, Record | None]:
     return (portfolio.id if portfolio is not None else None), portfolio
 
 
-def risk_facts(risks: Iterable[Record], scopes: dict[str, RecordScope],
+def risk_facts(risks: Iterable[Record[Risk]], scopes: dict[str, RecordScope],
                as_of: date) -> list[RiskFact]:
     facts = []
     for risk in risks:
@@ -84,7 +86,7 @@ def risk_facts(risks: Iterable[Record], scopes: dict[str, RecordScope],
     return facts
 
 
-def issue_facts(issues: Iterable[Record], scopes: dict[str, RecordScope],
+def issue_facts(issues: Iterable[Record[Issue]], scopes: dict[str, RecordScope],
                 as_of: date) -> list[IssueFact]:
     facts = []
     for issue in issues:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.records import Record, Records, Target
+from generator.records import Record, Records, Target, holds
+from generator.schema import Objective, Portfolio, Program, Project
 
 
 def ref_key(ref: str) -> str:
@@ -18,26 +19,26 @@ def targets(records: Records) -> dict[str, Target]:
     found: dict[str, Target] = {}
     for record in records:
         found[record.id.casefold()] = Target(record)
-        if record.kind == "project":
+        if holds(record, Project):
             for milestone in record.model.milestones:
                 found.setdefault(ref_key(f"{record.id}#{milestone.id}"),
                                  Target(record, milestone))
     return found
 
 
-def backlinks(records: Records) -> dict[str, tuple[tuple[str, Record], ...]]:
+def backlinks(records: Records) -> dict[str, tuple[tuple[str, Record[Any]], ...]]:
     """Record id -> (field, record) for each record that references it, as resolved."""
-    found: dict[str, tuple[tuple[str, Record], ...]] = {}
+    found: dict[str, tuple[tuple[str, Record[Any]], ...]] = {}
     for record in records:
         found[record.id] = tuple((via, source) for via, ident in record.backlinks
                                  if (source := records.get(ident)) is not None)
     return found
 
 
-def linked(records: Records, kind: str) -> dict[str, tuple[Record, ...]]:
+def linked(records: Records, kind: str) -> dict[str, tuple[Record[Any], ...]]:
     """Id of each record of `kind` -> the records that reference it or that it references
     (the project of a milestone it references), each once, by kind and id."""
-    found: dict[str, tuple[Record, ...]] = {}
+    found: dict[str, tuple[Record[Any], ...]] = {}
     for record in records.by_kind(kind):
         ids = {ident for _, ident in record.backlinks}
         ids |= {ref.partition("#")[0] for _, ref in record.references}
@@ -46,18 +47,20 @@ def linked(records: Records, kind: str) -> dict[str, tuple[Record, ...]]:
     return found
 
 
-def objectives(records: Records) -> tuple[dict[str, tuple[tuple[Record, Any], ...]],
-                                          dict[str, dict[str, tuple[Record, ...]]]]:
+def objectives(records: Records
+               ) -> tuple[dict[str, tuple[tuple[Record[Portfolio], Objective], ...]],
+                          dict[str, dict[str, tuple[Record[Program | Project], ...]]]]:
     """The strategic alignment, both ways:
 
     * program or project id -> (portfolio, objective) for each objective it `aligns_to`,
       by portfolio, then as the portfolio lists them;
     * portfolio id -> objective id -> the programs, then the projects, aligned to it.
     """
-    aligning = records.by_kind("program") + records.by_kind("project")
+    aligning: tuple[Record[Program | Project], ...] = (records.by_kind("program")
+                                                      + records.by_kind("project"))
     wanted = {r.id: {a.casefold() for a in r.model.aligns_to} for r in aligning}
-    of: dict[str, list[tuple[Record, Any]]] = {r.id: [] for r in aligning}
-    aligned: dict[str, dict[str, tuple[Record, ...]]] = {}
+    of: dict[str, list[tuple[Record[Portfolio], Objective]]] = {r.id: [] for r in aligning}
+    aligned: dict[str, dict[str, tuple[Record[Program | Project], ...]]] = {}
     for portfolio in records.by_kind("portfolio"):
         mine = aligned.setdefault(portfolio.id, {})
         for objective in portfolio.model.objectives:

@@ -9,7 +9,8 @@ from typing import Any
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.kinds import ANY, MILESTONE, OBJECTIVE, TABLE
 from generator.load import SourceDocument
-from generator.records import Record, Records, Target
+from generator.records import Record, Records, Target, holds
+from generator.schema import Objective, Portfolio, Project
 from generator.wikilinks import find_wikilinks
 
 # The reference fields of each kind are declared in kinds.py (`Kind.references`);
@@ -38,12 +39,12 @@ class Resolver:
     def __init__(self, records: Records, diagnostics: Diagnostics) -> None:
         self.records = records
         self.diagnostics = diagnostics
-        self.objectives: dict[str, tuple[Record, Any]] = {}
+        self.objectives: dict[str, tuple[Record[Portfolio], Objective]] = {}
         for portfolio in records.by_kind("portfolio"):
             for objective in portfolio.model.objectives:
                 self.objectives.setdefault(objective.id.casefold(), (portfolio, objective))
 
-    def lookup(self, ref: str, kinds: tuple[str, ...], where: Record, loc: tuple[Any, ...],
+    def lookup(self, ref: str, kinds: tuple[str, ...], where: Record[Any], loc: tuple[Any, ...],
                column_of_value: bool = True) -> Target | None:
         """Resolve `ref` to one of `kinds`, or report why it cannot be resolved."""
         pos = where.source.pos(loc)
@@ -55,22 +56,25 @@ class Resolver:
                 self._error(where, line, column, f"'{ref}' names a milestone; "
                             f"{_field(loc)} needs a {_kinds(kinds)}", "")
                 return None
-            project = self._find(project_id, ("project",), where, line, column, loc)
-            if project is None:
+            target = self._find(project_id, ("project",), where, line, column, loc)
+            if target is None:
                 return None
-            milestones = {m.id.casefold(): m for m in project.record.model.milestones}
+            project = target.record
+            if not holds(project, Project):  # (never: `_find` gives a record of `kinds`)
+                return None
+            milestones = {m.id.casefold(): m for m in project.model.milestones}
             found = milestones.get(milestone_id.casefold())
-            if found is None and self.records.unreadable(f"{project.record.id}#{milestone_id}"):
+            if found is None and self.records.unreadable(f"{project.id}#{milestone_id}"):
                 return None  # an invalid milestone: its error is reported already
             if found is None:
-                hint = did_you_mean(milestone_id, [m.id for m in project.record.model.milestones])
+                hint = did_you_mean(milestone_id, [m.id for m in project.model.milestones])
                 self._error(where, line, column,
-                            f"project '{project.record.id}' has no milestone '{milestone_id}'",
+                            f"project '{project.id}' has no milestone '{milestone_id}'",
                             hint or "milestones: " + ", ".join(
-                                sorted(m.id for m in project.record.model.milestones)))
+                                sorted(m.id for m in project.model.milestones)))
                 return None
             self._case(where, line, column, milestone_id, found.id)
-            return Target(project.record, found)
+            return Target(project, found)
         if kinds == (OBJECTIVE,):
             hit = self.objectives.get(ref.casefold())
             if hit is None and self.records.unreadable(ref, objective=True):
@@ -84,7 +88,7 @@ class Resolver:
         wanted = tuple(k for k in kinds if k != MILESTONE)
         return self._find(ref, wanted, where, line, column, loc)
 
-    def _find(self, ref: str, kinds: tuple[str, ...], where: Record, line: int, column: int,
+    def _find(self, ref: str, kinds: tuple[str, ...], where: Record[Any], line: int, column: int,
               loc: tuple[Any, ...]) -> Target | None:
         record = self.records.get(ref)
         if record is None and self.records.unreadable(ref):
@@ -106,13 +110,13 @@ class Resolver:
         self._case(where, line, column, ref, record.id)
         return Target(record)
 
-    def _case(self, where: Record, line: int, column: int, written: str, actual: str) -> None:
+    def _case(self, where: Record[Any], line: int, column: int, written: str, actual: str) -> None:
         if written != actual:
             self.diagnostics.warning(where.path, line, column, "reference-case",
                                      f"'{written}' refers to '{actual}' by a different case",
                                      f"write it as '{actual}'")
 
-    def _error(self, where: Record, line: int, column: int, message: str, hint: str) -> None:
+    def _error(self, where: Record[Any], line: int, column: int, message: str, hint: str) -> None:
         self.diagnostics.error(where.path, line, column, "unknown-reference", message, hint)
 
 
@@ -124,7 +128,7 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc if not isinstance(p, int))
 
 
-def refs_of(record: Record) -> Iterator[tuple[tuple[Any, ...], str, tuple[str, ...]]]:
+def refs_of(record: Record[Any]) -> Iterator[tuple[tuple[Any, ...], str, tuple[str, ...]]]:
     """(field location, reference, kinds it may name) for each reference field of `record`."""
     model = record.model
     for name, kinds in TABLE[record.kind].references:
@@ -173,7 +177,7 @@ def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnost
     return links
 
 
-def _link(source: Record, target: Target, via: str) -> None:
+def _link(source: Record[Any], target: Target, via: str) -> None:
     if target.record is source:
         return
     if (via, target.ref) not in source.references:
@@ -182,7 +186,7 @@ def _link(source: Record, target: Target, via: str) -> None:
         target.record.backlinks.append((via, source.id))
 
 
-def _wikilinks(resolver: Resolver, record: Record, body: str,
+def _wikilinks(resolver: Resolver, record: Record[Any], body: str,
                body_line: int) -> list[tuple[str, Target]]:
     found = []
     for link in find_wikilinks(body):
@@ -209,7 +213,7 @@ def _lookup_link(resolver: Resolver, path: str, line: int, column: int,
     if "#" in ref:
         project_id, milestone_id = ref.split("#", 1)
         project = records.get(project_id)
-        if project is not None and project.kind == "project":
+        if project is not None and holds(project, Project):
             for milestone in project.model.milestones:
                 if milestone.id.casefold() == milestone_id.casefold():
                     return Target(project, milestone)
@@ -232,7 +236,7 @@ def _lookup_link(resolver: Resolver, path: str, line: int, column: int,
     return Target(record)
 
 
-def _check_nested_ids(record: Record, records: Records, diagnostics: Diagnostics) -> None:
+def _check_nested_ids(record: Record[Any], records: Records, diagnostics: Diagnostics) -> None:
     """Milestone, benefit and objective ids are unique within their record."""
     for list_name in TABLE[record.kind].local_ids:
         seen: dict[str, int] = {}
@@ -247,7 +251,7 @@ def _check_nested_ids(record: Record, records: Records, diagnostics: Diagnostics
                                   f"give each of its {list_name} its own id")
             else:
                 seen[key] = index
-    if record.kind != "project":
+    if not holds(record, Project):
         return
     milestones = record.model.milestones
     own = {m.id.casefold() for m in milestones}

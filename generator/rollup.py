@@ -8,6 +8,7 @@ from datetime import date
 
 from generator.records import Record, Records
 from generator.scale import DONE, UNKNOWN, StatusScale
+from generator.schema import Project, StatusReport
 
 
 @dataclass(slots=True)
@@ -20,9 +21,9 @@ class ProjectStatus:
     trend: str | None = None
     """`better`, `same` or `worse` than the report before; None without two ranked reports."""
     stale: bool = False
-    last_report: Record | None = None
-    previous_report: Record | None = None
-    reports: list[Record] = field(default_factory=list)
+    last_report: Record[StatusReport] | None = None
+    previous_report: Record[StatusReport] | None = None
+    reports: list[Record[StatusReport]] = field(default_factory=list)
     """Its status reports dated on or before as-of, newest first."""
     days_since_report: int | None = None
 
@@ -42,14 +43,14 @@ class Rollup:
     """Children per status (every project below, for a portfolio)."""
 
 
-def is_open(project: Record) -> bool:
+def is_open(project: Record[Project]) -> bool:
     return bool(project.model.phase != "closed")
 
 
 def project_statuses(records: Records, scale: StatusScale, as_of: date,
                      stale_after_days: int) -> dict[str, ProjectStatus]:
     """The status of every project as of `as_of`, keyed by project id."""
-    reports: dict[str, list[Record]] = {}
+    reports: dict[str, list[Record[StatusReport]]] = {}
     for report in records.by_kind("status"):
         target = records.get(report.model.project)
         if target is not None and report.model.date <= as_of:

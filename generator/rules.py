@@ -88,21 +88,23 @@ def at_risk_dependency(model: PortfolioModel, diagnostics: Diagnostics) -> None:
 
 def overdue_review(model: PortfolioModel, diagnostics: Diagnostics) -> None:
     for risk in model.risks:
-        if risk.review_overdue:
+        review = risk.record.model.review
+        if risk.review_overdue and review is not None:  # (an overdue review has a date)
             pos = risk.record.source.pos(("review",))
             diagnostics.warning(risk.record.path, pos.line, pos.value_column, "overdue-review",
                                 f"review of risk '{risk.record.id}' was due "
-                                f"{risk.record.model.review.isoformat()}",
+                                f"{review.isoformat()}",
                                 "review it and set the next `review:` date")
 
 
 def overdue_issue(model: PortfolioModel, diagnostics: Diagnostics) -> None:
     for issue in model.issues:
-        if issue.overdue:
+        due = issue.record.model.due
+        if issue.overdue and due is not None:  # (an overdue issue has a due date)
             pos = issue.record.source.pos(("due",))
             diagnostics.warning(issue.record.path, pos.line, pos.value_column, "overdue-issue",
                                 f"issue '{issue.record.id}' was due "
-                                f"{issue.record.model.due.isoformat()} and is "
+                                f"{due.isoformat()} and is "
                                 f"{issue.record.model.status}", "resolve it or re-plan `due:`")
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from generator.records import Record
+from generator.schema import Milestone, Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,15 +14,14 @@ class MilestoneFact:
     """A milestone of a project with its state as of a date."""
 
     project: str
-    milestone: Any
-    """The schema.Milestone."""
+    milestone: Milestone
     state: str
     """`done`, `late`, `overdue`, `due-soon` or `planned`."""
     done: date | None
     """The done date if it is on or before as-of (later ones are not yet known then)."""
     index: int
     """Position in the project's `milestones:` list (for locating it in the file)."""
-    record: Record
+    record: Record[Project]
     """The project record (`project` is its id)."""
 
     @property
@@ -31,8 +30,7 @@ class MilestoneFact:
 
     @property
     def due(self) -> date:
-        due: date = self.milestone.due
-        return due
+        return self.milestone.due
 
 
 def milestone_state(due: date, done: date | None, as_of: date, due_soon_days: int) -> str:
@@ -46,7 +44,8 @@ def milestone_state(due: date, done: date | None, as_of: date, due_soon_days: in
     return "planned"
 
 
-def milestones_of(project: Record, as_of: date, due_soon_days: int) -> list[MilestoneFact]:
+def milestones_of(project: Record[Project], as_of: date,
+                  due_soon_days: int) -> list[MilestoneFact]:
     """The project's milestones in the order written, each with its state."""
     facts = []
     for index, milestone in enumerate(project.model.milestones):
@@ -57,11 +56,11 @@ def milestones_of(project: Record, as_of: date, due_soon_days: int) -> list[Mile
     return facts
 
 
-def project_done(project: Record) -> bool:
+def project_done(project: Record[Project]) -> bool:
     return bool(project.model.phase == "closed")
 
 
-def project_overdue(project: Record, as_of: date) -> bool:
+def project_overdue(project: Record[Project], as_of: date) -> bool:
     """An open project whose planned end has passed."""
     end = project.model.end
     return end is not None and end < as_of and not project_done(project)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from generator.kinds import names
 from generator.records import Record, Records
+from generator.schema import Portfolio, Program, Project
 
 LOG_KINDS = names(program_log=True)
 """Kinds a program page lists when they are about it or one of its projects."""
@@ -19,13 +21,13 @@ class RecordScope:
     written: str | None = None
     """What the record names as its own scope: the record it is written inside, else its
     `project`, else its `program`, as written (None for portfolios, programs, projects)."""
-    owner: Record | None = None
+    owner: Record[Project | Program | Portfolio] | None = None
     """`written`, resolved (None when it does not resolve)."""
-    project: Record | None = None
+    project: Record[Project] | None = None
     """The project it belongs to (None for a project itself)."""
-    program: Record | None = None
+    program: Record[Program] | None = None
     """The program it belongs to: its owner if that is a program, else its project's."""
-    portfolio: Record | None = None
+    portfolio: Record[Portfolio] | None = None
     """The portfolio above it; the only portfolio when it names no scope at all."""
 
 
@@ -50,12 +52,13 @@ def record_scopes(records: Records, program_of: Mapping[str, str | None],
     return scopes
 
 
-def _get(records: Records, ident: str | None) -> Record | None:
+def _get(records: Records, ident: str | None) -> Record[Any] | None:
     return records.get(ident) if ident else None
 
 
-def _named_scope(record: Record, records: Records, program_of: Mapping[str, str | None],
-                 portfolio_of: Mapping[str, str | None], only: Record | None) -> RecordScope:
+def _named_scope(record: Record[Any], records: Records, program_of: Mapping[str, str | None],
+                 portfolio_of: Mapping[str, str | None],
+                 only: Record[Portfolio] | None) -> RecordScope:
     written = record.parent
     if written is None:
         written = next((value for name in ("project", "program")
@@ -75,10 +78,10 @@ def _named_scope(record: Record, records: Records, program_of: Mapping[str, str 
 
 
 def program_logs(records: Records, program_of: Mapping[str, str | None]
-                 ) -> dict[str, tuple[Record, ...]]:
+                 ) -> dict[str, tuple[Record[Any], ...]]:
     """Program id -> the decisions, changes, meetings and lessons about it (its `program`)
     or about one of its projects (its `project`), by kind and id."""
-    found: dict[str, list[Record]] = {p.id: [] for p in records.by_kind("program")}
+    found: dict[str, list[Record[Any]]] = {p.id: [] for p in records.by_kind("program")}
     for kind in LOG_KINDS:
         for record in records.by_kind(kind):
             programs: list[str] = []

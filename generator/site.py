@@ -48,7 +48,7 @@ class SitePlan:
     """The diagrams drawn for each generated page, by src_uri and name."""
     drop: set[str] = field(default_factory=set)
     """Content files (docs-relative) that are not published as they are."""
-    records: dict[str, Record] = field(default_factory=dict)
+    records: dict[str, Record[Any]] = field(default_factory=dict)
     """Markdown records that keep their page at their source path, by src_uri."""
     files: dict[str, str | bytes] = field(default_factory=dict)
     """Other generated files: data exports and assets, by path."""

@@ -7,22 +7,23 @@ from dataclasses import dataclass
 from generator.budget import BudgetFact
 from generator.records import Record
 from generator.rollup import Rollup
+from generator.schema import Portfolio, Program, Project
 
 
 @dataclass(frozen=True, slots=True)
 class ProgramSummary:
     """A program at a glance: its rolled-up status, what drives it, its size and budget."""
 
-    record: Record
+    record: Record[Program]
     rollup: Rollup
     """Its status (with how it came about) and its projects per status."""
-    drivers: tuple[Record, ...]
+    drivers: tuple[Record[Project], ...]
     """The projects that have the rolled-up status (`rollup.drivers`)."""
-    projects: tuple[Record, ...]
+    projects: tuple[Record[Project], ...]
     """Its projects, by id."""
     budget: BudgetFact
     """Its own planned budget (else its projects' sum) and what its projects spent."""
-    portfolio: Record | None
+    portfolio: Record[Portfolio] | None
 
     @property
     def status(self) -> str:
@@ -33,13 +34,13 @@ class ProgramSummary:
 class PortfolioSummary:
     """A portfolio at a glance: its rolled-up status and what it holds."""
 
-    record: Record
+    record: Record[Portfolio]
     rollup: Rollup
     """Its status and every open project below it per status."""
-    drivers: tuple[Record, ...]
+    drivers: tuple[Record[Program | Project], ...]
     """The programs and standalone projects that have the rolled-up status."""
-    programs: tuple[Record, ...]
-    standalone: tuple[Record, ...]
+    programs: tuple[Record[Program], ...]
+    standalone: tuple[Record[Project], ...]
     """Its projects that are in no program."""
 
     @property

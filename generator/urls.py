@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 from generator.kinds import TABLE, names
-from generator.records import Record
+from generator.records import Record, holds
+from generator.schema import Lesson, StatusReport
 from generator.slugs import slugify
 
 OWN_PAGES = {k.name: k.own_page for k in TABLE.values() if k.own_page is not None}
@@ -27,11 +29,11 @@ def source_url(rel: str) -> str:
     return f"{head}/{stem}/" if head else f"{stem}/"
 
 
-def record_url(record: Record) -> str:
+def record_url(record: Record[Any]) -> str:
     """The page (or anchor on a page) where `record` is shown."""
     if record.kind in OWN_PAGES:
         return f"{OWN_PAGES[record.kind]}/{record.id}/"
-    if record.kind == "status":
+    if holds(record, StatusReport):
         return f"projects/{record.model.project}/#status-{record.model.date.isoformat()}"
     if record.parent is not None:
         owner = "projects" if _parent_kind(record) else "programs"
@@ -42,7 +44,7 @@ def record_url(record: Record) -> str:
         # An entry of a risk, issue or lesson log is a row, not a page: a portfolio keeps
         # thousands of them and thin pages would swamp the site. Risks and issues are rows
         # of their project's (or program's) page, lessons of their category's page.
-        if record.kind == "lesson":
+        if holds(record, Lesson):
             return f"lessons/{lesson_category_slug(record.model.category)}/#lesson-{record.id}"
         scope = dict(record.references)
         for field, folder in (("project", "projects"), ("program", "programs")):
@@ -52,7 +54,7 @@ def record_url(record: Record) -> str:
     return f"{FOLDERS.get(record.kind, record.kind + 's')}/{record.id}/"
 
 
-def _parent_kind(record: Record) -> bool:
+def _parent_kind(record: Record[Any]) -> bool:
     """True when an inline risk or issue sits in a project (not a program)."""
     data = record.source.doc.data
     return isinstance(data, dict) and data.get("kind") == "project"

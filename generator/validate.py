@@ -46,7 +46,7 @@ def validate_documents(documents: list[SourceDocument], scale: StatusScale,
     return result
 
 
-def _add(records: Records, record: Record, diagnostics: Diagnostics) -> None:
+def _add(records: Records, record: Record[Any], diagnostics: Diagnostics) -> None:
     existing = records.add(record)
     if existing is None:
         return
@@ -62,7 +62,7 @@ def _add(records: Records, record: Record, diagnostics: Diagnostics) -> None:
 
 
 def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
-                diagnostics: Diagnostics) -> list[Record]:
+                diagnostics: Diagnostics) -> list[Record[Any]]:
     data = doc.data
     records = result.records
     if doc.yaml is not None and data is None and any(
@@ -101,7 +101,7 @@ def _records_of(doc: SourceDocument, result: Validated, context: dict[str, Any],
 
 
 def _build_log(doc: SourceDocument, data: dict[str, Any], context: dict[str, Any],
-               known: Records, diagnostics: Diagnostics) -> list[Record]:
+               known: Records, diagnostics: Diagnostics) -> list[Record[Any]]:
     entries = data["entries"]
     assert doc.yaml is not None
     if not isinstance(entries, list):
@@ -110,7 +110,7 @@ def _build_log(doc: SourceDocument, data: dict[str, Any], context: dict[str, Any
                           "`entries` must be a list of records", "start each entry with '- '")
         return []
     defaults = {k: v for k, v in data.items() if k != "entries"}
-    records: list[Record] = []
+    records: list[Record[Any]] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             pos = doc.yaml.pos(("entries", index))
@@ -131,7 +131,7 @@ def _build_log(doc: SourceDocument, data: dict[str, Any], context: dict[str, Any
 
 
 def _build(doc: SourceDocument, data: dict[str, Any], source: Source, context: dict[str, Any],
-           known: Records, diagnostics: Diagnostics, entry: int = 0) -> list[Record]:
+           known: Records, diagnostics: Diagnostics, entry: int = 0) -> list[Record[Any]]:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in SCHEMAS:
         _unknown_kind(doc, kind, source, diagnostics)
@@ -186,7 +186,7 @@ def _check_page_meta(doc: SourceDocument, diagnostics: Diagnostics) -> None:
         diagnostics.error(doc.path, pos.line, pos.column, "unsafe-front-matter", message, hint)
 
 
-def _check_reserved(record: Record, diagnostics: Diagnostics) -> None:
+def _check_reserved(record: Record[Any], diagnostics: Diagnostics) -> None:
     """An id that would make the record's page take the place of a generated page: its
     folder's index (`index`, `README`) or a lessons category page (`category-...`)."""
     if record.kind not in OWN_PAGES and record.source.doc.fmt != "yaml":
@@ -334,7 +334,7 @@ def _fields_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return sorted((f.alias or name) for name, f in current.model_fields.items())
 
 
-def positions_of(record: Record, loc: tuple[Any, ...]) -> Pos:
+def positions_of(record: Record[Any], loc: tuple[Any, ...]) -> Pos:
     """The position of field `loc` of `record` (used by later stages' diagnostics)."""
     return record.source.pos(loc)
 

@@ -19,6 +19,7 @@ from generator.diagrams.render import (
 )
 from generator.model import PortfolioModel
 from generator.records import Record
+from generator.schema import Program, Project
 from generator.urls import milestone_url, record_url
 
 MARGIN, LABEL_W, PLOT_W, ROW_H = 16.0, 330.0, 900.0, 24.0
@@ -48,7 +49,7 @@ def _month_start(day: date, months: int = 0) -> date:
     return date(total // 12, total % 12 + 1, 1)
 
 
-def _span(model: PortfolioModel, project: Record) -> tuple[date, date] | None:
+def _span(model: PortfolioModel, project: Record[Project]) -> tuple[date, date] | None:
     dues = [f.due for f in model.milestones.get(project.id, [])]
     points = [d for d in (project.model.start, project.model.end, *dues) if d is not None]
     if not points:
@@ -58,14 +59,14 @@ def _span(model: PortfolioModel, project: Record) -> tuple[date, date] | None:
     return (min(start, end), max(start, end))
 
 
-def _groups(model: PortfolioModel, program_id: str | None) -> list[tuple[Record | None,
-                                                                           list[Record]]]:
+def _groups(model: PortfolioModel, program_id: str | None
+            ) -> list[tuple[Record[Program] | None, list[Record[Project]]]]:
     if program_id is not None:
         record = model.records.get(program_id)
         if record is None or record.kind != "program":
             return []
         return [(record, model.projects_of(record.id))]
-    groups: list[tuple[Record | None, list[Record]]] = [
+    groups: list[tuple[Record[Program] | None, list[Record[Project]]]] = [
         (p, model.projects_of(p.id)) for p in model.records.by_kind("program")]
     groups.append((None, [p for p in model.records.by_kind("project")
                           if model.program_of.get(p.id) is None]))

@@ -8,6 +8,7 @@ from generator.kinds import names
 from generator.pages import Context, PageSpec
 from generator.pages.parts import split_by_program
 from generator.pages.views import (
+    Link,
     critical_rows,
     dependency_row,
     project_milestone_row,
@@ -16,6 +17,7 @@ from generator.pages.views import (
     tag_slug,
 )
 from generator.records import Record
+from generator.schema import Project
 
 DIMENSIONS = ("schedule", "budget", "scope", "resources", "quality")
 
@@ -83,8 +85,8 @@ def build_roadmap(context: Context) -> list[PageSpec]:
                             weight=lambda g: len(g["projects"]))
 
 
-def _roadmap_group(context: Context, program: Any, key: str,
-                   projects: tuple[Record, ...]) -> dict[str, Any]:
+def _roadmap_group(context: Context, program: Link | None, key: str,
+                   projects: tuple[Record[Project], ...]) -> dict[str, Any]:
     model = context.model
     rows = []
     for project in sorted(projects, key=lambda p: (p.model.start or p.model.end or model.as_of,
@@ -129,5 +131,5 @@ def build_tags(context: Context) -> list[PageSpec]:
     return [PageSpec("tags.md", "tags.md.j2", "Tags", {"tags": tags}, section="tags")]
 
 
-def _by_title(record: Record) -> tuple[str, str]:
+def _by_title(record: Record[Any]) -> tuple[str, str]:
     return (record.title.casefold(), record.id)

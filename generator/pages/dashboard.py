@@ -34,7 +34,7 @@ def build_dashboard(context: Context) -> list[PageSpec]:
     risks = sorted((risk_row(model, f) for f in model.risks if f.open and f.score is not None),
                    key=lambda r: (-r["score"], r["id"]))
     since = as_of - timedelta(days=RECENT_DAYS)
-    recent = [r for kind in ("decision", "change") for r in model.of_kind(kind)
+    recent = [r for r in model.of_kind("decision") + model.of_kind("change")
               if since <= r.model.date <= as_of]
     deps = model.graph.dependencies
     values: dict[str, Any] = {

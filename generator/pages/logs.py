@@ -16,6 +16,7 @@ from generator.pages.views import (
     tag_slug,
 )
 from generator.records import Record
+from generator.schema import Lesson
 from generator.urls import lesson_category_slug
 
 
@@ -118,7 +119,7 @@ def _category(group: dict[str, Any]) -> dict[str, Any]:
             "went_well": sum(1 for r in rows if r["type"] == "went-well")}
 
 
-def _lesson_row(context: Context, lesson: Record) -> dict[str, Any]:
+def _lesson_row(context: Context, lesson: Record[Lesson]) -> dict[str, Any]:
     row = log_row(context.model, lesson)
     m = lesson.model
     row.update(type=m.type, impact=m.impact, recommendation=m.recommendation, tags=m.tags,

@@ -25,7 +25,8 @@ from generator.pages.views import (
     risk_row,
     scope_link,
 )
-from generator.records import Record
+from generator.records import Record, holds
+from generator.schema import Change, Decision, Issue, Lesson, Meeting, Risk, StatusReport
 from generator.urls import FOLDERS, LOGGED, record_url
 
 RECORD_KINDS = tuple(FOLDERS)
@@ -49,12 +50,13 @@ def build_record_pages(context: Context) -> list[PageSpec]:
     return pages
 
 
-def decorate_record(context: Context, record: Record, src_uri: str, markdown_body: str) -> str:
+def decorate_record(context: Context, record: Record[Any], src_uri: str,
+                    markdown_body: str) -> str:
     """The page Markdown of a record written in Markdown, shown at its source path."""
     return render_page(context, record_page(context, record, src_uri, markdown_body))
 
 
-def record_page(context: Context, record: Record, src_uri: str, text: str) -> PageSpec:
+def record_page(context: Context, record: Record[Any], src_uri: str, text: str) -> PageSpec:
     """The page of `record` at `src_uri`, with `text` as its body."""
     values = {"record": record, "kind_label": TABLE[record.kind].label,
               "text": _without_title(text, record.title),
@@ -75,11 +77,11 @@ def _without_title(text: str, title: str) -> str:
     return text
 
 
-def _fields(context: Context, record: Record) -> dict[str, Any]:
+def _fields(context: Context, record: Record[Any]) -> dict[str, Any]:
     """What the record's panel shows, by kind."""
     model = context.model
     m = record.model
-    if record.kind == "decision":
+    if isinstance(m, Decision):  # (each kind has its own model: this is kind `decision`)
         return {"status": m.status, "date": m.date,
                 "deciders": [person_link(model, n)
                              for n in dict.fromkeys(m.decided_by + m.deciders)],
@@ -89,45 +91,45 @@ def _fields(context: Context, record: Record) -> dict[str, Any]:
                 "superseded_by": [record_link(d) for d in model.superseded_by.get(record.id, ())],
                 "related": [ref_link(model, r) for r in m.related],
                 "tags": m.tags, "description": m.description}
-    if record.kind == "change":
+    if isinstance(m, Change):
         return {"status": m.status, "date": m.date, "impact": m.impact,
                 "decision": ref_link(model, m.decision) if m.decision else None,
                 "requested_by": person_link(model, m.requested_by) if m.requested_by else None,
                 "currency": model.settings.options.currency, "description": m.description}
-    if record.kind == "meeting":
+    if isinstance(m, Meeting):
         return {"date": m.date, "attendees": [person_link(model, n) for n in m.attendees],
                 "decisions": [ref_link(model, r) for r in m.decisions],
                 "actions": [action_row(model, a) for a in model.actions[record.id]],
                 "description": m.description}
-    if record.kind == "lesson":
+    if isinstance(m, Lesson):
         return {"date": m.date, "category": m.category, "type": m.type, "impact": m.impact,
                 "recommendation": m.recommendation, "tags": m.tags,
                 "description": m.description}
-    if record.kind == "risk":
+    if isinstance(m, Risk):
         risk = model.risk_by_id.get(record.id)
         row = risk_row(model, risk) if risk is not None else {}
         cell = risk.cell if risk is not None and m.status == "open" else None
         return row | {"cell": cell, "raised": m.raised, "tags": m.tags,
                       "description": m.description}
-    if record.kind == "issue":
+    if isinstance(m, Issue):
         issue = model.issue_by_id.get(record.id)
         row = issue_row(model, issue) if issue is not None else {}
         return row | {"raised": m.raised, "tags": m.tags, "description": m.description}
     return {"description": getattr(m, "description", None)}
 
 
-def _references(context: Context, record: Record) -> list[dict[str, Any]]:
+def _references(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
     rows = [{"via": VIA.get(via, via.replace("_", " ")), "link": ref_link(context.model, ref)}
             for via, ref in record.references]
     return sorted(rows, key=lambda r: (r["via"] != VIA["body"], r["via"], r["link"].text))
 
 
-def record_backlinks(context: Context, record: Record) -> list[dict[str, Any]]:
+def record_backlinks(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
     """Every record that references this one; a status report links to its anchor."""
     rows = backlinks(context, record)
     seen = set()
     for via, source in context.model.backlinks[record.id]:
-        if source.kind != "status" or (source.id, via) in seen:
+        if not holds(source, StatusReport) or (source.id, via) in seen:
             continue
         seen.add((source.id, via))
         project = context.model.scopes[source.id].owner

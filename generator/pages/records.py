@@ -22,12 +22,12 @@ from generator.pages.views import (
 from generator.records import Record
 
 
-def related(context: Context, record: Record, kind: str) -> list[Record]:
+def related(context: Context, record: Record[Any], kind: str) -> list[Record[Any]]:
     """Records of `kind` that reference `record` or that it references, newest first."""
     return dated(r for r in context.model.linked[record.id] if r.kind == kind)
 
 
-def backlinks(context: Context, record: Record) -> list[dict[str, Any]]:
+def backlinks(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
     """Every record that references this one (status reports folded into their project)."""
     rows, seen = [], set()
     for via, source in context.model.backlinks[record.id]:
@@ -38,7 +38,7 @@ def backlinks(context: Context, record: Record) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["kind"], r["link"].text, r["via"]))
 
 
-def _objectives(context: Context, record: Record) -> list[dict[str, Any]]:
+def _objectives(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
     """The objectives a program or project aligns to, with their portfolio."""
     return [{"id": objective.id, "title": objective.title, "portfolio": record_link(portfolio)}
             for portfolio, objective in context.model.objectives_of[record.id]]

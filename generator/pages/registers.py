@@ -6,7 +6,7 @@ from typing import Any
 
 from generator.pages import Context, PageSpec
 from generator.pages.views import issue_row, risk_row
-from generator.registers import band
+from generator.registers import IssueFact, band
 
 LEVELS = (5, 4, 3, 2, 1)
 """Heat-map rows (probability) and columns (impact) from high to low."""
@@ -46,7 +46,7 @@ def build_issues(context: Context) -> list[PageSpec]:
     """Open issues by severity (then due date), then the resolved and closed ones."""
     model = context.model
 
-    def order(fact: Any) -> tuple[int, str, str]:
+    def order(fact: IssueFact) -> tuple[int, str, str]:
         m = fact.record.model
         rank = SEVERITIES.index(m.severity) if m.severity in SEVERITIES else len(SEVERITIES)
         return (rank, m.due.isoformat() if m.due else "9999", fact.record.id)

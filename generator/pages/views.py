@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.governance import ActionFact
 from generator.model import PortfolioModel
 from generator.records import Record
+from generator.registers import IssueFact, RiskFact
 from generator.schedule import MilestoneFact
+from generator.schema import Project
 from generator.slugs import tag_slug as _tag_slug
 from generator.summaries import PortfolioSummary, ProgramSummary
 from generator.urls import milestone_url, record_url
+
+R = TypeVar("R", bound=Record[Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +29,7 @@ class Link:
     title: str = ""
 
 
-def record_link(record: Record) -> Link:
+def record_link(record: Record[Any]) -> Link:
     return Link(record_url(record), record.title, record.id)
 
 
@@ -46,7 +50,7 @@ def person_link(model: PortfolioModel, name: str) -> Link:
     return Link(f"people/{person.slug}/", name) if person is not None else Link("", name)
 
 
-def project_row(model: PortfolioModel, project: Record) -> dict[str, Any]:
+def project_row(model: PortfolioModel, project: Record[Project]) -> dict[str, Any]:
     """Everything a status table shows of a project."""
     status = model.statuses[project.id]
     last = status.last_report
@@ -107,7 +111,7 @@ def portfolio_row(model: PortfolioModel, summary: PortfolioSummary) -> dict[str,
             if portfolio.model.manager else None}
 
 
-def risk_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
+def risk_row(model: PortfolioModel, fact: RiskFact) -> dict[str, Any]:
     m = fact.record.model
     scope = fact.scope_record
     return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
@@ -118,7 +122,7 @@ def risk_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
             "review_overdue": fact.review_overdue, "anchor": f"risk-{fact.record.id}"}
 
 
-def issue_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
+def issue_row(model: PortfolioModel, fact: IssueFact) -> dict[str, Any]:
     m = fact.record.model
     scope = fact.scope_record
     return {"id": fact.record.id, "link": record_link(fact.record), "title": m.title,
@@ -129,9 +133,9 @@ def issue_row(model: PortfolioModel, fact: Any) -> dict[str, Any]:
             "anchor": f"issue-{fact.record.id}"}
 
 
-def dated(records: Iterable[Record]) -> list[Record]:
+def dated(records: Iterable[R]) -> list[R]:
     """Records newest first (by their `date`), then by id."""
-    def key(record: Record) -> tuple[date, str]:
+    def key(record: R) -> tuple[date, str]:
         return (getattr(record.model, "date", None) or date.min, record.id)
     return sorted(records, key=key, reverse=True)
 
@@ -156,7 +160,7 @@ def critical_rows(model: PortfolioModel, refs: list[str]) -> list[dict[str, Any]
             for ref in refs if (fact := by_ref.get(ref)) is not None]
 
 
-def scope_link(model: PortfolioModel, record: Record) -> Link | None:
+def scope_link(model: PortfolioModel, record: Record[Any]) -> Link | None:
     """The program or project a record belongs to (the record it is written in, else its
     `project`, else its `program`); plain text when that does not resolve."""
     scope = model.scopes[record.id]
@@ -165,7 +169,7 @@ def scope_link(model: PortfolioModel, record: Record) -> Link | None:
     return Link("", scope.written) if scope.written else None
 
 
-def log_row(model: PortfolioModel, record: Record) -> dict[str, Any]:
+def log_row(model: PortfolioModel, record: Record[Any]) -> dict[str, Any]:
     """A decision, change, meeting or lesson as a row of a log: date, link, status, scope."""
     return {"id": record.id, "kind": record.kind, "link": record_link(record),
             "date": getattr(record.model, "date", None),
