@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.contentfiles import scan_docs
 from generator.diagnostics import Diagnostics
-from generator.yamlsafe import MAX_BYTES, YamlDocument, read_yaml
+from generator.yamlsafe import MAX_BYTES, YamlDocument, YamlProblem, read_yaml, top_level_values
 
 MAX_FILE_BYTES = 4_000_000
 """Largest Markdown file read; larger ones are reported, not read."""
@@ -75,7 +75,7 @@ def read_document(path: Path, docs_dir: Path, root: Path,
     rel = path.relative_to(docs_dir).as_posix()
     text = _read_text(path, shown, diagnostics)
     if text is None:
-        return None
+        return _unreadable(path, shown, rel)
     if rel.lower().endswith(".md"):
         return split_markdown(text, shown, rel, diagnostics)
     yaml_doc = read_yaml(text)
@@ -98,7 +98,38 @@ def split_markdown(text: str, shown: str, rel: str, diagnostics: Diagnostics) ->
     diagnostics.error(shown, 1, 1, "front-matter-unterminated",
                       "front matter starts with '---' but has no closing '---' line",
                       "add a line with just '---' after the last front-matter field")
-    return SourceDocument(shown, rel, "markdown", YamlDocument(data=None), "", 1)
+    return SourceDocument(shown, rel, "markdown", _identity_only(text), "", 1)
+
+
+def _unreadable(path: Path, shown: str, rel: str) -> SourceDocument | None:
+    """A file whose text could not be read (already reported): only the identity it
+    names, read from its bytes as well as they decode, so references to it stay quiet
+    (SPEC §7: one fault, one error). None when nothing could be read at all."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode) or path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    text = raw.replace(b"\x00", b"").decode("utf-8", "replace").replace("\r\n", "\n")
+    fmt = "markdown" if rel.lower().endswith(".md") else "yaml"
+    if fmt == "markdown":
+        lines = text.split("\n")
+        if not lines or not _FENCE.fullmatch(lines[0]):
+            return None
+        ends = [i for i, line in enumerate(lines[1:], 1) if _FENCE_END.fullmatch(line)]
+        text = "\n".join(lines[1:ends[0] if ends else len(lines)])
+    return SourceDocument(shown, rel, fmt, _identity_only(text), "", 1)
+
+
+def _identity_only(text: str) -> YamlDocument:
+    """A document that could not be read, holding only the identity its lines name.
+
+    Its one problem was already reported; it is here so that validation knows the
+    document is broken (and keeps the identity rather than publishing it as a page).
+    """
+    return YamlDocument(data=None, top_level=top_level_values(text),
+                        problems=[YamlProblem(1, 1, "unreadable", "already reported")])
 
 
 def _read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:

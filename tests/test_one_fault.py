@@ -250,3 +250,45 @@ def test_top_level_identity_lines_are_read_from_unparseable_yaml() -> None:
     assert read_yaml(text).top_level == {"kind": "project", "id": "crm",
                                          "title": "CRM: phase 2"}
     assert read_yaml("kind: project\nid: crm\n").top_level == {}
+
+
+# RELIABILITY.md's defects of one record, each in a project that two others depend on and
+# a decision names: each is one error, at the defect, and nothing about the others.
+_CHARTER = ("---\nkind: project\nid: core\ntitle: Core platform\nprogram: cx\n"
+            "manager: Sam Patel\nend: 2026-12-31\n---\nThe core.\n")
+_DEFECTS: dict[str, tuple[bytes, str, int]] = {
+    "unterminated front matter": (_CHARTER.replace("---\nThe core.", "The core.").encode(),
+                                  "front-matter-unterminated", 1),
+    "invalid YAML": (_CHARTER.replace("title: Core platform", "title: [Core").encode(),
+                     "yaml-syntax", 5),
+    "missing required field": (_CHARTER.replace("manager: Sam Patel\n", "").encode(),
+                               "missing-field", 2),
+    "unknown field": (_CHARTER.replace("end:", "ned:").encode(), "unknown-field", 7),
+    "wrong type": (_CHARTER.replace("end: 2026-12-31", "end: [2026]").encode(),
+                   "invalid-date", 7),
+    "invalid date": (_CHARTER.replace("2026-12-31", "2026-13-45").encode(), "invalid-date", 7),
+    "wrong enum": (_CHARTER.replace("end:", "phase: runing\nend:").encode(), "invalid-value", 7),
+    "duplicate key": (_CHARTER.replace("end:", "title: Again\nend:").encode(),
+                      "duplicate-key", 7),
+    "not UTF-8": (_CHARTER.replace("Core platform", "Caf\udce9").encode(
+        "utf-8", "surrogateescape"), "encoding", 4),
+    "NUL byte": (_CHARTER.replace("The core.", "The\x00core.").encode(), "encoding", 9),
+    "tab indentation": (_CHARTER.replace("end: 2026-12-31",
+                                         "end: 2026-12-31\nscope:\n\tin: [a]").encode(),
+                        "yaml-syntax", 9),
+}
+
+
+@pytest.mark.parametrize("defect", sorted(_DEFECTS))
+def test_each_defect_of_one_record_is_one_error(run: Run, defect: str) -> None:
+    text, code, line = _DEFECTS[defect]
+    result = run({
+        "portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
+        "projects/core.md": text,
+        "projects/app.md": project("app", "end: 2027-06-30\ndepends_on: [core]"),
+        "projects/web.md": project("web", "end: 2027-06-30\ndepends_on:\n  - on: core"),
+        "decisions/d1.md": ("---\nkind: decision\nid: d1\ntitle: Use core\ndate: 2026-05-01\n"
+                            "project: core\n---\nWe use [[core]].\n"),
+    })
+    errors = [(d.path, d.line, d.code) for d in result.diagnostics.errors]
+    assert errors == [("content/projects/core.md", line, code)], errors
