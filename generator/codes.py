@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.registries import table
+
 Severity = Literal["error", "warning"]
 Choice = Literal["error", "warning", "off"]
 """What the `diagnostics:` option may set a code to; `off` drops it."""
@@ -25,12 +27,7 @@ class Code:
 
 
 def _declare(*codes: Code) -> Mapping[str, Code]:
-    table: dict[str, Code] = {}
-    for code in codes:
-        if code.name in table:
-            raise ValueError(f"diagnostic code '{code.name}' is declared twice")
-        table[code.name] = code
-    return table
+    return table(codes, lambda code: code.name, "diagnostic code")
 
 
 def _e(name: str, summary: str) -> Code:

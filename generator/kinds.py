@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.registries import table
 from generator.schema import (
     Benefit,
     Change,
@@ -92,12 +93,7 @@ class Kind:
 
 def unique_kinds(kinds: Iterable[Kind]) -> dict[str, Kind]:
     """The table of `kinds` by name, in order; a name declared twice is an error."""
-    table: dict[str, Kind] = {}
-    for kind in kinds:
-        if kind.name in table:
-            raise ValueError(f"kind '{kind.name}' registered twice")
-        table[kind.name] = kind
-    return table
+    return table(kinds, lambda kind: kind.name, "kind")
 
 
 _SCOPE = (("project", ("project",)), ("program", ("program",)))

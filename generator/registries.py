@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -15,3 +16,8 @@ def unique(entries: list[tuple[str, T]], what: str) -> list[tuple[str, T]]:
             raise ValueError(f"{what} '{name}' registered twice")
         seen.add(name)
     return entries
+
+
+def table(items: Iterable[T], name: Callable[[T], str], what: str) -> dict[str, T]:
+    """`items` by their name, in order; a name declared twice raises ValueError."""
+    return dict(unique([(name(item), item) for item in items], what))
