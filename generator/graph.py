@@ -96,7 +96,7 @@ class DependencyGraph:
 
     def _collect(self, project: Record[Project]) -> None:
         for index, dep in enumerate(project.model.depends_on):
-            upstream = self._canonical(dep.on)
+            upstream = self._resolved(project, ("depends_on", index, "on"))
             if upstream is None:
                 continue
             downstream = project.id
@@ -107,22 +107,22 @@ class DependencyGraph:
                                                 ("depends_on", index), dep.note))
         for m_index, milestone in enumerate(project.model.milestones):
             for index, dep in enumerate(milestone.depends_on):
-                upstream = self._canonical(dep.on)
+                upstream = self._resolved(project, ("milestones", m_index, "depends_on",
+                                                    index, "on"))
                 if upstream is None:
                     continue
                 self.dependencies.append(Dependency(
                     f"{project.id}#{milestone.id}", upstream, project,
                     ("milestones", m_index, "depends_on", index), dep.note))
 
-    def _canonical(self, ref: str) -> str | None:
-        """The ref with ids spelled as defined; None if it does not resolve."""
-        project_id, _, milestone_id = ref.partition("#")
-        project = self.records.get(project_id)
-        if project is None or project.kind != "project":
+    @staticmethod
+    def _resolved(project: Record[Project], loc: tuple[Any, ...]) -> str | None:
+        """The item a dependency names, as resolution found it (ids spelled as defined);
+        None when it named nothing, or a record that is not a project."""
+        target = project.targets.get(loc)
+        if target is None or target.record.kind != "project":
             return None
-        if not milestone_id:
-            return project.id
-        return self._own_milestone(project, milestone_id)
+        return target.ref
 
     @staticmethod
     def _own_milestone(project: Record[Project], milestone_id: str) -> str | None:

@@ -109,6 +109,9 @@ class Record(Generic[M_co]):
     """(field, target id) for every resolved reference this record makes."""
     backlinks: list[tuple[str, str]] = field(default_factory=list)
     """(field, source id) for every record that references this one."""
+    targets: dict[tuple[Any, ...], Target] = field(default_factory=dict)
+    """What each reference field resolved to, by its location (`("depends_on", 0, "on")`):
+    later stages read this instead of looking the id up again."""
 
     @property
     def title(self) -> str:

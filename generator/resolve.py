@@ -158,6 +158,7 @@ def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnost
         for loc, ref, kinds in refs_of(record):
             target = resolver.lookup(ref, kinds, record, loc)
             if target is not None and kinds != (OBJECTIVE,):
+                record.targets[loc] = target
                 _link(record, target, _field(loc))
         if record.body:
             found = _wikilinks(resolver, record, record.body, record.body_line)
