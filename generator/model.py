@@ -43,7 +43,7 @@ from generator.schema import (
 )
 from generator.scopes import RecordScope, program_logs, record_scopes
 from generator.settings import Settings
-from generator.summaries import PortfolioSummary, ProgramSummary
+from generator.summaries import PortfolioSummary, ProgramSummary, Totals, totals
 
 R = TypeVar("R", bound=Record[Any])
 
@@ -109,6 +109,9 @@ class PortfolioModel:
     """Every risk, by id."""
     issues: list[IssueFact]
     """Every issue, by id."""
+    totals: Totals
+    """Portfolio-wide counts and sums (open and overdue risks and issues, dependencies at
+    risk, approved change impact) for the dashboard and the logs."""
     risk_by_id: dict[str, RiskFact]
     issue_by_id: dict[str, IssueFact]
     risks_by_scope: dict[str, tuple[RiskFact, ...]]
@@ -251,6 +254,7 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
         critical_paths=critical_paths, budgets=budgets, benefits=benefits,
         benefits_of={p.id: tuple(f for f in benefits if f.program == p.id) for p in programs},
         risks=risks, issues=issues,
+        totals=totals(risks, issues, graph, records.by_kind("change")),
         risk_by_id={f.record.id: f for f in risks}, issue_by_id={f.record.id: f for f in issues},
         risks_by_scope=by_scope(risks, program_of, scoped),
         issues_by_scope=by_scope(issues, program_of, scoped),

@@ -314,3 +314,25 @@ def test_the_lookup_finder_finds_lookups(tmp_path: Path) -> None:
                       "d = g.upstream_of(n)\ne = g.downstream_of(n)\nf = other.get(z)\n")
     assert [hit.split(": ")[0] for hit in _lookups(sample)] == [
         "sample.py:1", "sample.py:2", "sample.py:3", "sample.py:4", "sample.py:5"]
+
+
+def test_portfolio_totals_are_model_facts(run) -> None:
+    changes = {
+        "changes/c1.md": ("---\nkind: change\nid: c1\ntitle: Re-plan\nproject: a\n"
+                          "date: 2026-06-01\nstatus: approved\n"
+                          "impact: {schedule_days: 14, cost: 1000}\n---\nWhy.\n"),
+        "changes/c2.md": ("---\nkind: change\nid: c2\ntitle: Asked\nproject: a\n"
+                          "date: 2026-06-02\nstatus: submitted\n"
+                          "impact: {schedule_days: 30, cost: 5000}\n---\nWhy.\n"),
+        "changes/c3.md": ("---\nkind: change\nid: c3\ntitle: Done\nproject: b\n"
+                          "date: 2026-06-03\nstatus: implemented\n"
+                          "impact: {schedule_days: 7}\n---\nWhy.\n"),
+    }
+    model = run({**SITE, **changes}).model
+    totals = model.totals
+    # r-a-high, r-a-low, r-cx and r-loose are open; i-a is open and overdue; of the two
+    # dependencies only c -> a is at risk (a is red; b1 is planned before a2 needs it).
+    assert (totals.open_risks, totals.open_issues, totals.overdue_issues) == (4, 1, 1)
+    assert (totals.dependencies, totals.at_risk_dependencies) == (2, 1)
+    # Only approved and implemented change requests count: 14 + 7 days, 1000 of cost.
+    assert (totals.approved_change_days, totals.approved_change_cost) == (21, 1000)

@@ -36,7 +36,6 @@ def build_dashboard(context: Context) -> list[PageSpec]:
     since = as_of - timedelta(days=RECENT_DAYS)
     recent = [r for r in model.of_kind("decision") + model.of_kind("change")
               if since <= r.model.date <= as_of]
-    deps = model.graph.dependencies
     values: dict[str, Any] = {
         "portfolios": [portfolio_row(model, s) for s in model.portfolio_summaries.values()],
         "programs": [program_row(model, s) for s in model.program_summaries.values()],
@@ -45,10 +44,10 @@ def build_dashboard(context: Context) -> list[PageSpec]:
         "open_projects": model.open_projects, "total_projects": len(projects),
         "milestones": milestones, "due_soon_days": model.settings.options.due_soon_days,
         "stale": stale, "risks": risks[:TOP_RISKS],
-        "open_risks": sum(1 for f in model.risks if f.open),
+        "open_risks": model.totals.open_risks,
         "recent": [log_row(model, r) for r in dated(recent)], "recent_days": RECENT_DAYS,
-        "at_risk": sum(1 for d in deps if d.at_risk), "dependencies": len(deps),
-        "overdue_issues": sum(1 for f in model.issues if f.overdue),
-        "open_issues": sum(1 for f in model.issues if f.open),
+        "at_risk": model.totals.at_risk_dependencies,
+        "dependencies": model.totals.dependencies,
+        "overdue_issues": model.totals.overdue_issues, "open_issues": model.totals.open_issues,
     }
     return [PageSpec("index.md", "dashboard.md.j2", "Portfolio dashboard", values)]

@@ -47,12 +47,10 @@ def build_changes(context: Context) -> list[PageSpec]:
         row["impact"] = change.model.impact
         row["decision"] = ref_link(model, change.model.decision) if change.model.decision else None
         rows.append(row)
-    impact = [r["impact"] for r in rows if r["impact"] is not None
-              and r["status"] in ("approved", "implemented")]
     return [PageSpec("changes.md", "changes.md.j2", "Change log",
                      {"rows": rows, "currency": model.settings.options.currency,
-                      "approved_days": sum(i.schedule_days or 0 for i in impact),
-                      "approved_cost": sum(i.cost or 0 for i in impact)},
+                      "approved_days": model.totals.approved_change_days,
+                      "approved_cost": model.totals.approved_change_cost},
                      section="changes")]
 
 
