@@ -42,7 +42,7 @@ def check(settings: Settings, as_of: date) -> CheckResult:
     try:
         documents = read_documents(settings.docs_dir, settings.root, diagnostics)
         validated = validate_documents(documents, settings.scale, diagnostics)
-        links = resolve(validated.records, validated.pages, diagnostics)
+        links = resolve(validated.records, validated.pages, diagnostics, settings.docs_dir)
         model = build_model(settings, as_of, validated.records, links, validated.pages,
                             diagnostics)
     finally:

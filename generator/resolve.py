@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.kinds import ANY, MILESTONE, OBJECTIVE, TABLE
 from generator.load import SourceDocument
+from generator.mdlinks import LinkTargets, resolve_links
 from generator.records import Record, Records, Target, holds
 from generator.schema import Objective, Portfolio, Project
 from generator.wikilinks import find_wikilinks
@@ -28,6 +30,10 @@ class Links:
     targets: dict[str, Target] = field(default_factory=dict)
     """Every wiki-link target as written (`crm`, `crm#go-live`) -> what it resolved to:
     the one place the site looks a wiki-link up."""
+    paths: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Content file (docs-relative) -> each relative Markdown link of its body that leads
+    to a page, as written (`../status.md#late`) -> the page's URL (`status/#late`): the one
+    place the site looks a link up. Links to other files (images) are not listed."""
 
     def target(self, ref: str) -> Target | None:
         return self.targets.get(ref)
@@ -149,8 +155,10 @@ def refs_of(record: Record[Any]) -> Iterator[tuple[tuple[Any, ...], str, tuple[s
                        ("project", MILESTONE))
 
 
-def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnostics) -> Links:
-    """Check every reference and wiki-link; record references and backlinks on records."""
+def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnostics,
+            docs_dir: Path | None = None) -> Links:
+    """Check every reference, wiki-link and relative link; record references and backlinks
+    on records. `docs_dir` is where linked files (images) are looked for."""
     resolver = Resolver(records, diagnostics)
     links = Links()
     for record in records:
@@ -172,10 +180,39 @@ def resolve(records: Records, pages: list[SourceDocument], diagnostics: Diagnost
         if found:
             links.by_page[page.rel] = found
             links.targets.update((ref, target) for ref, target in found)
+    # After the references: a link that is also a reference (an ADR's `Supersedes`) and
+    # leads nowhere is reported once, as the reference.
+    _relative_links(links, LinkTargets(records, pages, docs_dir), records, pages, diagnostics)
     for record in records:
         record.backlinks.sort()
         record.references.sort()
     return links
+
+
+def _relative_links(links: Links, targets: LinkTargets, records: Records,
+                    pages: list[SourceDocument], diagnostics: Diagnostics) -> None:
+    faults: set[tuple[str, int]] | None = None
+
+    def reported(path: str, line: int) -> bool:
+        nonlocal faults
+        if faults is None:  # only once a link leads nowhere
+            faults = {(d.path, d.line) for d in diagnostics.errors
+                      if d.code == "unknown-reference"}
+        return (path, line) in faults
+
+    for record in records:
+        if record.body:
+            rel = record.source.doc.rel
+            found = resolve_links(targets, record.path, rel, record.body, record.body_line,
+                                  diagnostics, reported)
+            if found:
+                links.paths.setdefault(rel, {}).update(found)
+    for page in pages:
+        if page.body:
+            found = resolve_links(targets, page.path, page.rel, page.body, page.body_line,
+                                  diagnostics)
+            if found:
+                links.paths.setdefault(page.rel, {}).update(found)
 
 
 def _link(source: Record[Any], target: Target, via: str) -> None:

@@ -16,6 +16,14 @@ FOLDERS = {k.name: k.folder for k in TABLE.values() if k.folder is not None}
 """Where records written in YAML get their generated page: `<folder>/<id>/` (`Kind.folder`)."""
 LOGGED = frozenset(names(logged_as_rows=True))
 """Kinds whose log entries are rows of their register page rather than pages."""
+GENERATED_PAGES = (
+    "index.md", "portfolios/index.md", "programs/index.md", "projects/index.md", "status.md",
+    "dependencies.md", "roadmap.md", "risks.md", "issues.md", "decisions.md", "changes.md",
+    "meetings.md", "lessons.md", "people/index.md", "tags.md", "report.md",
+)
+"""The source names of the generated pages every site has (pages/registry.py plans them,
+and asserts this list matches); a hand-written link may name one (`status.md`,
+`status/index.md`). Pages per record, person or lesson category come on top."""
 
 
 def source_url(rel: str) -> str:

@@ -47,8 +47,10 @@ def body_markdown(context: Context, text: str, source_rel: str, page_src_uri: st
         text = link.text or _title(target)
         return f"[{md_text(text)}]({relative(page_url, context.target_url(target))})"
 
-    if source_rel and posixpath.dirname(source_rel) != posixpath.dirname(page_src_uri):
-        text = _rebase_links(text, source_rel, page_src_uri)
+    pages = context.model.links.paths.get(source_rel, {}) if source_rel else {}
+    if pages or (source_rel
+                 and posixpath.dirname(source_rel) != posixpath.dirname(page_src_uri)):
+        text = _rebase_links(text, source_rel, page_src_uri, pages)
     text = replace_wikilinks(text, render)
     if demote:
         text = demote_headings(text, demote)
@@ -95,15 +97,22 @@ def _title(target: Target) -> str:
     return target.record.title
 
 
-def _rebase_links(text: str, source_rel: str, page_src_uri: str) -> str:
-    """Rewrite relative link targets written for `source_rel` to work from `page_src_uri`."""
+def _rebase_links(text: str, source_rel: str, page_src_uri: str,
+                  pages: Mapping[str, str] | None = None) -> str:
+    """Rewrite relative link targets written for `source_rel` to work from `page_src_uri`:
+    a link resolution found to lead to a page (`pages`: as written -> URL) becomes a link
+    to that page's URL; any other (an image) is rebased for MkDocs to find the file."""
     source_dir = posixpath.dirname(source_rel)
     page_dir = posixpath.dirname(page_src_uri)
+    page_url = url_of(page_src_uri)
 
     def fix(match: re.Match[str]) -> str:
         target = match.group(2)
+        url = pages.get(target) if pages else None
+        if url is not None:
+            return f"{match.group(1)}{relative(page_url, url)}"
         path, hash_, anchor = target.partition("#")
-        if not path:
+        if not path or source_dir == page_dir:
             return match.group(0)
         absolute = posixpath.normpath(posixpath.join(source_dir, path))
         if absolute.startswith(".."):

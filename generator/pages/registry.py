@@ -17,6 +17,7 @@ from generator.pages import (
     report,
     unique_names,
 )
+from generator.urls import GENERATED_PAGES
 
 BUILDERS: list[tuple[str, Builder]] = unique_names([
     ("dashboard", dashboard.build_dashboard),
@@ -46,4 +47,18 @@ def plan_pages(context: Context) -> list[PageSpec]:
     pages: list[PageSpec] = []
     for _, builder in BUILDERS:
         pages.extend(builder(context))
+    assert_generated_pages(pages)
     return pages
+
+
+def assert_generated_pages(pages: list[PageSpec]) -> None:
+    """Resolution knows the generated pages by `urls.GENERATED_PAGES` (it may not plan
+    pages): every one of them is planned, and every page planned at the top of the site
+    or as a folder's index is one of them."""
+    planned = {spec.src_uri for spec in pages}
+    fixed = {uri for uri in planned if "/" not in uri or uri.endswith("/index.md")}
+    declared = set(GENERATED_PAGES)
+    if fixed != declared:
+        raise AssertionError(
+            f"urls.GENERATED_PAGES is out of date: planned but not declared "
+            f"{sorted(fixed - declared)}, declared but not planned {sorted(declared - fixed)}")
