@@ -20,7 +20,7 @@ import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import get_files
 
 from generator.contentfiles import drop_unpublishable
+from generator.diagnostics import Diagnostic
 from generator.errors import ConfigError, PmsiteError
 from generator.mkdocs_plugin import BuildValues, pmsite_plugin
 from generator.pipeline import CheckResult
@@ -54,6 +55,10 @@ class SiteBuild:
     config: MkDocsConfig
     """mkdocs.yml as MkDocs reads it, writing to the staging folder."""
     site_dir: Path
+    strict: bool = False
+    """Warnings fail the build: the previous site stays."""
+    external: list[Diagnostic] = field(default_factory=list)
+    """What the built site loads from outside itself (`external-asset`), once built."""
 
 
 def plan_build(result: CheckResult, site_dir: Path, strict: bool = False) -> SiteBuild:
@@ -73,7 +78,8 @@ def plan_build(result: CheckResult, site_dir: Path, strict: bool = False) -> Sit
     pmsite_plugin(config)
     files = get_files(config)
     drop_unpublishable(files, config.docs_dir)
-    return SiteBuild(plan_site(result, content_files(files, settings)), config, site_dir)
+    return SiteBuild(plan_site(result, content_files(files, settings)), config, site_dir,
+                     strict)
 
 
 def check_output_folder(settings: Settings, site_dir: Path) -> None:
@@ -128,6 +134,9 @@ def build_site(job: SiteBuild) -> Path:
             _remove_leftovers(site_dir)
             try:
                 _build_into(job, staging)
+                if job.strict and job.external:
+                    raise BuildError(f"the built site loads {len(job.external)} file(s) from "
+                                     "outside itself (--strict); the previous site is unchanged")
                 _swap_in(staging, site_dir)
             except BaseException:
                 _discard(staging)
@@ -153,10 +162,12 @@ def _build_into(job: SiteBuild, staging: Path) -> None:
     """MkDocs renders the plan into `staging`, which then gets pmsite's marker."""
     config = job.config
     config.plugins.on_startup(command="build", dirty=False)
-    pmsite_plugin(config).prepare(BuildValues(job.plan.result.as_of, plan=job.plan))
+    plugin = pmsite_plugin(config)
+    plugin.prepare(BuildValues(job.plan.result.as_of, plan=job.plan, site_dir=job.site_dir))
     try:
         # MkDocs lets an OSError from writing a page or copying a file through as it is.
         mkdocs_build(config)
+        job.external = plugin.external
     except (MkDocsException, Abort) as exc:
         raise BuildError(f"MkDocs could not build the site: {exc}") from None
     finally:

@@ -117,7 +117,11 @@ def run_build(result: CheckResult, args: argparse.Namespace) -> int:
     if job is None or result.failed(args.strict):
         print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
         return EXIT_CONTENT
-    built = build_site(job)
+    try:
+        built = build_site(job)
+    finally:
+        if job.external:  # found in the built files, after the problems above
+            print(format_diagnostics(job.external, "text"), file=sys.stderr)
     print(f"pmsite: site built in {built}", file=sys.stderr)
     return EXIT_OK
 

@@ -73,7 +73,7 @@ def _portfolio(model: PortfolioModel, record: Record[Portfolio]) -> dict[str, An
 def _program(model: PortfolioModel, record: Record[Program]) -> dict[str, Any]:
     rollup = model.program_rollups[record.id]
     budget = model.budgets[record.id]
-    path = model.critical_paths.get(record.id)
+    path = model.critical_paths[record.id]
     return {"id": record.id, "title": record.title,
             "portfolio": model.portfolio_of.get(record.id),
             "status": rollup.status, "status_source": rollup.source,
@@ -85,9 +85,8 @@ def _program(model: PortfolioModel, record: Record[Program]) -> dict[str, Any]:
             "budget": {"planned": _num(budget.planned), "spent": _num(budget.spent),
                        "variance": _num(budget.variance), "currency": budget.currency,
                        "projects_planned": _num(budget.projects_planned)},
-            "critical_path": None if path is None else {
-                "milestones": path.milestones, "start": _day(path.start),
-                "finish": _day(path.finish), "days": path.days}}
+            "critical_path": [{"item": step.item, "planned": _day(step.planned),
+                               "float": step.float_days} for step in path.steps]}
 
 
 def _project(model: PortfolioModel, record: Record[Project]) -> dict[str, Any]:

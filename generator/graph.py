@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -51,18 +50,30 @@ class Dependency:
         return self.record.source.pos(self.loc)
 
 
+@dataclass(slots=True, frozen=True)
+class CriticalStep:
+    """One item on a critical path."""
+
+    item: str
+    """A project id or `project#milestone` ref."""
+    planned: date | None
+    """Its planned finish (a milestone's due, a project's end)."""
+    float_days: int | None
+    """Float of its link to the next item (need date minus planned finish); None for the
+    last item, or when a date is missing."""
+
+
 @dataclass(slots=True)
 class CriticalPath:
-    """The longest chain of dependent milestones of a program, by date."""
+    """The chain of not-done items that decides a program's finish (SPEC §4), upstream first;
+    empty when all is done."""
 
     program: str
-    milestones: list[str]
-    start: date
-    finish: date
+    steps: list[CriticalStep]
 
     @property
-    def days(self) -> int:
-        return (self.finish - self.start).days
+    def items(self) -> list[str]:
+        return [step.item for step in self.steps]
 
 
 class DependencyGraph:
@@ -93,6 +104,11 @@ class DependencyGraph:
         """Project id -> what it or its milestones need, built once."""
         self.downstream = {node: tuple(deps) for node, deps in needed.items()}
         """Project id -> what needs it or its milestones, built once."""
+        exact: dict[str, list[Dependency]] = {}
+        for dep in self.dependencies:
+            exact.setdefault(dep.downstream, []).append(dep)
+        self._needs = {node: tuple(deps) for node, deps in exact.items()}
+        """Item (project or milestone ref) -> the written dependencies it has itself."""
 
     def _collect(self, project: Record[Project]) -> None:
         for index, dep in enumerate(project.model.depends_on):
@@ -255,47 +271,48 @@ class DependencyGraph:
 
     # -- critical paths --------------------------------------------------------------------
 
-    def critical_path(self, program: str, projects: list[Record[Project]]) -> CriticalPath | None:
-        """The longest chain of dependent milestones among `projects`, by date.
+    def critical_path(self, program: str, projects: list[Record[Project]]) -> CriticalPath:
+        """The program's critical path as of the evaluated date (SPEC §4).
 
-        A chain runs through a project's milestones in due order and across written
-        dependencies (a dependency on a whole project counts from its last milestone);
-        only links forward in time count. Longest means the most days from the first
-        milestone's due date to the last's; ties go to more milestones, then to ids.
+        It ends at the not-done item (project or milestone of `projects`) with the latest
+        planned finish; where a project ties with one of its own milestones, the milestone
+        stands for it (the project is finished by it), other ties go to the smaller id.
+        Walking back, each step takes the not-done upstream item of the item's own written
+        dependencies with the least float, ties to the smaller id. Needs `evaluate` to have
+        run. A cycle stops the walk where it would repeat.
         """
-        due: dict[str, date] = {}
-        last: dict[str, str] = {}
-        edges: dict[str, set[str]] = {}
+        ends: list[tuple[date, str]] = []
         for project in projects:
-            facts = sorted(self.milestones.get(project.id, []), key=lambda f: (f.due, f.index))
-            for earlier, later in pairwise(facts):
-                edges.setdefault(later.ref, set()).add(earlier.ref)
-            for fact in facts:
-                due[fact.ref] = fact.due
-            if facts:
-                last[project.id] = facts[-1].ref
-        for dep in self.dependencies:
-            down = dep.downstream if "#" in dep.downstream else last.get(dep.downstream)
-            up = dep.upstream if "#" in dep.upstream else last.get(dep.upstream)
-            if down in due and up in due:
-                edges.setdefault(down, set()).add(up)
-        if not due:
-            return None
-        order = sorted(due, key=lambda ref: (due[ref], ref))
-        rank = {ref: index for index, ref in enumerate(order)}
-        best: dict[str, tuple[int, int, list[str]]] = {}
-        for ref in order:
-            chain = (0, 1, [ref])
-            for before in sorted(edges.get(ref, ())):
-                if rank[before] >= rank[ref] or before not in best:
-                    continue
-                days, count, path = best[before]
-                candidate = (days + (due[ref] - due[before]).days, count + 1, path + [ref])
-                if candidate[:2] > chain[:2]:
-                    chain = candidate
-            best[ref] = chain
-        path = min(best.values(), key=lambda c: (-c[0], -c[1], c[2]))[2]
-        return CriticalPath(program, path, due[path[0]], due[path[-1]])
+            if not project_done(project) and project.model.end is not None:
+                ends.append((project.model.end, project.id))
+            ends += [(fact.due, fact.ref) for fact in self.milestones.get(project.id, [])
+                     if fact.done is None]
+        if not ends:
+            return CriticalPath(program, [])
+        latest = max(day for day, _ in ends)
+        tied = [ref for day, ref in ends if day == latest]
+        owners = {ref.partition("#")[0] for ref in tied if "#" in ref}
+        item = min(ref for ref in tied if "#" in ref or ref not in owners)
+        chain: list[CriticalStep] = [CriticalStep(item, latest, None)]
+        seen = {item}
+        while True:
+            options = [d for d in self._needs.get(item, ()) if not d.done
+                       and d.upstream not in seen]
+            if not options:
+                break
+            dep = min(options, key=lambda d: (_float(d) is None, _float(d) or 0, d.upstream))
+            item = dep.upstream
+            seen.add(item)
+            chain.append(CriticalStep(item, dep.planned_finish, _float(dep)))
+        chain.reverse()
+        return CriticalPath(program, chain)
+
+
+def _float(dep: Dependency) -> int | None:
+    """Need date minus planned finish, in days; None when either is unknown."""
+    if dep.need_date is None or dep.planned_finish is None:
+        return None
+    return (dep.need_date - dep.planned_finish).days
 
 
 def _cycle_through(edge: tuple[str, str],

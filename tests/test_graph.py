@@ -1,4 +1,5 @@
-"""Dependency graph: edges, need dates, at-risk reasons, cycles, critical path (SPEC §4)."""
+"""Dependency graph: edges, need dates, at-risk reasons, cycles (SPEC §4); the critical path
+is tested in test_critical_path.py."""
 
 from __future__ import annotations
 
@@ -307,46 +308,6 @@ def test_cycle_does_not_stop_other_checks(run):
     result = run(site(a=a, b=b))
     assert "dependency-cycle" in codes(result, "error")
     assert "overdue-milestone" in codes(result, "warning")
-
-
-# ---------------------------------------------------------------------- critical path
-
-
-def test_critical_path_of_a_program(run):
-    # a1 -> a2 -> b1 -> b2 (every link written) spans 2026-07-01 .. 2026-10-15 = 106 days.
-    # c is short (10 days); d1 after c1 is 36 days; `far` is in another program.
-    a = proj("a", "milestones:",
-             "  - {id: a1, title: A one, due: 2026-07-01}",
-             "  - {id: a2, title: A two, due: 2026-08-01, depends_on: [a#a1]}")
-    b = proj("b", "milestones:",
-             "  - {id: b1, title: B one, due: 2026-09-01, depends_on: [a#a2]}",
-             "  - {id: b2, title: B two, due: 2026-10-15, depends_on: [b#b1]}")
-    c = proj("c", "milestones:",
-             "  - {id: c1, title: C one, due: 2026-07-10}",
-             "  - {id: c2, title: C two, due: 2026-07-20, depends_on: [c#c1]}")
-    d = proj("d", "milestones:",
-             "  - {id: d1, title: D one, due: 2026-08-15, depends_on: [c#c1]}")
-    far = proj("far", "milestones:",
-               "  - {id: f1, title: F one, due: 2026-07-01}",
-               "  - {id: f2, title: F two, due: 2027-12-31, depends_on: [far#f1]}",
-               program="ops")
-    ops = PROGRAM.replace("id: cx", "id: ops").replace("Customer Experience", "Operations")
-    files = site(a=a, b=b, c=c, d=d, far=far)
-    files["programs/ops.md"] = ops
-    result = run(files)
-    assert codes(result, "error") == []
-    path = result.model.critical_paths["cx"]
-    assert path.milestones == ["a#a1", "a#a2", "b#b1", "b#b2"]
-    assert (path.start, path.finish) == (date(2026, 7, 1), date(2026, 10, 15))
-    assert path.days == 106
-    other = result.model.critical_paths["ops"]
-    assert other.milestones == ["far#f1", "far#f2"]
-    assert other.days == 548  # 2026-07-01 .. 2027-12-31
-
-
-def test_program_without_milestones_has_no_critical_path(run):
-    result = run(site(a=proj("a")))
-    assert "cx" not in result.model.critical_paths
 
 
 def test_four_projects_whose_smallest_node_is_on_no_cycle(run):

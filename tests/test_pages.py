@@ -197,10 +197,13 @@ def test_program_page_shows_budget_benefits_and_critical_path(site: Site) -> Non
     for heading in ("Budget", "Governance", "Risks", "Dependencies", "Critical path"):
         assert heading in text
     path = model.critical_paths["cloud-infra"]
+    assert path.items
     html = site.html["programs/cloud-infra/"]
-    for ref in path.milestones:
-        project_id, _, milestone = ref.partition("#")
+    for step in path.steps:
+        project_id, _, milestone = step.item.partition("#")
         assert f"projects/{project_id}/#milestone-{milestone}" in html
+        if step.float_days is not None:
+            assert f"float {step.float_days} days" in html
     benefits = [f for f in model.benefits if f.program == "customer-experience"]
     assert benefits
     cx = site.html["programs/customer-experience/"]

@@ -88,7 +88,7 @@ class _Builder:
     def mark(self, paths: list[CriticalPath]) -> None:
         """Highlight the nodes and arrows each critical path runs through."""
         for path in paths:
-            keys = [ref if ref in self.nodes else ref.partition("#")[0] for ref in path.milestones]
+            keys = [ref if ref in self.nodes else ref.partition("#")[0] for ref in path.items]
             keys = [k if k in self.nodes else "" for k in keys]
             for key in keys:
                 if key:

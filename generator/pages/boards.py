@@ -51,10 +51,10 @@ def build_dependencies(context: Context) -> list[PageSpec]:
     rows = [dependency_row(model, d) for d in model.graph.dependencies]
     paths = []
     for program in model.of_kind("program"):
-        path = model.critical_paths.get(program.id)
-        if path is not None:
+        path = model.critical_paths[program.id]
+        if path.steps:
             paths.append({"program": record_link(program), "path": path,
-                          "rows": critical_rows(model, path.milestones)})
+                          "rows": critical_rows(model, path)})
     # A portfolio of hundreds of projects lists its at-risk dependencies here and every
     # dependency on its program's and project's pages (one table of all would be megabytes).
     shown = rows if len(rows) <= ALL_DEPENDENCIES_ROWS else []

@@ -16,7 +16,6 @@ from generator.pages.views import (
     program_row,
     project_row,
     record_link,
-    ref_link,
     risk_row,
 )
 from generator.records import Record
@@ -77,7 +76,7 @@ def build_programs(context: Context) -> list[PageSpec]:
     for summary in model.program_summaries.values():
         program = summary.record
         projects = summary.projects
-        path = model.critical_paths.get(program.id)
+        path = model.critical_paths[program.id]
         governance = program.model.governance
         logs = model.program_logs[program.id]
         pages.append(PageSpec(
@@ -102,9 +101,7 @@ def build_programs(context: Context) -> list[PageSpec]:
              "issues": [issue_row(model, f) for f in model.issues_by_scope[program.id]],
              "dependencies": [dependency_row(model, d)
                               for d in model.program_dependencies[program.id]],
-             "critical_path": [ref_link(model, ref) for ref in path.milestones] if path else [],
-             "critical": path,
-             "critical_rows": critical_rows(model, path.milestones) if path else [],
+             "critical_rows": critical_rows(model, path),
              "objectives": _objectives(context, program),
              "backlinks": backlinks(context, program)},
             section="programs", source=program.path))

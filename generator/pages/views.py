@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from generator.governance import ActionFact
+from generator.graph import CriticalPath
 from generator.model import PortfolioModel
 from generator.records import Record
 from generator.registers import IssueFact, RiskFact
@@ -153,11 +154,18 @@ def action_row(model: PortfolioModel, fact: ActionFact) -> dict[str, Any]:
             "due": action.due, "done": fact.done, "state": fact.state}
 
 
-def critical_rows(model: PortfolioModel, refs: list[str]) -> list[dict[str, Any]]:
-    """The milestones of a critical path, in order, with their due dates and states."""
-    by_ref = model.graph.by_ref
-    return [milestone_row(fact) | {"project": record_link(fact.record)}
-            for ref in refs if (fact := by_ref.get(ref)) is not None]
+def critical_rows(model: PortfolioModel, path: CriticalPath) -> list[dict[str, Any]]:
+    """The items of a critical path, upstream first: link, project, planned finish, the
+    float of the link to the next item, and a milestone's state (None for a project)."""
+    rows = []
+    for step in path.steps:
+        target = model.target(step.item)
+        fact = model.graph.by_ref.get(step.item)
+        rows.append({"link": ref_link(model, step.item),
+                     "project": record_link(target.record) if target else Link("", step.item),
+                     "planned": step.planned, "float": step.float_days,
+                     "state": fact.state if fact is not None else None})
+    return rows
 
 
 def scope_link(model: PortfolioModel, record: Record[Any]) -> Link | None:

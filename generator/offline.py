@@ -1,0 +1,110 @@
+"""Find what a built site would load from outside itself (SPEC §5: offline with every theme)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator.codes import Choice
+from generator.diagnostics import Diagnostic, Diagnostics
+
+SUFFIXES = (".html", ".htm", ".css", ".js", ".mjs")
+ASSET_TAGS = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",),
+              "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
+              "track": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",),
+              "link": ("href", "imagesrcset")}
+NOT_FETCHED = {"alternate", "author", "bookmark", "canonical", "external", "help", "license",
+               "me", "next", "nofollow", "noopener", "noreferrer", "prev", "search", "tag"}
+"""`<link rel>` values that name a page for the reader or a robot, not something loaded."""
+_OUTSIDE = re.compile(r"\s*(?:https?:|//)", re.IGNORECASE)
+_HINT = re.compile(r"""(?:=\s*["']?\s*(?:https?:|//))|url\s*\(|@import""", re.IGNORECASE)
+_CSS = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)|@import\s+(["'])([^"']+)\3""",
+                  re.IGNORECASE)
+_JS = re.compile(r"""(?:\bimportScripts\s*\(|\bimport\s*\(|\bfrom)\s*(["'`])"""
+                 r"""((?:https?:)?//[^"'`]+)\1""")
+
+
+def external_assets(site_dir: Path, shown: str,
+                    severities: Mapping[str, Choice] | None = None) -> list[Diagnostic]:
+    """An `external-asset` warning for every reference to an asset outside the site in the
+    HTML, CSS and JS files of `site_dir`; `shown` is that folder as diagnostics name it.
+
+    Links a reader follows (`<a href>`, `<link rel=canonical>`) are not assets.
+    """
+    diagnostics = Diagnostics()
+    diagnostics.set_severities(severities or {})
+    files = sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if not _HINT.search(text):
+            continue
+        where = f"{shown}/{path.relative_to(site_dir).as_posix()}"
+        for line, column, url in _references(path.suffix.lower(), text):
+            diagnostics.warning(
+                where, line, column, "external-asset",
+                f"the built site loads {url} from outside itself; it fails offline",
+                "serve the file from the site (docs/ or the theme's custom_dir) or turn "
+                "the theme feature off")
+    return diagnostics.sorted()
+
+
+def _references(suffix: str, text: str) -> Iterator[tuple[int, int, str]]:
+    """(line, column, url) of every outside asset a file names."""
+    if suffix in (".css",):
+        yield from _css(text, 1, 1)
+    elif suffix in (".js", ".mjs"):
+        for match in _JS.finditer(text):
+            yield (*_position(text, match.start(2)), match[2])
+    else:
+        finder = _AssetFinder()
+        finder.feed(text)
+        finder.close()
+        yield from finder.found
+
+
+def _css(text: str, line: int, column: int) -> Iterator[tuple[int, int, str]]:
+    """Outside `url(...)` and `@import` of CSS text that starts at (line, column)."""
+    for match in _CSS.finditer(text):
+        url = match[2] or match[4]
+        if _OUTSIDE.match(url):
+            at_line, at_column = _position(text, match.start())
+            yield (line + at_line - 1, at_column + (column - 1 if at_line == 1 else 0), url)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+class _AssetFinder(HTMLParser):
+    """The outside assets of an HTML page: tag attributes, `<style>` and `style=`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, int, str]] = []
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, offset = self.getpos()
+        values = {name: value or "" for name, value in attrs}
+        if "style" in values:
+            self.found += _css(values["style"], line, offset + 1)
+        self._style = tag == "style"
+        if tag == "link" and not set(values.get("rel", "").lower().split()) - NOT_FETCHED:
+            return
+        for name in ASSET_TAGS.get(tag, ()):
+            value = unescape(values.get(name, ""))
+            urls = ([part.split()[0] for part in value.split(",") if part.strip()]
+                    if name.endswith("srcset") else [value])
+            self.found += [(line, offset + 1, url.strip()) for url in urls if _OUTSIDE.match(url)]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._style:
+            line, offset = self.getpos()
+            self.found += _css(data, line, offset + 1)

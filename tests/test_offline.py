@@ -1,0 +1,92 @@
+"""Offline with every theme (SPEC §5): the built site loads nothing from outside itself,
+and what would is an `external-asset` warning."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.offline import external_assets
+from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
+
+FILES = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM, "projects/a.md": project("a"),
+         "notes.md": "# Notes\n\n```python\nprint('highlighted')\n```\n"}
+
+
+def build(root: Path, extra_config: str, *args: str) -> subprocess.CompletedProcess[str]:
+    config = write_site(root, FILES)
+    config.write_text(config.read_text(encoding="utf-8") + extra_config, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--as-of", "2026-06-30",
+                           *args], cwd=root, capture_output=True, text=True, timeout=300,
+                          check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def warned(stderr: str) -> list[tuple[str, str]]:
+    """(file, url) of every external-asset line `pmsite build` printed."""
+    lines = [line for line in stderr.splitlines() if "[external-asset]" in line]
+    return [(line.split(":")[0], line.split(" loads ")[1].split(" from outside")[0])
+            for line in lines]
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs", "material"])
+def test_every_theme_builds_offline(tmp_path: Path, theme: str) -> None:
+    done = build(tmp_path, f"theme: {theme}\n", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert warned(done.stderr) == []
+    assert external_assets(tmp_path / "site", "site") == []
+    assert (tmp_path / "site" / "notes" / "index.html").is_file()
+
+
+def test_an_outside_script_is_reported_on_every_page(tmp_path: Path) -> None:
+    done = build(tmp_path, "theme: mkdocs\nextra_javascript: [https://cdn.example/x.js]\n")
+    assert done.returncode == 0, done.stderr
+    found = warned(done.stderr)
+    pages = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.html")
+                   if "https://cdn.example/x.js" in p.read_text(encoding="utf-8"))
+    assert pages and sorted(found) == [(page, "https://cdn.example/x.js") for page in pages]
+
+
+def test_a_chosen_web_font_is_reported_and_fails_strict(tmp_path: Path) -> None:
+    theme = "theme:\n  name: material\n  font:\n    text: Inter\n"
+    done = build(tmp_path, theme, "--strict")
+    assert done.returncode == 1
+    urls = {url for _, url in warned(done.stderr)}
+    assert urls == {"https://fonts.gstatic.com",
+                    ("https://fonts.googleapis.com/css?family=Inter:300,300i,400,400i,700,700i"
+                     "%7CRoboto+Mono:400,400i,700,700i&display=fallback")}
+    assert "the previous site is unchanged" in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_what_counts_as_an_outside_asset(tmp_path: Path) -> None:
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "index.html").write_text(
+        '<html><head>\n'
+        '<link rel="canonical" href="https://intranet.example/page/">\n'
+        '<link rel="icon" href="//cdn.example/favicon.ico">\n'
+        '<script src="../assets/local.js"></script>\n'
+        '<style>\nbody { background: url("https://cdn.example/bg.png") }\n</style>\n'
+        '</head><body>\n'
+        '<a href="https://example.com/read-me">a link a reader clicks</a>\n'
+        '<img src="x.png" srcset="x2.png 2x, https://cdn.example/x3.png 3x">\n'
+        '<div style="background:url(http://cdn.example/d.png)"></div>\n'
+        '</body></html>\n', encoding="utf-8")
+    (tmp_path / "a.css").write_text('@import "https://cdn.example/f.css";\n'
+                                    'p { background: url(img/local.png) }\n', encoding="utf-8")
+    (tmp_path / "w.js").write_text('var x = "https://example.com/not-loaded";\n'
+                                   'importScripts("https://cdn.example/worker.js");\n',
+                                   encoding="utf-8")
+    found = [(d.path, d.line, d.code, d.severity, d.message.split(" loads ")[1].split()[0])
+             for d in external_assets(tmp_path, "site")]
+    assert found == [
+        ("site/a.css", 1, "external-asset", "warning", "https://cdn.example/f.css"),
+        ("site/page/index.html", 3, "external-asset", "warning", "//cdn.example/favicon.ico"),
+        ("site/page/index.html", 6, "external-asset", "warning", "https://cdn.example/bg.png"),
+        ("site/page/index.html", 10, "external-asset", "warning", "https://cdn.example/x3.png"),
+        ("site/page/index.html", 11, "external-asset", "warning", "http://cdn.example/d.png"),
+        ("site/w.js", 2, "external-asset", "warning", "https://cdn.example/worker.js")]
+    assert external_assets(tmp_path, "site", {"external-asset": "off"}) == []
