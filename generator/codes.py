@@ -78,6 +78,7 @@ CODES: Mapping[str, Code] = _declare(
     _w("empty-body", "a record written in Markdown has no text"),
     # References and the graph
     _e("unknown-reference", "a reference or `[[wiki-link]]` to nothing, or to the wrong kind"),
+    _e("broken-link", "a relative link in a page or body that leads to no page or file"),
     _w("reference-case", "a reference matches an id only when case is ignored"),
     _e("dependency-cycle", "dependencies that wait on each other"),
     _e("url-collision", "two sources for one page of the site"),
@@ -91,4 +92,5 @@ CODES: Mapping[str, Code] = _declare(
     _w("over-allocated", "a person is allocated over 100 % to open projects"),
     # Building the site
     _w("diagram-failed", "a diagram could not be drawn and is left out of its page"),
+    _w("external-asset", "a built page, stylesheet or script loads a file from outside the site"),
 )

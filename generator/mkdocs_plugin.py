@@ -26,6 +26,7 @@ from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
 from generator.mdlimits import MarkdownTimeout, time_budget
 from generator.navigation import curated_nav
+from generator.offline import external_assets
 from generator.pagemeta import safe_page_meta
 from generator.pipeline import check
 from generator.sanitize import sanitize
@@ -36,7 +37,9 @@ from generator.themetext import make_nav_safe, make_page_safe, theme_text, unesc
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
 _TYPES = {"status_scale": list, "stale_after_days": int, "due_soon_days": int,
-          "currency": str, "templates": str, "diagnostics": dict}
+          "currency": str, "templates": str, "risk_bands": dict, "diagnostics": dict}
+MATERIAL_FONT = {"text": "Roboto", "code": "Roboto Mono"}
+"""Material's default `font:`, loaded from Google Fonts unless turned off."""
 PAGE_SECONDS = 20.0
 """Time Python-Markdown may take over one page before the build stops (RELIABILITY G7)."""
 
@@ -50,6 +53,9 @@ class BuildValues:
     """Live preview: content errors show on every page instead of stopping the build."""
     plan: SitePlan | None = None
     """The site, planned already (`pmsite build`): the plugin only hands it to MkDocs."""
+    site_dir: Path | None = None
+    """Where the site ends up, as diagnostics name it (`pmsite build` writes to a staging
+    folder first)."""
 
 
 class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
@@ -71,6 +77,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._budget = ExitStack()
         self._page: tuple[Page, float] | None = None
         """The page whose Markdown is being rendered within its time budget, and since when."""
+        self.external: list[Diagnostic] = []
+        """What the last build loads from outside the site (`external-asset`)."""
 
     def prepare(self, values: BuildValues) -> None:
         """Give the next build its values (how `pmsite build` and `pmsite serve` reach it)."""
@@ -109,6 +117,11 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             # MkDocs' own themes load highlight.js from a CDN: an intranet has none.
             config.theme["highlightjs"] = False
             log.info("pmsite: highlightjs turned off (it loads from a CDN; the site is offline)")
+        if config.theme.name == "material" and config.theme.get("font") == MATERIAL_FONT:
+            # Material's default fonts come from Google Fonts; a font set on purpose is
+            # left alone (and reported as an external asset after the build).
+            config.theme["font"] = False
+            log.info("pmsite: Material's web fonts turned off (Google Fonts; the site is offline)")
         for name in ("site_name", "site_description", "site_author"):
             if isinstance(config.get(name), str):  # printed raw by every theme
                 config[name] = theme_text(config[name])
@@ -228,6 +241,20 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if index.is_file() and type(search).__module__.startswith("mkdocs.contrib.search"):
             text = unescape_search_titles(index.read_text(encoding="utf-8"))
             index.write_text(text, encoding="utf-8")
+        self.external = self._external_assets(config)
+
+    def _external_assets(self, config: MkDocsConfig) -> list[Diagnostic]:
+        """What the built site loads from outside itself (SPEC §5), after every plugin has
+        written its files. `pmsite build` prints these with its other problems; under
+        plain `mkdocs build` they are MkDocs warnings (so `--strict` fails on them)."""
+        folder = self.values.site_dir or Path(config.site_dir)
+        shown = (folder.resolve().relative_to(self.settings.root).as_posix()
+                 if folder.resolve().is_relative_to(self.settings.root) else str(folder))
+        found = external_assets(Path(config.site_dir), shown, self.settings.options.diagnostics)
+        if self.values.plan is None:
+            for problem in found:
+                log.warning(problem.to_text())
+        return found
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         templates = self.settings.options.templates

@@ -21,7 +21,15 @@ from generator.kinds import SCHEMAS
 from generator.load import SourceDocument
 from generator.people import Person, gather_people, index_by_name, name_key
 from generator.records import Record, Records, Target
-from generator.registers import IssueFact, RiskFact, by_scope, issue_facts, risk_facts
+from generator.registers import (
+    Band,
+    IssueFact,
+    RiskFact,
+    by_scope,
+    issue_facts,
+    risk_bands,
+    risk_facts,
+)
 from generator.relations import backlinks, linked, objectives, ref_key, targets
 from generator.resolve import Links
 from generator.rollup import ProjectStatus, Rollup, is_open, project_statuses, roll_up
@@ -100,6 +108,7 @@ class PortfolioModel:
     program_dependencies: dict[str, tuple[Dependency, ...]]
     """Program id -> the dependencies with one of its projects on either side."""
     critical_paths: dict[str, CriticalPath]
+    """Program id -> its critical path (SPEC §4; no steps when all is done)."""
     budgets: dict[str, BudgetFact]
     """Per project, and per program (the total over its projects)."""
     benefits: list[BenefitFact]
@@ -140,6 +149,11 @@ class PortfolioModel:
     @property
     def scale(self) -> StatusScale:
         return self.settings.scale
+
+    @property
+    def risk_bands(self) -> tuple[Band, ...]:
+        """The risk score bands of the `risk_bands` option, lowest first."""
+        return risk_bands(self.settings.options.risk_bands)
 
     @overload
     def of_kind(self, kind: Literal["portfolio"]) -> tuple[Record[Portfolio], ...]: ...
@@ -219,15 +233,12 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
     graph = DependencyGraph(records, milestones)
     acyclic = graph.report_cycles(diagnostics)
     graph.evaluate(statuses, scale, as_of)
-    critical_paths = {}
-    for program in programs:
-        path = graph.critical_path(program.id, list(projects_in[program.id]))
-        if path is not None:
-            critical_paths[program.id] = path
+    critical_paths = {program.id: graph.critical_path(program.id, list(projects_in[program.id]))
+                      for program in programs}
     budgets = _budgets(projects, programs, projects_in, statuses, options.currency)
     benefits = [benefit_fact(p.id, b, as_of) for p in programs for b in p.model.benefits]
     scopes = record_scopes(records, program_of, portfolio_of)
-    risks = risk_facts(records.by_kind("risk"), scopes, as_of)
+    risks = risk_facts(records.by_kind("risk"), scopes, as_of, options.risk_bands)
     issues = issue_facts(records.by_kind("issue"), scopes, as_of)
     scoped = [r.id for r in projects + programs]
     objectives_of, aligned = objectives(records)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, TypeVar
@@ -12,14 +12,39 @@ from generator.schema import Issue, Portfolio, Program, Project, Risk
 from generator.scopes import RecordScope
 
 CLOSED_ISSUE = frozenset({"resolved", "closed"})
-BANDS = ((15, "high"), (5, "medium"), (1, "low"))
-"""Score bands of the registers, highest first: a score is in the first whose floor it
-reaches (high 15-25, medium 5-14, low 1-4)."""
 
 
-def band(score: int) -> str:
-    """The band of a risk score (or of a heat-map cell's probability x impact)."""
-    return next((name for floor, name in BANDS if score >= floor), BANDS[-1][1])
+@dataclass(frozen=True, slots=True)
+class Band:
+    """One risk score band of the `risk_bands` option, with the scores it holds."""
+
+    name: str
+    low: int
+    """Lowest score in the band."""
+    high: int
+    """Highest score in the band (the option's upper bound)."""
+
+    @property
+    def text(self) -> str:
+        """How a legend names it: `medium (5–9)`."""
+        scores = str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+        return f"{self.name} ({scores})"
+
+
+def risk_bands(limits: Mapping[str, int]) -> tuple[Band, ...]:
+    """The bands of the `risk_bands` option (name -> upper bound), lowest first."""
+    bands, low = [], 1
+    for name, high in sorted(limits.items(), key=lambda item: item[1]):
+        bands.append(Band(name, low, high))
+        low = high + 1
+    return tuple(bands)
+
+
+def band(score: int, limits: Mapping[str, int]) -> str:
+    """The band of a risk score (or of a heat-map cell's probability x impact): the first,
+    lowest first, whose upper bound it does not exceed (SPEC §4)."""
+    bands = risk_bands(limits)
+    return next((b.name for b in bands if score <= b.high), bands[-1].name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +99,7 @@ def _scope(scope: RecordScope
 
 
 def risk_facts(risks: Iterable[Record[Risk]], scopes: dict[str, RecordScope],
-               as_of: date) -> list[RiskFact]:
+               as_of: date, limits: Mapping[str, int]) -> list[RiskFact]:
     facts = []
     for risk in risks:
         model = risk.model
@@ -82,7 +107,7 @@ def risk_facts(risks: Iterable[Record[Risk]], scopes: dict[str, RecordScope],
                  if model.probability is not None and model.impact is not None else None)
         overdue = model.status == "open" and model.review is not None and model.review < as_of
         facts.append(RiskFact(risk, *_scope(scopes[risk.id]), score,
-                              band(score) if score is not None else None, overdue))
+                              band(score, limits) if score is not None else None, overdue))
     return facts
 
 

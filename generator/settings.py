@@ -16,6 +16,12 @@ from generator.diagnostics import did_you_mean
 from generator.errors import ConfigError
 from generator.scale import DEFAULT_SCALE, StatusScale
 
+RISK_BANDS: Mapping[str, int] = {"low": 4, "medium": 9, "high": 16, "severe": 25}
+"""The default `risk_bands`: each band's name and the highest score in it, lowest first
+(SPEC §4: low 1-4, medium 5-9, high 10-16, severe 17-25)."""
+MAX_SCORE = 25
+"""The highest risk score: probability 5 x impact 5."""
+
 
 @dataclass(frozen=True)
 class Options:
@@ -31,6 +37,8 @@ class Options:
     """Currency of money values that do not name their own."""
     templates: str | None = None
     """Folder whose templates override the defaults, relative to mkdocs.yml."""
+    risk_bands: Mapping[str, int] = field(default_factory=lambda: dict(RISK_BANDS))
+    """Upper bound of each risk score band, e.g. `{low: 4, medium: 9, high: 16, severe: 25}`."""
     diagnostics: Mapping[str, Choice] = field(default_factory=dict)
     """Per-code severity for this site (`off` drops the code), e.g. `{stale-status: error}`."""
 
@@ -66,9 +74,40 @@ class Options:
                 if not isinstance(raw[name], str) or not raw[name].strip():
                     raise ConfigError(f"{where}: {name} must be a non-empty string")
                 values[name] = raw[name].strip()
+        if "risk_bands" in raw:
+            values["risk_bands"] = _risk_bands(raw["risk_bands"], f"{where}: risk_bands")
         if "diagnostics" in raw:
             values["diagnostics"] = _severities(raw["diagnostics"], f"{where}: diagnostics")
         return cls(**values)
+
+
+def _risk_bands(raw: Any, where: str) -> dict[str, int]:
+    """The `risk_bands:` option: the four bands, each with a higher upper bound, up to 25."""
+    names = list(RISK_BANDS)
+    expected = ", ".join(f"{name}: N" for name in names)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping {{{expected}}} (upper bound of each band)")
+    missing = [name for name in names if name not in raw]
+    unknown = sorted(str(name) for name in raw if name not in RISK_BANDS)
+    if missing or unknown:
+        problems = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"unknown band(s) {', '.join(unknown)}"] if unknown else [])
+        raise ConfigError(f"{where}: {'; '.join(problems)}; the bands are {', '.join(names)}")
+    bounds: dict[str, int] = {}
+    below, under = 0, "scores start at 1"
+    for name in names:
+        bound = raw[name]
+        if isinstance(bound, bool) or not isinstance(bound, int):
+            raise ConfigError(f"{where}: {name}: '{bound}' is not a whole-number score")
+        if not below < bound <= MAX_SCORE:
+            raise ConfigError(f"{where}: {name}: {bound} must be above {below} ({under}) "
+                              f"and at most {MAX_SCORE}; bounds rise from low to severe")
+        bounds[name] = below = bound
+        under = f"the upper bound of {name}"
+    if below != MAX_SCORE:
+        raise ConfigError(f"{where}: severe: {below} must be {MAX_SCORE}, the highest score, "
+                          "so every score has a band")
+    return bounds
 
 
 def _severities(raw: Any, where: str) -> dict[str, Choice]:

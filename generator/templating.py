@@ -17,6 +17,8 @@ from generator.settings import Settings
 from generator.slugs import tag_slug
 from generator.urls import lesson_category_slug, record_url
 
+NBSP = "\u00a0"
+"""Between a number and its unit, so the two never break apart."""
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 # Not escapable with a backslash in Python-Markdown: written as character references.
 _MD_ENTITIES = {"|": "&#124;", "=": "&#61;", "~": "&#126;"}
@@ -68,8 +70,9 @@ def make_environment(scale: StatusScale, override: Path | None = None) -> jinja2
     env.filters["md"] = md_text
     env.filters["day"] = lambda d: d.isoformat() if isinstance(d, date) else ("" if d is None
                                                                               else str(d))
-    env.filters["money"] = _money
-    env.filters["pct"] = lambda v: "" if v is None else f"{v:.0%}"
+    env.filters["number"] = number_text
+    env.filters["money"] = number_text  # the same rule, under the name older templates use
+    env.filters["pct"] = percent_text
     env.filters["status_class"] = lambda s: status_class(s, scale)
     # A YAML double-quoted string (JSON's escapes are YAML's), for scaffolded front matter.
     env.filters["yamlstr"] = lambda v: Markup(json.dumps("" if v is None else str(v),
@@ -81,11 +84,24 @@ def make_environment(scale: StatusScale, override: Path | None = None) -> jinja2
     return env
 
 
-def _money(value: float | None, currency: str = "") -> str:
+def number_text(value: float | None, unit: str | None = "") -> str:
+    """A number for people: thousands separated, at most 2 decimals, no trailing `.0`;
+    a unit or currency after a non-breaking space (`4100000.0, "EUR"` -> `4,100,000 EUR`,
+    `1234.567` -> `1,234.57`, `14.0` -> `14`). "" for None."""
     if value is None:
         return ""
-    amount = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
-    return f"{amount} {currency}".strip()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        text = str(value)
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        text = "0" if text == "-0" else text
+    unit = (unit or "").strip()
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def percent_text(fraction: float | None) -> str:
+    """A fraction as a whole percentage by the same rule: `0.25` -> `25%`, `12.5` -> `1,250%`."""
+    return "" if fraction is None else f"{number_text(round(fraction * 100))}%"
 
 
 def site_environment(settings: Settings) -> jinja2.Environment:

@@ -14,6 +14,7 @@ from generator.codes import CODES
 from generator.graph import DependencyGraph
 from generator.registers import band
 from generator.rules import RULES, unique_rules
+from generator.settings import RISK_BANDS
 from tests.conftest import PORTFOLIO, codes, project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -169,9 +170,10 @@ def test_risk_and_issue_facts(model) -> None:
 
 
 @pytest.mark.parametrize(("score", "name"), [(1, "low"), (4, "low"), (5, "medium"),
-                                             (14, "medium"), (15, "high"), (25, "high")])
+                                             (9, "medium"), (10, "high"), (16, "high"),
+                                             (17, "severe"), (25, "severe")])
 def test_one_definition_of_a_score_band(score: int, name: str) -> None:
-    assert band(score) == name
+    assert band(score, RISK_BANDS) == name
 
 
 def test_upstream_and_downstream_by_project(model) -> None:

@@ -7,17 +7,15 @@ from datetime import date
 from typing import Any
 
 from generator.benefits import BenefitFact
-from generator.diagrams.render import clean, css_class, label, num, render
+from generator.diagrams.render import clean, css_class, label, num, render, text_width
 from generator.model import PortfolioModel
+from generator.templating import number_text as value_text
 
 MARGIN, AXIS, PLOT_W, PLOT_H, HEAD = 16.0, 64.0, 460.0, 180.0, 52.0
-
-
-def value_text(value: float, unit: str = "") -> str:
-    """`1234.5` -> `1,234.5`; whole numbers without decimals; the unit after a space."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    text = "0" if text == "-0" else text
-    return f"{text} {unit}".strip()
+LABEL_SIZE = 10.5
+"""Font size of tick and rule labels."""
+RULE_ROOM = 114.0
+"""Least room right of the plot for the baseline and target labels."""
 
 
 def _ticks(low: float, high: float) -> list[float]:
@@ -44,7 +42,10 @@ def benefit_svg(model: PortfolioModel, fact: BenefitFact) -> str:
     days = [m.date for m in measured] + [model.as_of] + ([benefit.due] if benefit.due else [])
     start, end = min(days), max(days)
     span = max(1, (end - start).days)
-    left, top = MARGIN + AXIS, MARGIN + HEAD
+    yticks = _ticks(low, high)
+    # The axis and the rule labels get the room their text takes (never clipped).
+    axis = max([AXIS] + [text_width(value_text(v), LABEL_SIZE) + 12 for v in yticks])
+    left, top = MARGIN + axis, MARGIN + HEAD
 
     def x(day: date) -> float:
         return float(left + (day - start).days / span * PLOT_W)
@@ -78,13 +79,14 @@ def benefit_svg(model: PortfolioModel, fact: BenefitFact) -> str:
          "text": f"target {value_text(benefit.target, unit)}"}]
     if abs(y(baseline) - y(benefit.target)) < 12:
         rules[1]["dy"] = -12
+    room = max([RULE_ROOM] + [text_width(r["text"], LABEL_SIZE) + 6 for r in rules])
     return render(model, "benefit", prefix=f"benefit-{css_class(fact.program)}-"
                   f"{css_class(benefit.id)}", title=label(title, PLOT_W + AXIS, 14, True, 60),
                   summary=summary, desc=desc, state=css_class(state),
-                  width=num(left + PLOT_W + 120), height=num(top + PLOT_H + 30 + MARGIN),
+                  width=num(left + PLOT_W + 6 + room), height=num(top + PLOT_H + 30 + MARGIN),
                   left=left, top=top, plot_w=PLOT_W, plot_h=PLOT_H, points=points, line=line,
                   expected=expected, rules=rules, benefit_id=benefit.id,
-                  yticks=[{"y": num(y(v)), "text": value_text(v)} for v in _ticks(low, high)],
+                  yticks=[{"y": num(y(v)), "text": value_text(v)} for v in yticks],
                   xticks=[{"x": num(x(d)), "text": d.isoformat()} for d in (start, end)],
                   due_x=num(x(benefit.due)) if benefit.due else "",
                   due=benefit.due.isoformat() if benefit.due else "",

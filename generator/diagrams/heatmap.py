@@ -7,18 +7,12 @@ from typing import Any
 
 from generator.diagrams.render import clean, flow, href, num, render
 from generator.model import PortfolioModel
-from generator.registers import RiskFact
+from generator.registers import RiskFact, band
 
 MARGIN, CELL, AXIS = 16.0, 64.0, 64.0
 SIZE = 5
-BANDS = ((15, "severe"), (10, "high"), (5, "medium"), (1, "low"))
-"""Score bands, highest first: a cell belongs to the first whose floor its score reaches."""
 NAMED = 8
 """Risks named in a cell's tooltip before `and N more`."""
-
-
-def band(score: int) -> str:
-    return next(name for floor, name in BANDS if score >= floor)
 
 
 def heatmap_svg(model: PortfolioModel, risk_facts: Iterable[RiskFact], root: str,
@@ -29,6 +23,7 @@ def heatmap_svg(model: PortfolioModel, risk_facts: Iterable[RiskFact], root: str
     `root`) or a `#anchor` on the same page. Cells without risks are not linked.
     """
     facts = list(risk_facts)
+    limits = model.settings.options.risk_bands
     cells: dict[tuple[int, int], list[RiskFact]] = {}
     for fact in facts:
         cell = fact.cell
@@ -46,25 +41,28 @@ def heatmap_svg(model: PortfolioModel, risk_facts: Iterable[RiskFact], root: str
             names = [clean(f.record.title) for f in risks[:NAMED]]
             more = f" and {len(risks) - NAMED} more" if len(risks) > NAMED else ""
             tooltip = (f"Probability {probability}, impact {impact}: score {score} "
-                       f"({band(score)}); {len(risks)} risk{'s' if len(risks) != 1 else ''}"
+                       f"({band(score, limits)}); {len(risks)} risk{'s' if len(risks) != 1 else ''}"
                        + (": " + "; ".join(names) + more if risks else ""))
             drawn.append({
-                "p": probability, "i": impact, "count": len(risks), "band": band(score),
+                "p": probability, "i": impact, "count": len(risks), "band": band(score, limits),
                 "x": num(left + (impact - 1) * CELL), "y": num(top + (SIZE - probability) * CELL),
                 "cx": num(left + (impact - 0.5) * CELL),
                 "cy": num(top + (SIZE - probability + 0.5) * CELL + 7),
                 "href": href(root, cell_href(probability, impact)) if risks else "",
                 "risks": " ".join(f.record.id for f in risks), "tooltip": tooltip})
     placed = sum(len(v) for v in cells.values())
-    severe = sum(len(v) for (p, i), v in cells.items() if band(p * i) == "severe")
+    top_band = model.risk_bands[-1]
+    severe = sum(len(v) for (p, i), v in cells.items()
+                 if band(p * i, limits) == top_band.name)
     unplaced = len(facts) - placed
     desc = (f"{placed} risks on a grid of probability (1 to 5, up) by impact (1 to 5, across), "
-            f"the number of risks in each cell; {severe} in the severe band (score 15 or more).")
+            f"the number of risks in each cell; {severe} in the {top_band.name} band "
+            f"(score {top_band.low} to {top_band.high}).")
     if unplaced:
         desc += f" {unplaced} risks without both probability and impact are not shown."
     width = left + SIZE * CELL + MARGIN
-    legend, legend_h = flow([{"band": name, "text": f"{name} (score {floor}+)"}
-                             for floor, name in reversed(BANDS)], width)
+    legend, legend_h = flow([{"band": b.name, "text": b.text} for b in model.risk_bands],
+                            width)
     legend_y = top + SIZE * CELL + 40
     return render(model, "heatmap", prefix="heatmap", title="Risk heat map", desc=desc,
                   width=num(width), height=num(legend_y + legend_h + MARGIN), cells=drawn,

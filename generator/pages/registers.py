@@ -23,19 +23,20 @@ def build_risks(context: Context) -> list[PageSpec]:
     model = context.model
     facts = sorted(model.risks, key=lambda f: (-(f.score or 0), f.record.id))
     open_facts = [f for f in facts if f.open]
+    limits = model.settings.options.risk_bands
     cells: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for fact in open_facts:
         if fact.cell is not None:
             cells.setdefault(fact.cell, []).append(risk_row(model, fact))
-    grid = [[{"p": p, "i": i, "score": p * i, "tone": band(p * i),
+    grid = [[{"p": p, "i": i, "score": p * i, "tone": band(p * i, limits),
               "count": len(cells.get((p, i), []))} for i in reversed(LEVELS)]
             for p in LEVELS]
-    listed = [{"p": p, "i": i, "score": p * i, "band": band(p * i), "rows": cells[(p, i)]}
+    listed = [{"p": p, "i": i, "score": p * i, "band": band(p * i, limits), "rows": cells[(p, i)]}
               for p, i in sorted(cells, key=lambda c: (-c[0] * c[1], -c[0], -c[1]))]
     return [PageSpec("risks.md", "risks.md.j2", "Risk register",
                      {"open": [risk_row(model, f) for f in open_facts],
                       "other": [risk_row(model, f) for f in facts if not f.open],
-                      "grid": grid, "cells": listed,
+                      "grid": grid, "cells": listed, "bands": model.risk_bands,
                       "unscored": sum(1 for f in open_facts if f.cell is None),
                       "review_overdue": sum(1 for f in open_facts if f.review_overdue),
                       "open_shown": REGISTER_ROWS},
