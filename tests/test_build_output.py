@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import logging
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,6 @@ from tests.conftest import PORTFOLIO, PROGRAM, project, write_site
 AS_OF = "2026-06-30"
 
 
-@pytest.fixture(autouse=True)
-def _mkdocs_handler_per_test() -> Iterator[None]:
-    """`pmsite build` adds a stderr handler to MkDocs' logger once; capsys swaps stderr."""
-    logger = logging.getLogger("mkdocs")
-    before = list(logger.handlers)
-    yield
-    for handler in logger.handlers:
-        if handler not in before:
-            logger.removeHandler(handler)
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -183,18 +181,8 @@ def test_tag_links_on_a_project_match_the_tags_page(run: Run) -> None:
     assert len(anchors) == 3 and linked == anchors
 
 
-@pytest.fixture
-def _mkdocs_handler_per_test() -> Iterator[None]:
-    """`pmsite build` adds a stderr handler to MkDocs' logger once; capsys swaps stderr."""
-    logger = logging.getLogger("mkdocs")
-    before = list(logger.handlers)
-    yield
-    for handler in logger.handlers:
-        if handler not in before:
-            logger.removeHandler(handler)
 
 
-@pytest.mark.usefixtures("_mkdocs_handler_per_test")
 def test_a_site_with_a_300_character_name_and_category_builds(
         tmp_path: Path, run: Run, capsys: pytest.CaptureFixture[str]) -> None:
     name = ("Maximiliana " * 25).strip()
