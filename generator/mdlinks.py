@@ -13,19 +13,17 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostics, did_you_mean
 from generator.load import SourceDocument
-from generator.mdlimits import within_limits
 from generator.records import Records
 from generator.slugs import slugify
 from generator.urls import GENERATED_PAGES, record_url, source_url
+from generator.wikilinks import body_tokens
 
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|\\|#)")
 """A scheme (`https:`, `mailto:`), an absolute path or a pure anchor: not ours to resolve."""
@@ -42,22 +40,11 @@ class MdLink:
     column: int
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark")
-    # Keep destinations as written (no percent-encoding): they are looked up as written.
-    setattr(parser, "normalizeLink", lambda url: url)  # noqa: B010
-    return parser
-
-
 def find_links(body: str) -> list[MdLink]:
     """Every relative inline link and image of `body` that is not inside code."""
-    if "](" not in body or not within_limits(body):
+    tokens = body_tokens(body) if "](" in body else None
+    if tokens is None:
         return []  # a body too complex to parse is reported as `markdown-too-complex`
-    try:
-        tokens = _parser().parse(body)
-    except RecursionError:
-        return []
     lines = body.split("\n")
     links: list[MdLink] = []
     for token in tokens:

@@ -31,7 +31,10 @@ class WikiLink:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    parser = MarkdownIt("commonmark")
+    # Keep link destinations as written (no percent-encoding): mdlinks looks them up.
+    setattr(parser, "normalizeLink", lambda url: url)  # noqa: B010
+    return parser
 
 
 def find_wikilinks(body: str) -> list[WikiLink]:
@@ -43,7 +46,7 @@ def find_wikilinks(body: str) -> list[WikiLink]:
         # No backtick, tilde fence, indented line or raw HTML: nothing can be code, so
         # the full Markdown parse (the slow part of a check) is not needed.
         return _by_line(lines)
-    tokens = _tokens(body)
+    tokens = body_tokens(body)
     if tokens is None:
         return _by_line(lines)
     links: list[WikiLink] = []
@@ -85,8 +88,10 @@ def _by_line(lines: list[str]) -> list[WikiLink]:
             for m in WIKILINK.finditer(line)]
 
 
-def _tokens(body: str) -> list[Token] | None:
-    """markdown-it's tokens of `body`; None when parsing it could hang or recurse.
+@lru_cache(maxsize=8)
+def body_tokens(body: str) -> list[Token] | None:
+    """markdown-it's tokens of `body`, parsed once for both kinds of link (wiki-links
+    here, Markdown links in mdlinks.py); None when parsing it could hang or recurse.
 
     `check` reports such a body as `markdown-too-complex`; its links are then found line
     by line (inside code too), which cannot hang and never raises.
