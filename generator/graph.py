@@ -8,7 +8,7 @@ own project, directly or through others, closes a cycle.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -225,9 +225,22 @@ class DependencyGraph:
 
     # -- at-risk evaluation --------------------------------------------------------------
 
+    def item_names(self) -> dict[str, str]:
+        """How reasons name each item (SPEC §4): a project by its title, a milestone as
+        `Project title: Milestone title`, with the id added where that name repeats."""
+        names: dict[str, str] = {}
+        for project in self.records.by_kind("project"):
+            names[project.id] = project.title
+            for fact in self.milestones.get(project.id, []):
+                names[fact.ref] = f"{project.title}: {fact.milestone.title}"
+        seen = Counter(names.values())
+        return {ref: f"{name} ({ref})" if seen[name] > 1 else name
+                for ref, name in names.items()}
+
     def evaluate(self, statuses: dict[str, ProjectStatus], scale: StatusScale,
                  as_of: date) -> None:
         """Need dates, planned finishes and at-risk reasons of every dependency."""
+        names = self.item_names()
         for dep in self.dependencies:
             down_project, _, down_milestone = dep.downstream.partition("#")
             if down_milestone:
@@ -251,14 +264,16 @@ class DependencyGraph:
                 overdue = project_overdue(up_project, as_of)
             if dep.done:
                 continue
-            if status == scale.worst_level:
-                dep.reasons.append(f"upstream project '{up_project.id}' is {status}")
+            # Inside one project its own status is no dependency risk (SPEC §4).
+            if status == scale.worst_level and up_project.id != down_project:
+                dep.reasons.append(f"upstream project {names[up_project.id]} is {status}")
+            upstream = names[dep.upstream]
             if overdue:
-                dep.reasons.append(f"'{dep.upstream}' is overdue (planned "
+                dep.reasons.append(f"{upstream} is overdue (planned "
                                    f"{dep.planned_finish.isoformat() if dep.planned_finish else '?'})")
             if (dep.planned_finish is not None and dep.need_date is not None
                     and dep.planned_finish > dep.need_date):
-                dep.reasons.append(f"'{dep.upstream}' is planned for "
+                dep.reasons.append(f"{upstream} is planned for "
                                    f"{dep.planned_finish.isoformat()}, after it is needed on "
                                    f"{dep.need_date.isoformat()}")
             dep.at_risk = bool(dep.reasons)

@@ -44,10 +44,10 @@ def kinds_of(reasons: list[str]) -> set[str]:
     """Classify reason texts: worst status, overdue, finish after need date."""
     out = set()
     for reason in reasons:
-        if "overdue" in reason:
-            out.add("overdue")
-        elif " red" in reason:
+        if reason.startswith("upstream project "):
             out.add("worst")
+        elif "overdue" in reason:
+            out.add("overdue")
         elif "after" in reason:
             out.add("late")
         else:
@@ -118,6 +118,42 @@ def test_for_milestone_sets_need_date(run):
 
 
 # --------------------------------------------------------------------------- at risk
+
+
+def test_own_status_is_no_risk_inside_one_project(run):
+    """SPEC §4: wave 2 -> wave 3 inside one red project is not at risk for being red;
+    the same red project is a risk to a milestone of another project."""
+    red = proj("net", "end: 2027-06-30", "status: red", "milestones:",
+               "  - {id: w2, title: Wave 2, due: 2026-12-04}",
+               "  - {id: w3, title: Wave 3, due: 2027-02-01, depends_on: [net#w2]}")
+    other = proj("erp", "end: 2027-06-30", "status: green", "milestones:",
+                 "  - {id: golive, title: Go-live, due: 2027-03-01, depends_on: [net#w2]}")
+    got = deps(run(site(net=red, erp=other)))
+    inside = got[("net#w3", "net#w2")]
+    assert inside.reasons == [] and inside.at_risk is False
+    across = got[("erp#golive", "net#w2")]
+    assert across.reasons == ["upstream project Project net is red"]
+
+
+def test_reasons_name_items_by_title_with_id_where_titles_repeat(run):
+    d = proj("d", "end: 2026-10-31", "depends_on: [a#m, b#m, c]")
+    a = proj("a", "end: 2026-12-31", "status: green", "milestones:",
+             "  - {id: m, title: Go-live, due: 2026-06-15}")
+    b = proj("b", "end: 2026-12-31", "status: green", "milestones:",
+             "  - {id: m, title: Go-live, due: 2026-12-15}")
+    # Two projects titled alike: the id tells them apart.
+    b = b.replace("title: Project b", "title: Project a")
+    c = proj("c", "end: 2026-12-31", "status: red")
+    got = deps(run(site(d=d, a=a, b=b, c=c)))
+    assert got[("d", "a#m")].reasons == [
+        "Project a: Go-live (a#m) is overdue (planned 2026-06-15)"]
+    assert got[("d", "b#m")].reasons == [
+        "Project a: Go-live (b#m) is planned for 2026-12-15, after it is needed on 2026-10-31"]
+    assert got[("d", "c")].reasons == [
+        "upstream project Project c is red",
+        "Project c is planned for 2026-12-31, after it is needed on 2026-10-31"]
+    assert not any("'" in r for dep in got.values() for r in dep.reasons)
+
 
 
 def test_at_risk_reasons_each_reported(run):
