@@ -76,6 +76,8 @@ CODES: Mapping[str, Code] = _declare(
     _e("duplicate-id", "two records share an id (ignoring case)"),
     _w("invalid-dates", "a project ends before it starts"),
     _w("empty-body", "a record written in Markdown has no text"),
+    _w("placeholder-text", "a `[TODO: ...]` placeholder of a `pmsite new` template is left"),
+    _w("status-copied", "a status report repeats the project's previous one word for word"),
     # References and the graph
     _e("unknown-reference", "a reference or `[[wiki-link]]` to nothing, or to the wrong kind"),
     _e("broken-link", "a relative link in a page or body that leads to no page or file"),

@@ -85,6 +85,7 @@ def _program(model: PortfolioModel, record: Record[Program]) -> dict[str, Any]:
             "budget": {"planned": _num(budget.planned), "spent": _num(budget.spent),
                        "variance": _num(budget.variance), "currency": budget.currency,
                        "projects_planned": _num(budget.projects_planned)},
+            "slip_days": model.program_slip[record.id],
             "critical_path": [{"item": step.item, "planned": _day(step.planned),
                                "float": step.float_days} for step in path.steps]}
 
@@ -104,12 +105,15 @@ def _project(model: PortfolioModel, record: Record[Project]) -> dict[str, Any]:
                        ("schedule", "budget", "scope", "resources", "quality")} if last else {},
         "percent_complete": _num(last.model.percent_complete) if last else None,
         "url": record_url(record), "start": _day(record.model.start),
-        "end": _day(record.model.end), "aligns_to": list(record.model.aligns_to),
+        "end": _day(record.model.end), "baseline_end": _day(record.model.baseline_end),
+        "slip_days": model.project_slip[record.id], "aligns_to": list(record.model.aligns_to),
         "tags": list(record.model.tags), "has_overdue_milestone": "overdue" in states,
         "budget": {"planned": _num(budget.planned), "spent": _num(budget.spent),
                    "variance": _num(budget.variance), "currency": budget.currency},
         "milestones": [{"id": f.milestone.id, "title": f.milestone.title,
-                        "due": _day(f.due), "done": _day(f.done), "state": f.state}
+                        "due": _day(f.due), "done": _day(f.done),
+                        "baseline": _day(f.baseline), "slip_days": f.slip_days,
+                        "state": f.state}
                        for f in sorted(model.milestones[record.id],
                                        key=lambda f: f.milestone.id)],
     }
@@ -227,14 +231,17 @@ def export_csv(model: PortfolioModel, diagnostics: list[Diagnostic]) -> dict[str
     return {
         "projects.csv": _csv(
             ["id", "title", "program", "portfolio", "manager", "phase", "status", "trend",
-             "stale", "last_report", "start", "end", "planned", "spent", "currency", "url"],
+             "stale", "last_report", "start", "end", "baseline_end", "slip_days", "planned",
+             "spent", "currency", "url"],
             [[p["id"], p["title"], p["program"], p["portfolio"], p["manager"], p["phase"],
               p["status"], p["trend"], p["stale"], p["last_report"], p["start"], p["end"],
-              p["budget"]["planned"], p["budget"]["spent"], p["budget"]["currency"], p["url"]]
+              p["baseline_end"], p["slip_days"], p["budget"]["planned"], p["budget"]["spent"],
+              p["budget"]["currency"], p["url"]]
              for p in projects]),
         "milestones.csv": _csv(
-            ["project", "id", "title", "due", "done", "state"],
-            [[p["id"], m["id"], m["title"], m["due"], m["done"], m["state"]]
+            ["project", "id", "title", "due", "done", "baseline", "slip_days", "state"],
+            [[p["id"], m["id"], m["title"], m["due"], m["done"], m["baseline"],
+              m["slip_days"], m["state"]]
              for p in projects for m in p["milestones"]]),
         "risks.csv": _csv(
             ["id", "title", "scope", "probability", "impact", "score", "status", "owner",

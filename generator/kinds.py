@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from generator.registries import table
 from generator.schema import (
@@ -82,8 +83,10 @@ class Kind:
     """Listed on the page of the program (or project) it is about."""
     scaffold: str | None = None
     """Where `pmsite new <name>` writes a new record, under the docs dir (`{id}`, `{slug}`,
-    `{number}`, `{date}`, `{project_folder}` filled in), from template `new/<name>.md.j2`;
-    None: it cannot be scaffolded."""
+    `{number}`, `{date}`, `{project_folder}`, `{scope_folder}` filled in), from template
+    `new/<name>.md.j2`; None: it cannot be scaffolded. A kind kept in lists (`nested_in`,
+    or a log; template `new/<name>.yml.j2`) is appended to the list its scope keeps, and
+    this names the log made when it keeps none (`{owner}`: only its owner's list)."""
 
     @property
     def may_omit_id(self) -> bool:
@@ -100,7 +103,7 @@ _SCOPE = (("project", ("project",)), ("program", ("program",)))
 
 TABLE: dict[str, Kind] = unique_kinds([
     Kind("portfolio", Portfolio, "Portfolio", own_page="portfolios", source_not_a_page=True,
-         local_ids=("objectives",)),
+         local_ids=("objectives",), scaffold="portfolios/{id}.md"),
     Kind("program", Program, "Program", own_page="programs", source_not_a_page=True,
          references=(("portfolio", ("portfolio",)), ("aligns_to", (OBJECTIVE,))),
          local_ids=("benefits",), body_expected=True, tagged=True,
@@ -114,12 +117,14 @@ TABLE: dict[str, Kind] = unique_kinds([
          references=(("project", ("project",)),), id_from=("project", "date"),
          scaffold="{project_folder}/status/{date}.md"),
     Kind(MILESTONE, Milestone, "Milestone", standalone=False, nested_in=("project",),
-         nested_field="milestones"),
+         nested_field="milestones", scaffold="{owner}"),
     Kind("risk", Risk, "Risk", nested_in=("project", "program"), nested_field="risks",
-         folder="risks", logged_as_rows=True, references=_SCOPE, tagged=True),
+         folder="risks", logged_as_rows=True, references=_SCOPE, tagged=True,
+         scaffold="{scope_folder}/risks.yml"),
     Kind("issue", Issue, "Issue", nested_in=("project", "program"), nested_field="issues",
          folder="issues", logged_as_rows=True,
-         references=(*_SCOPE, ("from_risk", ("risk",))), tagged=True),
+         references=(*_SCOPE, ("from_risk", ("risk",))), tagged=True,
+         scaffold="{scope_folder}/issues.yml"),
     Kind("decision", Decision, "Decision", folder="decisions",
          references=(("program", ("program",)), ("project", ("project",)),
                      ("supersedes", ("decision",)), ("related", (ANY,))),
@@ -127,17 +132,17 @@ TABLE: dict[str, Kind] = unique_kinds([
          scaffold="decisions/{number}-{slug}.md"),
     Kind("change", Change, "Change request", folder="changes",
          references=(("project", ("project",)), ("decision", ("decision",))),
-         body_expected=True, program_log=True),
+         body_expected=True, program_log=True, scaffold="changes/{id}.md"),
     Kind("meeting", Meeting, "Meeting", folder="meetings",
          references=(("program", ("program",)), ("project", ("project",)),
                      ("decisions", ("decision",))),
-         body_expected=True, program_log=True),
+         body_expected=True, program_log=True, scaffold="meetings/{date}-{slug}.md"),
     Kind("lesson", Lesson, "Lesson learned", folder="lessons", logged_as_rows=True,
          references=_SCOPE, id_from=("title", "project", "program"), tagged=True,
          program_log=True, scaffold="lessons/{id}.md"),
     Kind("benefit", Benefit, "Benefit", standalone=False, nested_in=("program",),
-         nested_field="benefits"),
-    Kind("person", Person, "Person", id_from=("name",)),
+         nested_field="benefits", scaffold="{owner}"),
+    Kind("person", Person, "Person", id_from=("name",), scaffold="people.yml"),
 ])
 """Every kind, by name, in the order kinds are listed."""
 
@@ -160,6 +165,12 @@ NESTED_ONLY: dict[str, str] = {k.name: k.nested_in[0] for k in kinds(standalone=
 """Kinds that live only inside another record, with the kind of that record."""
 
 
+def scaffold_kinds() -> tuple[str, ...]:
+    """The kinds `pmsite new` can scaffold, in order."""
+    return tuple(k.name for k in TABLE.values() if k.scaffold is not None)
+
+
+@cache  # called for every record read; the table never changes
 def inline_kinds(owner: str) -> tuple[Kind, ...]:
     """Kinds of their own that a record of kind `owner` may also hold inline (each
     becomes a record of its own, with the owner as its parent)."""

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from generator.feed import FEED_PATH
 from generator.pages import PageSpec
 from generator.pipeline import CheckResult
 from generator.sanitize import sanitize
@@ -34,10 +35,12 @@ def standalone_report(result: CheckResult) -> str:
     body = _absolute_links(sanitize(parser.render(markdown)), result.settings.site_url,
                            spec.url)
     css = plan.files["assets/pmsite/pmsite.css"]
+    site_url = result.settings.site_url
+    feed = urljoin(site_url.rstrip("/") + "/", FEED_PATH) if site_url else ""
     template = plan.context.env.get_template("report/standalone.html.j2")
     # `body` is sanitised HTML and `css` our own stylesheet; both are placed as they are.
     return template.render(title=spec.title, as_of=result.as_of,
-                           site_name=result.settings.site_name,
+                           site_name=result.settings.site_name, feed_url=feed,
                            css=Markup(css if isinstance(css, str) else css.decode()),
                            body=Markup(body))
 

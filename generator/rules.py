@@ -8,15 +8,19 @@ diagnostics (by path, line, column, code and message).
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostics
 from generator.kinds import TABLE
 from generator.people import warn_over_allocated
+from generator.placeholders import placeholders
 from generator.registries import unique
 
 if TYPE_CHECKING:
     from generator.model import PortfolioModel
+    from generator.records import Record
+    from generator.schema import StatusReport
 
 Rule = Callable[["PortfolioModel", Diagnostics], None]
 
@@ -124,6 +128,44 @@ def empty_body(model: PortfolioModel, diagnostics: Diagnostics) -> None:
                                 "describe it: context, purpose, what was decided")
 
 
+def status_copied(model: PortfolioModel, diagnostics: Diagnostics) -> None:
+    """A status report that repeats its project's previous one word for word: every field
+    but the date, and the text."""
+    reports: dict[str, list[Record[StatusReport]]] = {}
+    for report in model.of_kind("status"):
+        reports.setdefault(report.model.project.casefold(), []).append(report)
+    for series in reports.values():
+        series.sort(key=lambda r: (r.model.date, r.path))
+        for previous, report in pairwise(series):
+            if (report.model.date != previous.model.date
+                    and _said(report) == _said(previous)):
+                pos = report.source.pos(("date",))
+                diagnostics.warning(report.path, pos.line, pos.column, "status-copied",
+                                    f"status report of {report.model.date.isoformat()} "
+                                    "repeats the report of "
+                                    f"{previous.model.date.isoformat()} word for word "
+                                    f"({previous.path})",
+                                    "say what changed since the last report")
+
+
+def _said(report: Record[StatusReport]) -> tuple[object, str]:
+    """What a status report says, apart from its date (and the id made from it)."""
+    fields = report.model.model_dump(exclude={"date", "id"})
+    return sorted(fields.items()), " ".join(report.body.split())
+
+
+def placeholder_text(model: PortfolioModel, diagnostics: Diagnostics) -> None:
+    """`[TODO: ...]` left from a `pmsite new` template, in any content file."""
+    documents = {r.source.doc.path: r.source.doc for r in model.records}
+    documents.update((p.source.doc.path, p.source.doc) for p in model.records.people)
+    documents.update((doc.path, doc) for doc in model.pages)
+    for path in sorted(documents):
+        for line, column, text in placeholders(documents[path]):
+            diagnostics.warning(path, line, column, "placeholder-text",
+                                f"placeholder left from pmsite new: {text}",
+                                "replace it with what it asks for")
+
+
 def unique_rules(entries: list[tuple[str, Rule]]) -> list[tuple[str, Rule]]:
     """Check a list of `(name, ...)`: a name given twice is an error."""
     return unique(entries, "model rule")
@@ -139,6 +181,8 @@ RULES: list[tuple[str, Rule]] = unique_rules([
     ("overdue-issue", overdue_issue),
     ("over-allocated", over_allocated),
     ("empty-body", empty_body),
+    ("status-copied", status_copied),
+    ("placeholder-text", placeholder_text),
 ])
 """The model's warning rules, in the order they run; each is named for its code."""
 

@@ -1,108 +1,123 @@
-"""`pmsite new`: scaffold a record from its template, checked against the content first."""
+"""`pmsite new`: scaffold a record from its template, checked against the content first.
+
+A kind written in a file of its own gets a new file (never an existing one); a kind kept
+in lists (risks, issues, milestones, benefits, people) gets an entry appended to the list
+its scope keeps (scaffold_entries.py). What the author must still write is marked
+`[TODO: ...]`, which `pmsite check` reports (`placeholder-text`) until it is replaced.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import did_you_mean
 from generator.errors import ConfigError
-from generator.fieldtypes import ID_PATTERN
-from generator.kinds import TABLE
+from generator.kinds import TABLE, scaffold_kinds
 from generator.pipeline import CheckResult
-from generator.templating import site_environment
+from generator.scaffold_base import (
+    Request,
+    derived_id,
+    existing,
+    folder_of,
+    new_id,
+    render,
+    slug,
+)
+from generator.scaffold_entries import append_entry
 
-KINDS = tuple(k.name for k in TABLE.values() if k.scaffold is not None)
+__all__ = ["KINDS", "Request", "scaffold", "slug"]
+
+KINDS = scaffold_kinds()
 """Kinds `pmsite new` can scaffold (`Kind.scaffold`)."""
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the author asked for on the command line."""
-
-    kind: str
-    id: str | None
-    title: str | None
-    program: str | None = None
-    project: str | None = None
-    portfolio: str | None = None
-    manager: str | None = None
-
-
-def slug(text: str) -> str:
-    return _SLUG.sub("-", text.lower()).strip("-")[:48].strip("-")
+APPENDED = tuple(k.name for k in TABLE.values()
+                 if k.scaffold is not None and (k.nested_in or k.name == "person"))
+"""Kinds whose new record is an entry appended to a list (scaffold_entries.py)."""
 
 
 def scaffold(result: CheckResult, request: Request) -> Path:
-    """Write the new record's file under the docs dir; return its path."""
-    model = result.model
-    records = model.records
-    docs = result.settings.docs_dir
-    today = result.as_of
-    where = TABLE[request.kind].scaffold
-    if where is None:
+    """Write the new record (a new file, or an entry added to a list); return the file."""
+    if TABLE[request.kind].scaffold is None:
         raise ConfigError(f"pmsite new cannot scaffold a {request.kind}")
-    values: dict[str, Any] = {"today": today, "currency": result.settings.options.currency,
+    values: dict[str, Any] = {"today": result.as_of,
+                              "currency": result.settings.options.currency,
                               "program": None, "project": None, "portfolio": None}
     for name in ("program", "project", "portfolio"):
         ref = getattr(request, name)
         if ref:
-            values[name] = _existing(result, ref, name)
+            values[name] = existing(result, ref, name)
+    if request.kind in APPENDED:
+        return append_entry(result, request, values)
     if request.kind == "status":
-        project_id = values["project"] or (request.id and _existing(result, request.id,
-                                                                     "project"))
-        if not project_id:
-            raise ConfigError("pmsite new status needs the project: pmsite new status ID")
-        project = records.get(project_id)
-        assert project is not None
-        values.update(_from_latest(result, project_id))
-        values["project"] = project_id
-        folder = (docs / project.source.doc.rel).parent
-        if folder == docs:
-            folder = docs / "projects" / project_id
-        path = docs / where.format(project_folder=folder.relative_to(docs).as_posix(),
-                                   date=today.isoformat())
+        path = _status(result, request, values)
     else:
-        if not request.title:
-            raise ConfigError(f"pmsite new {request.kind} needs --title")
-        ident = request.id or (f"dec-{slug(request.title)}" if request.kind == "decision"
-                               else slug(request.title))
-        if not ID_PATTERN.fullmatch(ident):
-            raise ConfigError(f"'{ident}' is not a valid id: use letters, digits, '.', '_', "
-                              "'-', starting with a letter or digit, at most 64 characters")
-        clash = records.get(ident)
-        if clash is not None:
-            raise ConfigError(f"id '{ident}' is taken by {clash.kind} '{clash.id}' "
-                              f"({clash.path}); choose another with --id")
-        values.update(id=ident, title=request.title,
-                      manager=request.manager or "To be named", end=today + timedelta(days=180))
-        if request.kind in ("project", "program") and not values["program"]:
-            portfolios = records.by_kind("portfolio")
-            if len(portfolios) == 1 and not values["portfolio"]:
-                values["portfolio"] = portfolios[0].id
-        number = _next_number(docs) if "{number}" in where else ""
-        path = docs / where.format(id=ident, slug=slug(request.title), number=number)
+        path = _titled(result, request, values)
     if path.exists():
         raise ConfigError(f"{path.relative_to(result.settings.root)} exists already; "
                           "pmsite new never overwrites")
-    env = site_environment(result.settings)
-    text = env.get_template(f"new/{request.kind}.md.j2").render(values)
+    text = render(result, f"new/{request.kind}.md.j2", values)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return path
 
 
-def _existing(result: CheckResult, ref: str, kind: str) -> str:
-    record = result.model.records.get(ref)
-    if record is None or record.kind != kind:
-        hint = did_you_mean(ref, result.model.records.ids(kind))
-        raise ConfigError(f"unknown {kind} '{ref}'" + (f"; {hint}" if hint else ""))
-    return record.id
+def _status(result: CheckResult, request: Request, values: dict[str, Any]) -> Path:
+    project_id = values["project"] or (request.id and existing(result, request.id, "project"))
+    if not project_id:
+        raise ConfigError("pmsite new status needs the project: pmsite new status ID")
+    values.update(_from_latest(result, project_id))
+    values["project"] = project_id
+    folder = folder_of(result, project_id, f"projects/{project_id}")
+    where = TABLE["status"].scaffold or ""
+    return result.settings.docs_dir / where.format(project_folder=folder,
+                                                   date=result.as_of.isoformat())
+
+
+def _titled(result: CheckResult, request: Request, values: dict[str, Any]) -> Path:
+    """A record named by `--title`: its id, and what its template needs."""
+    kind = request.kind
+    if not request.title:
+        raise ConfigError(f"pmsite new {kind} needs --title")
+    suffix = f"-{result.as_of.isoformat()}" if kind == "meeting" else ""
+    ident = new_id(result, request, derived_id(kind, request.title, suffix))
+    today = result.as_of
+    values.update(id=ident, title=request.title,
+                  manager=request.manager or "[TODO: who manages it]",
+                  end=today + timedelta(days=180), milestone=None)
+    if kind == "change":
+        if not values["project"]:
+            raise ConfigError("pmsite new change needs the project it changes: --project ID")
+        values["milestone"] = _milestone(result, values["project"], request.milestone)
+    elif request.milestone:
+        raise ConfigError("--milestone is for a change request (pmsite new change)")
+    if kind in ("project", "program") and not values["program"]:
+        portfolios = result.model.records.by_kind("portfolio")
+        if len(portfolios) == 1 and not values["portfolio"]:
+            values["portfolio"] = portfolios[0].id
+    where = TABLE[kind].scaffold or ""
+    number = _next_number(result.settings.docs_dir) if "{number}" in where else ""
+    return result.settings.docs_dir / where.format(
+        id=ident, slug=slug(request.title), number=number, date=today.isoformat())
+
+
+def _milestone(result: CheckResult, project_id: str, ref: str | None) -> str | None:
+    """`project#milestone` for the milestone a change re-plans, checked to exist."""
+    if not ref:
+        return None
+    owner, _, name = ref.rpartition("#")
+    if owner and owner.casefold() != project_id.casefold():
+        raise ConfigError(f"--milestone {ref}: the change is to '{project_id}', "
+                          f"not '{owner}'")
+    project = result.model.records.get(project_id)
+    ids = [m.id for m in getattr(project.model, "milestones", [])] if project else []
+    if name not in ids:
+        hint = did_you_mean(name, ids)
+        raise ConfigError(f"'{project_id}' has no milestone '{name}'"
+                          + (f"; {hint}" if hint else ""))
+    return f"{project_id}#{name}"
 
 
 def _from_latest(result: CheckResult, project_id: str) -> dict[str, Any]:

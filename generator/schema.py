@@ -101,7 +101,10 @@ class Milestone(Model):
     id: Id
     title: Title
     due: IsoDate
+    """The current forecast."""
     done: IsoDate | None = None
+    baseline: IsoDate | None = None
+    """The approved date; the milestone has slipped by `due` (or `done`) minus it."""
     depends_on: Dependencies = Field(default_factory=list)
     description: Text | None = None
 
@@ -204,6 +207,9 @@ class Project(Model):
     phase: Literal["initiation", "planning", "execution", "closing", "closed"] | None = None
     start: IsoDate | None = None
     end: IsoDate | None = None
+    """The planned (forecast) finish."""
+    baseline_end: IsoDate | None = None
+    """The approved finish; the project has slipped by `end` minus it."""
     budget: Money | None = None
     aligns_to: RefList = Field(default_factory=list)
     objectives: TextList = Field(default_factory=list)

@@ -33,6 +33,8 @@ class Options:
     """A report older than this (while the project is open) is stale."""
     due_soon_days: int = 14
     """A milestone due within this many days is `due-soon`."""
+    changes_days: int = 7
+    """The "what changed" window of the dashboard and report, in days before as-of."""
     currency: str = "EUR"
     """Currency of money values that do not name their own."""
     templates: str | None = None
@@ -63,7 +65,7 @@ class Options:
                 values["status_scale"] = StatusScale(scale).levels
             except ValueError as exc:
                 raise ConfigError(f"{where}: status_scale: {exc}") from None
-        for name in ("stale_after_days", "due_soon_days"):
+        for name in ("stale_after_days", "due_soon_days", "changes_days"):
             if name in raw:
                 number = raw[name]
                 if isinstance(number, bool) or not isinstance(number, int) or number < 0:

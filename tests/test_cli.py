@@ -325,7 +325,7 @@ def test_export_csv_folder(site, capsys, tmp_path):
     assert not any(name.endswith(".tmp") for name in names)
     milestones = (folder / "milestones.csv").read_text(encoding="utf-8-sig").splitlines()
     assert milestones[0].split(",")[:2] == ["project", "id"]
-    assert "a,m1,M one,2026-06-01,,overdue" in milestones
+    assert "a,m1,M one,2026-06-01,,,,overdue" in milestones  # no done, baseline, slip
 
 
 def test_export_csv_needs_out_and_refuses_content(site, capsys):

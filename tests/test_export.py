@@ -32,11 +32,12 @@ Run the shop.
 PROJECT_A = project("a", """\
 phase: execution
 end: 2026-12-31
+baseline_end: 2026-11-30
 budget: {planned: 1250000, spent: 99.5}
 milestones:
   - {id: m2, title: Second, due: 2026-07-10}
-  - {id: m1, title: First, due: 2026-06-20}
-  - {id: m0, title: Zeroth, due: 2026-05-01, done: 2026-05-03}
+  - {id: m1, title: First, due: 2026-06-20, baseline: 2026-06-20}
+  - {id: m0, title: Zeroth, due: 2026-05-01, done: 2026-05-03, baseline: 2026-04-24}
 depends_on: [z]
 """)
 
@@ -156,6 +157,8 @@ def test_programs(exported):
         "id": "cx", "title": "Customer Experience", "portfolio": "pf", "status": "amber",
         "status_source": "rollup", "projects": ["a", "m", "z"], "url": "programs/cx/"}
     assert (ops["status"], ops["status_source"], ops["projects"]) == ("red", "override", ["o"])
+    # the sum of its milestones' slips: m0 done 9 days after its baseline, m1 on it
+    assert (cx["slip_days"], ops["slip_days"]) == (9, 0)
 
 
 def test_projects(exported):
@@ -176,11 +179,14 @@ def test_projects(exported):
         "last_report": "2026-06-25", "url": "projects/a/"}
     assert a["milestones"] == [
         {"id": "m0", "title": "Zeroth", "due": "2026-05-01", "done": "2026-05-03",
-         "state": "late"},
-        {"id": "m1", "title": "First", "due": "2026-06-20", "done": None, "state": "overdue"},
+         "baseline": "2026-04-24", "slip_days": 9, "state": "late"},
+        {"id": "m1", "title": "First", "due": "2026-06-20", "done": None,
+         "baseline": "2026-06-20", "slip_days": 0, "state": "overdue"},
         {"id": "m2", "title": "Second", "due": "2026-07-10", "done": None,
-         "state": "due-soon"},
+         "baseline": None, "slip_days": None, "state": "due-soon"},
     ]
+    assert (a["baseline_end"], a["slip_days"]) == ("2026-11-30", 31)
+    assert (z["baseline_end"], z["slip_days"]) == (None, None)
     assert (m["status"], m["trend"], m["stale"], m["last_report"], m["phase"]) == (
         "unknown", None, False, None, None)
     assert m["milestones"] == []
@@ -276,8 +282,10 @@ def test_csv_files_and_headers(exported):
         assert name in files
     headers = {name: _rows(text)[0] for name, text in files.items()}
     assert headers["projects.csv"][:2] == ["id", "title"]
-    assert {"status", "trend", "stale", "last_report"} <= set(headers["projects.csv"])
-    assert {"project", "id", "due", "done", "state"} <= set(headers["milestones.csv"])
+    assert {"status", "trend", "stale", "last_report", "baseline_end", "slip_days"} <= set(
+        headers["projects.csv"])
+    assert {"project", "id", "due", "done", "baseline", "slip_days", "state"} <= set(
+        headers["milestones.csv"])
     assert {"id", "title", "probability", "impact", "score", "owner"} <= set(
         headers["risks.csv"])
 
@@ -304,6 +312,7 @@ def test_csv_numbers_not_mangled(exported):
     a = next(dict(zip(header, row)) for row in rows[1:] if row[0] == "a")
     assert a["planned"] == "1250000"
     assert a["spent"] == "99.5"
+    assert (a["baseline_end"], a["slip_days"]) == ("2026-11-30", "31")
     assert a["stale"] in ("false", "False", "0")
 
 

@@ -263,7 +263,8 @@ def test_warning_rules_are_named_for_their_codes_in_order() -> None:
     names = [name for name, _ in RULES]
     assert names == ["stale-status", "overdue-milestone", "invalid-dates",
                      "missing-path-to-green", "at-risk-dependency", "overdue-review",
-                     "overdue-issue", "over-allocated", "empty-body"]
+                     "overdue-issue", "over-allocated", "empty-body", "status-copied",
+                     "placeholder-text"]
     assert all(CODES[name].severity == "warning" for name in names)
 
 

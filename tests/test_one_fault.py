@@ -74,15 +74,15 @@ CASES: list[tuple[str, str, str, str, Key, Expect]] = [
     # the warnings about the left-out milestone itself go: it is overdue, and wave 3
     # depends on it; nothing else changes
     ("milestone-date", CHARTER, "    due: 2026-11-06\n", "    due: 2026-02-30\n",
-     ("invalid-date", CHARTER, 43),
-     lambda w: w - {("overdue-milestone", CHARTER, 43), ("at-risk-dependency", CHARTER, 47)}),
+     ("invalid-date", CHARTER, 47),
+     lambda w: w - {("overdue-milestone", CHARTER, 47), ("at-risk-dependency", CHARTER, 53)}),
     # the whole front matter is unreadable: only the error is asserted
     ("tab", CHARTER, "  currency: EUR\n", "\tcurrency: EUR\n",
-     ("yaml-syntax", CHARTER, 14), lambda w: None),
+     ("yaml-syntax", CHARTER, 15), lambda w: None),
     ("manager-removed", CHARTER, "manager: Bram Janssen\n", "",
      ("missing-field", CHARTER, 2), lambda w: _shift(w, CHARTER, 6)),
     ("budget", CHARTER, "  planned: 1600000\n", "  planned: lots\n",
-     ("invalid-value", CHARTER, 12), lambda w: w),
+     ("invalid-value", CHARTER, 13), lambda w: w),
     ("status-dimension", LATEST, "schedule: R\n", "schedule: purple\n",
      ("invalid-status", LATEST, 6), lambda w: w),
 ]
@@ -112,7 +112,7 @@ def test_an_unreadable_overall_status_keeps_the_report(
     # the report stays the latest one, with an unknown status: the older report is not
     # called stale, and only the warning about network-refresh being red goes
     assert _keys(items, "warning") == clean_warnings - {
-        ("at-risk-dependency", "content/projects/contact-centre-telephony/charter.md", 51)}
+        ("at-risk-dependency", "content/projects/contact-centre-telephony/charter.md", 58)}
 
 
 # --------------------------------------------------------------------------- scenarios

@@ -100,7 +100,8 @@ def test_unknown_nested_fields_suggest_the_nested_model_fields(run) -> None:
 def test_unknown_field_without_a_close_match_lists_the_fields(run) -> None:
     d = one(run({**BASE, "projects/a.md": project("a", "zzz: 1")}))
     assert d.message == "unknown field 'zzz' for a project"
-    assert d.hint.startswith("known fields: aligns_to, budget, depends_on, description, end, id")
+    assert d.hint.startswith(
+        "known fields: aligns_to, baseline_end, budget, depends_on, description, end, id")
 
 
 def test_extension_and_page_settings_fields_are_allowed(run) -> None:

@@ -17,8 +17,11 @@ from generator.pages.views import (
     project_row,
     risk_row,
 )
+from generator.pages.whatchanged import what_changed
 
 TOP_RISKS = 10
+TOP_CHANGES = 25
+"""How many of the last `changes_days` days' changes the report lists, worst first."""
 DECISION_DAYS = 30
 """Decisions dated within this many days before as-of are listed."""
 
@@ -54,6 +57,7 @@ def report_values(context: Context) -> dict[str, Any]:
         "open_issues": sum(1 for f in model.issues if f.open),
         "overdue_issues": sum(1 for f in model.issues if f.overdue),
         "decisions": decisions, "decision_days": DECISION_DAYS,
+        **what_changed(context, context.changes, TOP_CHANGES),
     }
 
 
