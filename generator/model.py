@@ -35,7 +35,7 @@ from generator.resolve import Links
 from generator.rollup import ProjectStatus, Rollup, is_open, project_statuses, roll_up
 from generator.rules import apply_rules
 from generator.scale import DONE, StatusScale
-from generator.schedule import MilestoneFact, milestones_of
+from generator.schedule import MilestoneFact, milestones_of, program_slip, project_slip
 from generator.schema import (
     Change,
     Decision,
@@ -80,6 +80,10 @@ class PortfolioModel:
     """Project id -> its milestones as written, with their states."""
     by_due: tuple[MilestoneFact, ...]
     """Every milestone of every project, by due date, then ref."""
+    project_slip: Mapping[str, int | None]
+    """Project id -> days its `end` lies after its `baseline_end` (None without both)."""
+    program_slip: Mapping[str, int]
+    """Program id -> the sum of its projects' milestone slips (0 when none has a baseline)."""
     program_of: dict[str, str | None]
     """Project id -> program id (None when standalone)."""
     portfolio_of: dict[str, str | None]
@@ -99,7 +103,8 @@ class PortfolioModel:
     portfolio_summaries: dict[str, PortfolioSummary]
     """Portfolio id -> its summary row, in portfolio order."""
     status_counts: dict[str, int]
-    """Status -> how many open projects have it (every status of the scale, in order)."""
+    """Status -> how many projects have it (every status of the scale, in order): open ones
+    under their current status, closed ones as `done`."""
     open_projects: int
     """How many projects are not closed."""
     graph: DependencyGraph
@@ -208,8 +213,10 @@ class PortfolioModel:
 
 
 def build_model(settings: Settings, as_of: date, records: Records, links: Links,
-                pages: list[SourceDocument], diagnostics: Diagnostics) -> PortfolioModel:
-    """Derive every fact of SPEC §4 as of `as_of`; report the warnings they imply."""
+                pages: list[SourceDocument], diagnostics: Diagnostics,
+                rules: bool = True) -> PortfolioModel:
+    """Derive every fact of SPEC §4 as of `as_of`; report the warnings they imply (unless
+    not `rules`: a second picture of the same records, whose warnings nobody reads)."""
     options, scale = settings.options, settings.scale
     kinds = {kind: records.by_kind(kind) for kind in SCHEMAS if kind != "person"}
     portfolios = records.by_kind("portfolio")
@@ -244,11 +251,15 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
     objectives_of, aligned = objectives(records)
     people = gather_people(records)
     open_statuses = Counter(statuses[p.id].status for p in projects if is_open(p))
+    counts = status_counts(projects, statuses, scale)
     model = PortfolioModel(
         settings, as_of, records, links, pages, kinds=kinds, targets=targets(records),
         scopes=scopes, statuses=statuses, milestones=milestones,
         by_due=tuple(sorted((f for p in projects for f in milestones[p.id]),
                             key=lambda f: (f.due, f.ref))),
+        project_slip={p.id: project_slip(p) for p in projects},
+        program_slip={p.id: program_slip(f for q in projects_in[p.id]
+                                         for f in milestones[q.id]) for p in programs},
         program_of=program_of, portfolio_of=portfolio_of, projects_in=projects_in,
         programs_in=programs_in, standalone_in=standalone_in, standalone=standalone,
         program_rollups=program_rollups, portfolio_rollups=portfolio_rollups,
@@ -258,7 +269,7 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
         portfolio_summaries={p.id: PortfolioSummary(
             p, portfolio_rollups[p.id], _resolved(records, portfolio_rollups[p.id].drivers),
             programs_in[p.id], standalone_in.get(p.id, ())) for p in portfolios},
-        status_counts={s: open_statuses[s] for s in scale.values},
+        status_counts={s: counts.get(s, 0) for s in scale.values},
         open_projects=sum(open_statuses.values()),
         graph=graph, acyclic=acyclic,
         program_dependencies=_program_dependencies(graph, programs, program_of),
@@ -274,7 +285,8 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
         program_logs=program_logs(records, program_of), backlinks=backlinks(records),
         linked=linked(records, "project"), objectives_of=objectives_of, aligned=aligned,
         people=people, people_by_name=index_by_name(people))
-    apply_rules(model, diagnostics)
+    if rules:
+        apply_rules(model, diagnostics)
     return model
 
 
@@ -321,7 +333,9 @@ def _program_rollup(program: Record[Program], projects: tuple[Record[Project], .
     children = [(p.id, statuses[p.id].status) for p in projects if is_open(p)]
     if not children and projects:
         children = [(p.id, DONE) for p in projects]
-    return roll_up(children, scale, program.model.status)
+    rollup = roll_up(children, scale, program.model.status)
+    rollup.counts = status_counts(projects, statuses, scale)
+    return rollup
 
 
 def _portfolio_rollup(portfolio: Record[Portfolio], programs: tuple[Record[Program], ...],
@@ -332,10 +346,17 @@ def _portfolio_rollup(portfolio: Record[Portfolio], programs: tuple[Record[Progr
     children = [(p.id, program_rollups[p.id].status) for p in programs]
     children += [(p.id, statuses[p.id].status) for p in standalone if is_open(p)]
     rollup = roll_up(children, scale)
-    below = [statuses[p.id].status for p in projects
-             if portfolio_of.get(p.id) == portfolio.id and is_open(p)]
-    rollup.counts = {s: below.count(s) for s in scale.values if s in below}
+    rollup.counts = status_counts([p for p in projects if portfolio_of.get(p.id) == portfolio.id],
+                                  statuses, scale)
     return rollup
+
+
+def status_counts(projects: Iterable[Record[Project]], statuses: dict[str, ProjectStatus],
+                  scale: StatusScale) -> dict[str, int]:
+    """Projects per status, in scale order, statuses with none left out: an open project
+    counts under its current status, a closed one as done (whatever its last report said)."""
+    found = Counter(statuses[p.id].status if is_open(p) else DONE for p in projects)
+    return {s: found[s] for s in scale.values if found[s]}
 
 
 def _budgets(projects: tuple[Record[Project], ...], programs: tuple[Record[Program], ...],

@@ -211,7 +211,7 @@ def test_dashboard_shows_title_and_as_of(watched: Watched, shots: Path) -> None:
 def test_click_dashboard_to_program_to_project(watched: Watched, shots: Path) -> None:
     page = watched.page
     watched.goto("/")
-    programs = page.locator("h2#programs + table")
+    programs = page.locator("h2#programs + .pm-scroll > table")
     programs.get_by_role("link", name="Cloud & Infrastructure Modernisation", exact=True).click()
     page.wait_for_url("**/programs/cloud-infra/")
     assert watched.path() == "/programs/cloud-infra/"
@@ -249,7 +249,7 @@ def test_search_finds_lakehouse(watched: Watched) -> None:
 def test_sortable_table_header_sorts(watched: Watched) -> None:
     page = watched.page
     watched.goto("/")
-    table = page.locator("h2#programs + table.sortable")
+    table = page.locator("h2#programs + .pm-scroll > table.sortable")
     button = table.locator("thead button.pm-sort", has_text="Status")
     expect(button).to_have_count(1)  # pmsite.js turned the header into a button
 

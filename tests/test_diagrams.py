@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import os
 import subprocess
 import sys
@@ -25,7 +26,11 @@ from generator.diagrams import (
 )
 from generator.diagrams import layout as layout_module
 from generator.diagrams.layout import GraphSpec, layout, quote
-from generator.diagrams.render import clean, label
+from generator.diagrams.metrics import text_width
+from generator.diagrams.render import COLUMN, clean, label, wrap
+from generator.diagrams.roadmap import roadmap_span
+from generator.pages.figures import fit
+from generator.site import plan_site
 from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -233,7 +238,7 @@ def test_program_diagram_is_at_milestone_level_with_outside_projects(model):
     milestone = root.find(f".//{SVG}g[@data-id='b#b1']")
     assert "milestone" in milestone.get("class")
     assert milestone.find(f"{SVG}a").get("href") == "../../projects/b/#milestone-b1"
-    texts = " ".join(t.text or "" for t in milestone.iter(f"{SVG}text"))
+    texts = " ".join("".join(t.itertext()) for t in milestone.iter(f"{SVG}text"))
     assert "API ready" in texts and "planned" in texts and "2026-11-15" in texts
 
 
@@ -283,21 +288,40 @@ def test_status_is_colour_class_and_word_on_any_scale(run):
     b = root.find(f".//{SVG}g[@data-id='b']")
     assert {"status-amber-green", "rank-1"} <= set(a.get("class").split())
     assert {"status-amber-red", "rank-3"} <= set(b.get("class").split())
-    assert "amber-green" in [t.text for t in a.iter(f"{SVG}text")]
+    assert "amber-green" in ["".join(t.itertext()) for t in a.iter(f"{SVG}text")]
     assert "unknown" in root.find(f".//{SVG}g[@data-id='c']").get("class")
     style = root.find(f"{SVG}style").text
     assert ".rank-4 .sb" in style and "#c62828" in style  # worst level is red
 
 
-def test_long_labels_are_cut_with_the_full_text_in_the_title(model):
-    title = "An extremely long project title that goes on and on"
+def node_lines(root: ET.Element, ident: str) -> tuple[list[str], str]:
+    """The lines of a node's title as drawn, and its <title> (tooltip)."""
+    node = root.find(f".//{SVG}g[@data-id='{ident}']")
+    text = node.find(f".//{SVG}text")
+    return [t.text for t in text.iter(f"{SVG}tspan")], node.find(f".//{SVG}title").text
+
+
+@pytest.mark.parametrize("title, cut", [
+    ("An extremely long project title that goes on and on", False),
+    (("An extremely long project title that goes on and on and on, longer than three lines "
+      "of any node box could ever hold"), True)])
+def test_long_labels_wrap_then_are_cut_with_the_full_text_in_the_title(model, title, cut):
     model.records.get("f").model = model.records.get("f").model.model_copy(
         update={"title": title})
     root = parse(program_dependencies_svg(model, "cx", ""))
-    node = root.find(f".//{SVG}g[@data-id='f']")
-    shown = node.findall(f".//{SVG}text")[0].text
-    assert shown.endswith("\u2026") and len(shown) <= 28
-    assert title in node.find(f".//{SVG}title").text
+    lines, tooltip = node_lines(root, "f")
+    assert 2 <= len(lines) <= 3
+    assert lines[-1].endswith("\u2026") == cut
+    if not cut:
+        assert " ".join(lines) == title
+    assert title in tooltip
+    flyout = root.find(f".//{SVG}g[@data-id='f']//{SVG}g[@class='flyout']")
+    assert (flyout is not None) == cut  # the whole title, shown on hover and focus
+    if cut:
+        assert flyout.get("opacity") == "0" and flyout.get("aria-hidden") == "true"
+        assert " ".join(t.text for t in flyout.iter(f"{SVG}tspan")) == title
+    link = root.find(f".//{SVG}g[@data-id='f']/{SVG}a")
+    assert title in link.get("aria-label") and link.get("href")
 
 
 HOSTILE = "<script>alert(1)</script> & ]]> \"q\" 'a' \x01\x1b\u202eevil\u200b\ud800"
@@ -372,7 +396,7 @@ def test_roadmap_has_every_project_milestone_and_dependency(model):
     assert {"cx", "ops", "a", "b", "c", "d", "e", "f"} <= ids
     assert {"a#a1", "a#a2", "b#b1", "c#c0", "c#c1"} <= ids
     assert edges_of(root) == {(d.upstream, d.downstream) for d in model.graph.dependencies}
-    texts = [t.text for t in root.iter(f"{SVG}text")]
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "as of 2026-06-30" in texts
     assert {"done", "overdue", "planned"} <= {e.get("class").split()[1][3:]
                                               for e in with_attr(root, "data-id")
@@ -404,7 +428,7 @@ def test_benefit_chart_shows_measurements_baseline_and_target(model):
     fact = model.benefits[0]
     root = parse(benefit_svg(model, fact))
     assert len(root.findall(f".//{SVG}circle[@class='point']")) == 3
-    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
     assert "baseline 20\u00a0points" in texts and "target 40\u00a0points" in texts
     assert "latest 30\u00a0points on 2026-06-01" in texts
 
@@ -507,3 +531,150 @@ def test_real_gmpp_portfolio_draws(gmpp):
     assert len(with_attr(strip, "data-date")) == len(gmpp.statuses[busiest.id].reports)
     digest = hashlib.sha256(portfolio_dependencies_svg(gmpp, "../").encode()).hexdigest()
     assert digest == hashlib.sha256(portfolio_dependencies_svg(gmpp, "../").encode()).hexdigest()
+
+
+# ------------------------------------------------------------ fitting the column (issue 9)
+
+
+def test_labels_wrap_onto_up_to_three_lines_before_the_ellipsis():
+    room = 150.0
+    short = wrap("Data lakehouse", room, 12, bold=True)
+    assert short.shown == ("Data lakehouse",) and not short.shortened
+    two = wrap("Data lakehouse and reporting", room, 12, bold=True)
+    assert len(two.shown) == 2 and " ".join(two.shown) == two.full and not two.shortened
+    long = wrap("Identity platform for the workforce with single sign-on, multi-factor "
+                "authentication and customer identity and access management", room, 12, True)
+    assert len(long.shown) == 3 and long.shown[-1].endswith("\u2026") and long.shortened
+    assert long.full.startswith(" ".join(long.shown)[:-1].rstrip())
+    word = wrap("Supercalifragilisticexpialidocious-and-then-some", room, 12)
+    assert len(word.shown) >= 2 and "".join(word.shown).startswith("Supercalifragilistic")
+    for lines in (two.shown, long.shown):
+        assert all(text_width(line, 12, bold=True) <= room for line in lines)
+    assert all(text_width(line, 12) <= room for line in word.shown)
+    assert wrap("a " * 200, room, 12, max_lines=2).shown[-1].endswith("\u2026")
+
+
+def test_text_widths_come_from_a_per_character_table():
+    assert text_width("W", 10) > text_width("n", 10) > text_width("i", 10) > 0
+    assert text_width("Hello", 12, bold=True) > text_width("Hello", 12)
+    assert text_width("Hello", 24) == pytest.approx(2 * text_width("Hello", 12))
+    # Chromium's DejaVu Sans: "Hello World" is 5.718 em; the table adds a little room.
+    assert 5.72 * 12 <= text_width("Hello World", 12) <= 6.1 * 12
+    assert text_width("\u674e\u96f7", 12) >= 24  # wide (CJK) characters: a full em each
+
+
+def test_dependency_nodes_grow_with_their_label_and_never_overflow(model):
+    root = parse(program_dependencies_svg(model, "cx", ""))
+    for group in root.iter(f"{SVG}g"):
+        if "node" not in (group.get("class") or "").split():
+            continue
+        box = next(r for r in group.iter(f"{SVG}rect") if "box" in r.get("class", ""))
+        width, height = float(box.get("width")), float(box.get("height"))
+        lines = [t for t in group.iter(f"{SVG}tspan")]
+        assert height >= 15 * len(lines) + 30
+        for line in lines:
+            assert text_width(line.text, 12, bold=True) <= width - 20
+
+
+def test_a_small_graph_is_drawn_small_not_in_a_wide_empty_box(model):
+    root = parse(project_dependencies_svg(model, "e", "../../"))
+    width = float(root.get("width"))
+    assert width < 720  # it used to be at least 720 px, one node in an empty box on a phone
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    for text in root.iter(f"{SVG}tspan"):
+        assert text_width(text.text, 14, bold=True) <= width - 32
+
+
+def test_roadmap_span_holds_every_item_and_the_as_of_date(run):
+    files = dict(SITE)
+    files["projects/g.md"] = proj("g", "start: 2025-03-10", "end: 2026-02-01",
+                                  "baseline_end: 2025-12-01", "milestones:",
+                                  "  - {id: g1, title: Early thing, due: 2025-04-01,"
+                                  " baseline: 2025-02-15, done: 2025-04-01}")
+    for as_of in (date(2026, 6, 30), date(2028, 3, 15), date(2024, 1, 5)):
+        model = run(files, as_of=as_of).model
+        lo, hi = roadmap_span(model)
+        dates = [as_of, date(2025, 2, 15), date(2027, 3, 31)]
+        for project_id in "abcdefg":
+            record = model.records.get(project_id).model
+            dates += [d for d in (record.start, record.end, record.baseline_end) if d]
+            dates += [f.due for f in model.milestones[project_id]]
+        assert lo <= min(dates) and max(dates) < hi
+        root = parse(roadmap_svg(model, ""))
+        width = float(root.get("width"))
+        assert width == COLUMN
+        line = root.find(f".//{SVG}line[@class='asof']")
+        left = float(root.find(f".//{SVG}line[@class='rule']").get("x1"))
+        right = float(root.find(f".//{SVG}line[@class='rule']").get("x2"))
+        assert left <= float(line.get("x1")) <= right
+        label = root.find(f".//{SVG}text[@class='asof-label']")
+        x, shown = float(label.get("x")), text_width(label.text, 10.5, bold=True)
+        start, end = (x - shown, x) if label.get("text-anchor") == "end" else (x, x + shown)
+        assert 0 <= start and end <= width  # the as-of label is in view too
+        marks = [float(p.get("d")[1:].split(",")[0])
+                 for row in root.iter(f"{SVG}g") if "row" in (row.get("class") or "").split()
+                 for p in row.iter(f"{SVG}path") if "dia" in (p.get("class") or "").split()]
+        assert len(marks) >= 7 and all(left <= x <= right for x in marks)
+        ticks = sorted((float(t.get("x")), "".join(t.itertext()))
+                       for t in root.find(f"{SVG}g[@class='axis']").iter(f"{SVG}text"))
+        assert len(ticks) >= 2
+        for (x1, text1), (x2, _) in itertools.pairwise(ticks):
+            assert x1 + text_width(text1, 10.5) < x2  # tick labels never touch
+        assert ticks[-1][0] + text_width(ticks[-1][1], 10.5) <= width
+
+
+def test_roadmap_marks_baselines_as_ghosts_with_the_slip(run):
+    files = dict(SITE)
+    files["projects/b.md"] = proj("b", "start: 2026-02-01", "end: 2026-11-30",
+                                  "baseline_end: 2026-09-30", "milestones:",
+                                  "  - {id: b1, title: API ready, due: 2026-11-15,"
+                                  " baseline: 2026-10-01}",
+                                  "  - {id: b2, title: On plan, due: 2026-12-01,"
+                                  " baseline: 2026-12-01}")
+    root = parse(roadmap_svg(run(files).model, ""))
+    ghosts = {g.get("data-baseline-of", ""): g for g in root.iter(f"{SVG}g")
+              if g.get("class") == "ghost"}
+    assert set(ghosts) == {"b#b1", ""}  # b2 is on its baseline: no ghost
+    b1 = ghosts["b#b1"]
+    assert "2026-10-01" in b1.find(f"{SVG}title").text
+    assert "45 days late against baseline" in b1.find(f"{SVG}title").text
+    assert b1.get("data-slip") == "45"
+    mark = next(p for p in b1.iter(f"{SVG}path") if "dia" in p.get("class"))
+    assert mark.get("stroke-dasharray") and "ghost" in mark.get("class")
+    assert b1.find(f"{SVG}path[@class='ghost-link']") is not None
+    finish = ghosts[""].find(f"{SVG}title").text
+    assert "Project b" in finish and "61 days late" in finish
+    forecast = root.find(f".//{SVG}g[@data-id='b#b1']/{SVG}title").text
+    assert "baseline 2026-10-01" in forecast and "45 days late" in forecast
+
+
+def test_figures_fit_their_column_and_link_a_standalone_file(run):
+    result = run(SITE)
+    plan = plan_site(result)
+    svg_files = {name for name in plan.files if name.endswith(".svg")}
+    assert {"programs/cx/diagram-roadmap.svg", "programs/cx/diagram-dependencies.svg",
+            "roadmap/diagram-roadmap.svg", "dependencies/diagram-dependencies.svg",
+            "risks/diagram-heatmap.svg", "programs/cx/diagram-benefit-nps.svg",
+            "projects/a/diagram-history.svg"} <= svg_files
+    for name in svg_files:
+        text = plan.files[name]
+        assert isinstance(text, str) and text.startswith('<?xml version="1.0"')
+        parse(text.split("\n", 1)[1].rstrip("\n"))  # the <style> is kept: dark mode, font
+    markup = plan.figures["programs/cx.md"]["roadmap"]
+    assert 'href="diagram-roadmap.svg"' in markup and "Open full size" in markup
+    assert "<style>" not in markup
+    assert 'class="pm-fit-scroll" tabindex="0" role="region"' in markup
+    floor = int(markup.split('class="pm-fit-floor" width="')[1].split('"')[0])
+    assert floor == math.ceil(COLUMN * 10 / 10.5)  # smallest text 10.5 px, never below 10
+    page = plan.markdown("programs/cx.md")
+    assert 'href="diagram-roadmap.svg"' in page
+
+
+def test_fit_keeps_small_diagrams_at_their_size_and_marks_wide_ones():
+    small = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" '
+             'viewBox="0 0 300 100" font-size="12"><title>S &amp; T</title></svg>')
+    markup = fit(small, "diagram-x.svg")
+    assert 'width="250"' in markup and "pm-fit-hint" not in markup
+    assert 'aria-label="S &amp; T"' in markup
+    wide = small.replace('"300"', '"1500"').replace("0 0 300", "0 0 1500")
+    assert 'pm-fit-hint pm-fit-hint-1250"' in fit(wide, "diagram-x.svg")  # 1500 * 10/12

@@ -59,6 +59,6 @@ def test_the_scenario_says_what_a_reader_expects(rendered: dict[str, str]) -> No
     assert "▼ worse" in project and "Second installer crew from July." in project
     assert 'id="milestone-sites"' in project and ">overdue<" in project
     dc = rendered["projects/dc.md"]
-    assert "at risk" in dc and "upstream project &#39;net&#39; is red" in dc
+    assert "at risk" in dc and "upstream project Network refresh is red" in dc
     program = rendered["programs/infra.md"]
     assert "drives the rollup" in program or "driven by" in program

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from generator.benefits import BenefitFact
-from generator.diagrams.render import clean, css_class, label, num, render, text_width
+from generator.diagrams.metrics import text_width
+from generator.diagrams.render import clean, css_class, label, num, render
 from generator.model import PortfolioModel
 from generator.templating import number_text as value_text
 

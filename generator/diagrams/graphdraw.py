@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from generator.diagrams.layout import Box, GraphSpec, Point, layout
+from generator.diagrams.layout import Box, GraphSpec, Layout, Point, layout
+from generator.diagrams.metrics import text_width
 from generator.diagrams.render import (
+    COLUMN,
     Label,
     StatusStyle,
     clean,
@@ -16,10 +18,16 @@ from generator.diagrams.render import (
     label,
     num,
     render,
+    wrap,
 )
 from generator.graph import Dependency
 
-NODE_W, NODE_H = 240.0, 44.0
+NODE_W, NODE_MAX_W = 168.0, 240.0
+"""A node is as wide as its state line needs, within these bounds; its title wraps."""
+TITLE_SIZE, WORD_SIZE, LINE_H, TITLE_LINES = 12.0, 11.0, 15.0, 3
+FLYOUT_LINES = 12
+MIN_WIDTH = 360.0
+"""A diagram is never narrower than this, so its legend and heading have room."""
 MARGIN = 16.0
 ROW = 4
 """Nodes of a cluster without any edge are set in rows of this many, not one long column."""
@@ -45,6 +53,9 @@ class Node:
     path: tuple[str, ...] = ()
     """Keys of the clusters it sits in, outermost first."""
     critical: bool = False
+    flyout: Label | None = None
+    """The whole title on as many lines as it needs, when `title` is shortened: shown
+    over the node while it is hovered or focused (CSS)."""
     box: Box | None = None
     geo: dict[str, str] = field(default_factory=dict)
     """Its coordinates, formatted for the template."""
@@ -112,6 +123,30 @@ def _legend(words: list[tuple[str, str]], width: float) -> tuple[list[dict[str, 
     return flow(items, width)
 
 
+def _size(node: Node) -> tuple[float, float]:
+    """Fit the node to its text: as wide as its state line needs (within bounds), its
+    title wrapped onto up to three lines; its width and height."""
+    width = min(NODE_MAX_W, max(NODE_W, text_width(node.word, WORD_SIZE) + 33))
+    node.word = label(node.word, width - 33, WORD_SIZE, limit=200).text
+    node.title = wrap(node.title.full, width - 20, TITLE_SIZE, bold=True,
+                      max_lines=TITLE_LINES)
+    if node.title.shortened:
+        node.flyout = wrap(node.title.full, width - 20, TITLE_SIZE, bold=True,
+                           max_lines=FLYOUT_LINES)
+    return width, len(node.title.shown) * LINE_H + 30
+
+
+def _arrange(spec: GraphSpec) -> Layout:
+    """Left to right; top to bottom instead where left to right would not fit the
+    page's column and top to bottom is narrower without being twice as tall."""
+    laid = layout(spec)
+    if laid.width + 2 * MARGIN <= COLUMN:
+        return laid
+    spec.rankdir = "TB"
+    other = layout(spec)
+    return other if other.width < laid.width and other.height < 2 * laid.height else laid
+
+
 def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],
          edges: dict[tuple[str, str], Edge], clusters: dict[str, Cluster],
          statuses: list[tuple[str, str]]) -> str:
@@ -120,7 +155,7 @@ def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],
         return ""
     ordered = sorted(nodes.values(), key=lambda n: (n.path, n.kind != "project", n.key))
     spec = GraphSpec(labelled={c.key for c in clusters.values() if c.title is not None})
-    spec.nodes = [(n.key, NODE_W, NODE_H, n.path) for n in ordered]
+    spec.nodes = [(n.key, *_size(n), n.path) for n in ordered]
     edge_list = sorted(edges.values(), key=lambda e: (e.upstream, e.downstream))
     spec.edges = [(e.upstream, e.downstream) for e in edge_list]
     linked = {k for e in edge_list for k in (e.upstream, e.downstream)}
@@ -132,21 +167,29 @@ def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],
         for start in range(0, len(keys), ROW):
             row = keys[start:start + ROW]
             spec.invisible += list(pairwise(row))
-    laid = layout(spec)
-    legend, legend_h = _legend(statuses, max(laid.width + 2 * MARGIN, 720.0))
-    top = MARGIN + 24 + legend_h + 8
-    width = max(laid.width + 2 * MARGIN, 720.0)
+    laid = _arrange(spec)
+    width = max(laid.width + 2 * MARGIN, MIN_WIDTH)
+    heading = wrap(title, width - 2 * MARGIN, 14, bold=True)
+    head_h = len(heading.shown) * 18
+    legend, legend_h = _legend(statuses, width)
+    top = MARGIN + 6 + head_h + legend_h + 8
 
     def moved(box: Box) -> Box:
         return Box(box.x + MARGIN, box.y + top, box.w, box.h)
 
+    height = top + laid.height + MARGIN
     for node in ordered:
         node.box = box = moved(laid.nodes[node.key])
+        word_y = box.y + 20 + len(node.title.shown) * LINE_H
         node.geo = {"x": num(box.x), "y": num(box.y), "w": num(box.w), "h": num(box.h),
                     "hx": num(box.x - 4), "hy": num(box.y - 4), "hw": num(box.w + 8),
                     "hh": num(box.h + 8), "tx": num(box.x + 10), "ty": num(box.y + 18),
-                    "cx": num(box.x + 14), "cy": num(box.y + 31), "wx": num(box.x + 23),
-                    "wy": num(box.y + 35)}
+                    "cx": num(box.x + 14), "cy": num(word_y - 4), "wx": num(box.x + 23),
+                    "wy": num(word_y)}
+        if node.flyout is not None:
+            fly_h = len(node.flyout.shown) * LINE_H + 12
+            fly_y = max(MARGIN, min(box.y, height - MARGIN - fly_h))
+            node.geo.update(fy=num(fly_y), fh=num(fly_h), fty=num(fly_y + 18))
     shown = []
     for cluster in sorted(clusters.values(), key=lambda c: c.key):
         if cluster.key in laid.clusters:
@@ -172,8 +215,9 @@ def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],
                       "deps": " ".join(f"{d.upstream}>{d.downstream}" for d in edge.deps),
                       "tooltip": _edge_tooltip(edge)})
     return render(model, "deps", prefix=css_class(prefix), title=title, desc=desc,
-                  width=num(width), height=num(top + laid.height + MARGIN), legend=legend,
-                  nodes=ordered, edges=drawn, clusters=shown, legend_y=num(MARGIN + 24),
+                  width=num(width), height=num(height), legend=legend,
+                  nodes=ordered, edges=drawn, clusters=shown,
+                  legend_y=num(MARGIN + 6 + head_h), heading=heading, line_h=LINE_H,
                   edge_paint=EDGE_PAINT)
 
 

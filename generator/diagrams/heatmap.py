@@ -9,7 +9,7 @@ from generator.diagrams.render import clean, flow, href, num, render
 from generator.model import PortfolioModel
 from generator.registers import RiskFact, band
 
-MARGIN, CELL, AXIS = 16.0, 64.0, 64.0
+MARGIN, CELL, AXIS = 16.0, 56.0, 52.0
 SIZE = 5
 NAMED = 8
 """Risks named in a cell's tooltip before `and N more`."""

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagrams.render import clean, flow, href, num, render, style_of, truncate
+from generator.diagrams.render import (
+    clean,
+    flow,
+    href,
+    num,
+    render,
+    style_of,
+    truncate,
+    wrap,
+)
 from generator.model import PortfolioModel
 from generator.urls import record_url
 
@@ -19,7 +28,11 @@ def history_svg(model: PortfolioModel, project_id: str, root: str) -> str:
     if record is None or status is None or not status.reports:
         return ""
     reports = list(reversed(status.reports))
-    top = MARGIN + 24
+    columns = min(len(reports), PER_ROW)
+    width = max(MARGIN * 2 + columns * (CELL + GAP), 360.0)
+    title = f"Status history of {clean(record.title)}"
+    heading = wrap(title, width - 2 * MARGIN, 12, bold=True)
+    top = MARGIN + 24 + (len(heading.shown) - 1) * 16
     cells: list[dict[str, Any]] = []
     seen: dict[str, Any] = {}
     for index, report in enumerate(reports):
@@ -44,19 +57,16 @@ def history_svg(model: PortfolioModel, project_id: str, root: str) -> str:
                       "y": num(top + start // PER_ROW * (CELL + ROW_GAP) + CELL + 13),
                       "text": first if first == last else f"{first} \u2013 {last}"})
     rows = (len(reports) + PER_ROW - 1) // PER_ROW
-    columns = min(len(reports), PER_ROW)
     order = {word: i for i, word in enumerate(model.scale.values)}
     legend_entries = [{"key": s.key, "initials": s.initials, "text": s.word}
                       for s in sorted(seen.values(), key=lambda s: order.get(s.word, 99))]
-    width = max(MARGIN * 2 + columns * (CELL + GAP), 360.0)
     legend_y = top + rows * (CELL + ROW_GAP) + 4
     legend, legend_h = flow(legend_entries, width, swatch=18)
-    title = f"Status history of {clean(record.title)}"
     counts = ", ".join(f"{sum(1 for r in reports if r.model.overall == e['text'])} {e['text']}"
                        for e in legend_entries)
     desc = (f"{len(reports)} status reports from {reports[0].model.date.isoformat()} to "
             f"{reports[-1].model.date.isoformat()}, oldest first: {counts}. The latest is "
             f"{reports[-1].model.overall}.")
-    return render(model, "history", prefix=f"history-{record.id}", title=title, desc=desc,
+    return render(model, "history", prefix=f"history-{record.id}", title=title, desc=desc, heading=heading,
                   width=num(width), height=num(legend_y + legend_h + MARGIN - 4), cells=cells,
                   cell=CELL, spans=spans, legend=legend, legend_y=num(legend_y), project_id=record.id)

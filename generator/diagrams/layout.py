@@ -87,7 +87,7 @@ def to_dot(spec: GraphSpec, clusters: bool = True) -> str:
     """DOT source for `spec`. Names are generated (`n0`, `cluster_0`); keys never enter it."""
     names = {key: f"n{index}" for index, (key, *_) in enumerate(spec.nodes)}
     lines = [f"digraph {quote('g')} {{",
-             f"graph [rankdir={quote(spec.rankdir)}, nodesep=0.22, ranksep=0.55];",
+             f"graph [rankdir={quote(spec.rankdir)}, nodesep=0.22, ranksep=0.45];",
              'node [shape="box", fixedsize="true", label=""];']
     tree: dict[tuple[str, ...], list[str]] = {}
     cluster_paths: set[tuple[str, ...]] = set()

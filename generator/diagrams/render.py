@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,10 +11,15 @@ from typing import Any
 import jinja2
 
 import generator
+from generator.diagrams.metrics import text_width
 from generator.scale import DONE, UNKNOWN, StatusScale
 
 MAX_LABEL = 28
-"""Labels longer than this are cut with an ellipsis; the full text goes in the <title>."""
+"""Single-line labels longer than this are cut with an ellipsis; the full text goes in the
+<title>. Node and row labels wrap first (`wrap`)."""
+COLUMN = 880.0
+"""The width every diagram aims at: Material's content column on a desktop screen (908 px)
+less a little room. A diagram that is wider scales down, or scrolls (see figures)."""
 
 # Not allowed in XML 1.0 (C0 controls, surrogates, U+FFFE/F), plus C1 controls and the
 # invisible bidi and zero-width characters that can make a label read as something else.
@@ -52,25 +56,25 @@ def num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-_NARROW = frozenset("fijlrtI.,:;!|'()[] ")
-_WIDE = frozenset("mwMW@%")
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """A generous estimate of how wide `text` is in a sans-serif font of `size` px (the
-    widths of DejaVu Sans, one of the widest, so that other fonts fit too)."""
-    ems = sum(0.34 if c in _NARROW else 0.95 if c in _WIDE else 0.74 if c.isupper()
-              else 0.64 if c.isdigit() else 0.6 if c.isascii()
-              else 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.7 for c in text)
-    return ems * size * (1.1 if bold else 1.0)
-
-
 @dataclass(frozen=True, slots=True)
 class Label:
-    """Text to show, cut with an ellipsis to fit, and the full text for the <title>."""
+    """Text to show, cut with an ellipsis to fit, and the full text for the <title>.
+
+    `lines` is the text as shown on one to three lines (`wrap`); `text` all on one line.
+    """
 
     text: str
     full: str
+    lines: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return self.lines or (self.text,)
+
+    @property
+    def shortened(self) -> bool:
+        """True when part of the full text is not shown (then a <title> must carry it)."""
+        return " ".join(self.shown) != self.full
 
 
 def label(value: object, room: float, size: float, bold: bool = False,
@@ -88,6 +92,56 @@ def _label(value: str, room: float, size: float, bold: bool, limit: int) -> Labe
         keep -= 1
         text = full[:keep].rstrip() + "\u2026"
     return Label(text, full)
+
+
+def wrap(value: object, room: float, size: float, bold: bool = False,
+         max_lines: int = 3) -> Label:
+    """`value` cleaned and set on up to `max_lines` lines of at most `room` px each,
+    broken between words (inside a word only when it alone is wider than a line); what
+    does not fit on the last line is cut with an ellipsis."""
+    return _wrap(str(value), room, size, bold, max_lines)
+
+
+@lru_cache(maxsize=16384)
+def _wrap(value: str, room: float, size: float, bold: bool, max_lines: int) -> Label:
+    full = clean(value)
+    lines: list[str] = []
+    rest = full
+    while rest and len(lines) < max_lines:
+        if len(lines) == max_lines - 1 or text_width(rest, size, bold) <= room:
+            lines.append(_fit(rest, room, size, bold))
+            break
+        line, rest = _break(rest, room, size, bold)
+        lines.append(line)
+    lines = lines or [""]
+    return Label(" ".join(lines), full, tuple(lines))
+
+
+def _fit(text: str, room: float, size: float, bold: bool) -> str:
+    """`text` if it fits in `room`, else its longest start that fits with an ellipsis."""
+    if text_width(text, size, bold) <= room:
+        return text
+    keep = len(text)
+    while keep > 1 and text_width(text[:keep].rstrip() + "\u2026", size, bold) > room:
+        keep -= 1
+    return text[:keep].rstrip() + "\u2026"
+
+
+def _break(text: str, room: float, size: float, bold: bool) -> tuple[str, str]:
+    """The first line of `text` (as many whole words as fit) and the rest."""
+    words = text.split(" ")
+    line = ""
+    for count, word in enumerate(words):
+        trial = f"{line} {word}" if line else word
+        if text_width(trial, size, bold) > room:
+            if line:
+                return line, " ".join(words[count:])
+            keep = len(word)  # one word wider than a line: break inside it
+            while keep > 1 and text_width(word[:keep], size, bold) > room:
+                keep -= 1
+            return word[:keep], " ".join([word[keep:], *words[count + 1:]])
+        line = trial
+    return line, ""
 
 
 def flow(entries: list[dict[str, Any]], width: float, left: float = 16.0,

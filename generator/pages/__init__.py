@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from generator.changes import Change
 from generator.model import PortfolioModel
 from generator.records import Target
 from generator.registries import unique
@@ -53,6 +54,8 @@ class Context:
         self.env = env
         self.no_diagrams = False
         """Set when Graphviz turned out to be unavailable: pages go on without diagrams."""
+        self.changes: tuple[Change, ...] = ()
+        """What changed in the last `changes_days` days (set by the site plan)."""
 
     def target_url(self, target: Target) -> str:
         if target.milestone is not None:

@@ -26,7 +26,8 @@ def build_status(context: Context) -> list[PageSpec]:
     """Every project: status, dimensions, trend, staleness, last report, percent complete."""
     model = context.model
     scale = model.scale
-    rows = [project_row(model, p) for p in model.of_kind("project")]
+    rows = [project_row(model, p) | {"slip": model.project_slip[p.id]}
+            for p in model.of_kind("project")]
 
     def worst_first(row: dict[str, Any]) -> tuple[int, int, str]:
         rank = scale.rank(row["status"])
@@ -34,11 +35,8 @@ def build_status(context: Context) -> list[PageSpec]:
         return (int(closed), -(rank if rank is not None else -1), row["id"])
 
     rows.sort(key=worst_first)
-    open_rows = [r for r in rows if r["phase"] != "closed"]
     spec = PageSpec("status.md", "status.md.j2", "Status board",
-                    {"dimensions": DIMENSIONS,
-                     "counts": {s: sum(1 for r in open_rows if r["status"] == s)
-                                for s in scale.values},
+                    {"dimensions": DIMENSIONS, "counts": dict(model.status_counts),
                      "stale": sum(1 for r in rows if r["stale"]),
                      "stale_after": model.settings.options.stale_after_days},
                     section="status")

@@ -15,7 +15,10 @@ from generator.pages.views import (
     project_row,
     risk_row,
 )
+from generator.pages.whatchanged import what_changed
 
+TOP_CHANGES = 25
+"""How many of the last `changes_days` days' changes the dashboard lists, worst first."""
 TOP_RISKS = 10
 """How many risks the dashboard lists (the register has them all)."""
 RECENT_DAYS = 60
@@ -49,5 +52,11 @@ def build_dashboard(context: Context) -> list[PageSpec]:
         "at_risk": model.totals.at_risk_dependencies,
         "dependencies": model.totals.dependencies,
         "overdue_issues": model.totals.overdue_issues, "open_issues": model.totals.open_issues,
+        **_what_changed(context),
     }
     return [PageSpec("index.md", "dashboard.md.j2", "Portfolio dashboard", values)]
+
+
+def _what_changed(context: Context) -> dict[str, Any]:
+    """The "what changed" section: the last `changes_days` days, worst first."""
+    return what_changed(context, context.changes, TOP_CHANGES)

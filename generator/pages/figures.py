@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import diagrams
 from generator.diagnostics import Diagnostics
@@ -67,9 +68,12 @@ FIGURES: dict[str, Figures] = {
 
 
 def figures_for(context: Context, spec: PageSpec, diagnostics: Diagnostics,
-                config_path: str) -> dict[str, Markup]:
-    """The page's diagrams as markup. One that cannot be drawn is left out with a
-    `diagram-failed` warning; without Graphviz none is drawn, with one warning."""
+                config_path: str, files: MutableMapping[str, str | bytes] | None = None
+                ) -> dict[str, Markup]:
+    """The page's diagrams as markup, each fitted to the column (`fit`). One that cannot
+    be drawn is left out with a `diagram-failed` warning; without Graphviz none is drawn,
+    with one warning. Each diagram is also added to `files` as a standalone SVG next to
+    the page, which the figure links to ("Open full size")."""
     draw = FIGURES.get(spec.template)
     if draw is None or context.no_diagrams:
         return {}
@@ -86,10 +90,73 @@ def figures_for(context: Context, spec: PageSpec, diagnostics: Diagnostics,
                             "the page is built without them; please report the content "
                             "that causes this")
         return {}
-    # Our own SVG, built by autoescaping templates with every label escaped. Its <style>
-    # (dark mode, print) is in the site's stylesheet already, and the sanitizer would
-    # remove it anyway: leaving it out saves every page its weight.
-    return {name: Markup(_STYLE.sub("", svg)) for name, svg in drawn.items() if svg}
+    found = {}
+    for name, svg in drawn.items():
+        if not svg:
+            continue
+        file_name = standalone_name(name)
+        if files is not None:
+            files[spec.url + file_name] = standalone(svg)
+        found[name] = fit(svg, file_name if files is not None else "")
+    return found
 
 
 _STYLE = re.compile(r"<style>.*?</style>\n?", re.DOTALL)
+_ROOT = re.compile(r"<svg [^>]*>")
+_WIDTH = re.compile(r' width="([0-9.]+)"')
+_SIZES = re.compile(r' font-size="([0-9.]+)"')
+_TITLE = re.compile(r"<title[^>]*>([^<]*)</title>")
+MIN_TEXT_PX = 10.0
+"""No diagram text is drawn smaller than this: a diagram narrower than its column scales
+down only as far as this allows, and scrolls sideways below that."""
+PHONE = 340.0
+"""Diagrams wider than this (at their smallest legible size) may scroll on a phone."""
+HINT_STEP = 50
+"""The scroll hint shows while the column is narrower than the diagram's smallest
+legible width rounded up to this (`pm-fit-hint-<width>`, one container query each)."""
+
+
+def standalone_name(name: str) -> str:
+    """The file name of a diagram's standalone SVG, next to its page."""
+    return f"diagram-{re.sub(r'[^a-z0-9-]+', '-', name.lower()).strip('-') or 'x'}.svg"
+
+
+def standalone(svg: str) -> str:
+    """`svg` as a file of its own: an XML declaration, the <style> kept (dark mode, font)."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"
+
+
+def fit(svg: str, file_name: str) -> Markup:
+    """The figure's body: the SVG (without its <style>, which is in the site's stylesheet)
+    in a sideways scroller, held at least as wide as keeps every text `MIN_TEXT_PX` or
+    larger, then a caption linking the standalone file.
+
+    Our own SVG, built by autoescaping templates with every label escaped: it is markup.
+    How it fits is plain CSS on these classes (`diagrams.css.j2`, no JavaScript): the
+    SVG takes the column's width up to its natural width; the empty `pm-fit-floor` SVG
+    holds the scroller's content at least `floor` px wide, and the scroller scrolls.
+    """
+    root = _ROOT.search(svg)
+    head = root.group(0) if root else ""
+    width_match = _WIDTH.search(head)
+    width = float(width_match.group(1)) if width_match else 0.0
+    smallest = min([float(size) for size in _SIZES.findall(svg)] or [MIN_TEXT_PX])
+    floor = math.ceil(width * min(1.0, MIN_TEXT_PX / smallest)) if width else 0
+    title_match = _TITLE.search(svg)
+    title = title_match.group(1) if title_match else "Diagram"
+    bucket = math.ceil(floor / HINT_STEP) * HINT_STEP
+    hint = ""
+    if floor > PHONE:
+        hint = (f'<span class="pm-fit-hint pm-fit-hint-{bucket}"> \u00b7 wider than the '
+                "column: scroll sideways to see all of it</span>")
+    link = (f'<a class="pm-fit-open" href="{escape(file_name)}">Open full size</a>'
+            if file_name else "")
+    caption = f'<figcaption class="pm-fit-caption">{link}{hint}</figcaption>' if link or hint \
+        else ""
+    # The title was escaped by the template; Markup keeps it as it is.
+    return Markup(
+        f'<div class="pm-fit-scroll" tabindex="0" role="region" aria-label="{title}">'
+        f'<div class="pm-fit">'
+        f'<svg class="pm-fit-floor" width="{floor}" height="0" aria-hidden="true" '
+        f'focusable="false"></svg>\n'
+        f"{_STYLE.sub('', svg)}\n</div></div>{caption}")

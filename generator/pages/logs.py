@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
 from typing import Any
 
 from generator.pages import Context, PageSpec
@@ -19,6 +21,21 @@ from generator.records import Record
 from generator.schema import Lesson
 from generator.urls import lesson_category_slug
 
+_ADR_NAME = re.compile(r"(\d{1,5})-")
+_ADR_HEADING = re.compile(r"#\s+(\d{1,5})\.\s")
+
+
+def adr_number(decision: Record[Any]) -> int | None:
+    """The decision's ADR number: from its file name or id (`0007-adopt-kafka`), else from
+    an adr-tools heading (`# 7. Adopt Kafka`) as its first line; None without either."""
+    for name in (PurePosixPath(decision.source.doc.rel).stem, decision.id):
+        if match := _ADR_NAME.match(name):
+            return int(match.group(1))
+    first = next((line.strip() for line in decision.source.doc.body.split("\n") if line.strip()),
+                 "")
+    match = _ADR_HEADING.match(first)
+    return int(match.group(1)) if match else None
+
 
 def build_decisions(context: Context) -> list[PageSpec]:
     """Every decision, newest first: status, date, scope, supersedes and superseded-by."""
@@ -26,6 +43,7 @@ def build_decisions(context: Context) -> list[PageSpec]:
     rows = []
     for decision in dated(model.of_kind("decision")):
         row = log_row(model, decision)
+        row["number"] = adr_number(decision)
         row["supersedes"] = [ref_link(model, ref) for ref in decision.model.supersedes]
         row["superseded_by"] = [record_link(d) for d in model.superseded_by.get(decision.id, ())]
         row["deciders"] = [person_link(model, n) for n in

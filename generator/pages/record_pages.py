@@ -14,7 +14,7 @@ from typing import Any
 from generator.kinds import TABLE
 from generator.pages import Context, PageSpec
 from generator.pages.compose import render_page
-from generator.pages.records import backlinks
+from generator.pages.records import backlinks, one_per_item
 from generator.pages.views import (
     Link,
     action_row,
@@ -51,9 +51,11 @@ def build_record_pages(context: Context) -> list[PageSpec]:
 
 
 def decorate_record(context: Context, record: Record[Any], src_uri: str,
-                    markdown_body: str) -> str:
-    """The page Markdown of a record written in Markdown, shown at its source path."""
-    return render_page(context, record_page(context, record, src_uri, markdown_body))
+                    markdown_body: str, marked: bool = False) -> str:
+    """The page Markdown of a record written in Markdown, shown at its source path
+    (`marked`: see `render_page`)."""
+    return render_page(context, record_page(context, record, src_uri, markdown_body),
+                       marked=marked)
 
 
 def record_page(context: Context, record: Record[Any], src_uri: str, text: str) -> PageSpec:
@@ -121,20 +123,19 @@ def _fields(context: Context, record: Record[Any]) -> dict[str, Any]:
 def _references(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
     rows = [{"via": VIA.get(via, via.replace("_", " ")), "link": ref_link(context.model, ref)}
             for via, ref in record.references]
-    return sorted(rows, key=lambda r: (r["via"] != VIA["body"], r["via"], r["link"].text))
+    return sorted(one_per_item(rows), key=lambda r: (r["via"] != VIA["body"], r["via"], r["link"].text))
 
 
 def record_backlinks(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
     """Every record that references this one; a status report links to its anchor."""
     rows = backlinks(context, record)
-    seen = set()
+    reports = []
     for via, source in context.model.backlinks[record.id]:
-        if not holds(source, StatusReport) or (source.id, via) in seen:
+        if not holds(source, StatusReport):
             continue
-        seen.add((source.id, via))
         project = context.model.scopes[source.id].owner
         name = project.title if project is not None else source.model.project
         text = f"{name}: status report {source.model.date.isoformat()}"
-        rows.append({"link": Link(record_url(source), text, source.id),
-                     "kind": "status", "via": via})
-    return sorted(rows, key=lambda r: (r["kind"], r["link"].text, r["via"]))
+        reports.append({"link": Link(record_url(source), text, source.id),
+                        "kind": "status", "via": via})
+    return sorted(rows + one_per_item(reports), key=lambda r: (r["kind"], r["link"].text, r["via"]))

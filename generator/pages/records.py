@@ -18,6 +18,7 @@ from generator.pages.views import (
     record_link,
     risk_row,
 )
+from generator.pages.whatchanged import changes_by_record, scoped_what_changed
 from generator.records import Record
 
 
@@ -27,14 +28,24 @@ def related(context: Context, record: Record[Any], kind: str) -> list[Record[Any
 
 
 def backlinks(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
-    """Every record that references this one (status reports folded into their project)."""
-    rows, seen = [], set()
-    for via, source in context.model.backlinks[record.id]:
-        if source.kind == "status" or (source.id, via) in seen:
-            continue
-        seen.add((source.id, via))
-        rows.append({"link": record_link(source), "kind": source.kind, "via": via})
-    return sorted(rows, key=lambda r: (r["kind"], r["link"].text, r["via"]))
+    """Every record that references this one (status reports folded into their project),
+    each once."""
+    rows = [{"link": record_link(source), "kind": source.kind, "via": via}
+            for via, source in context.model.backlinks[record.id] if source.kind != "status"]
+    return sorted(one_per_item(rows), key=lambda r: (r["kind"], r["link"].text, r["via"]))
+
+
+def one_per_item(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` (each a `link` with the `via` it is named by) with every item once: a record
+    named in two fields, or twice in a body, is one row whose `via` lists both ways."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row.get("kind", ""), row["link"].url or row["link"].text)
+        if key not in merged:
+            merged[key] = row | {"via": [row["via"]]}
+        elif row["via"] not in merged[key]["via"]:
+            merged[key]["via"].append(row["via"])
+    return [row | {"via": ", ".join(row["via"])} for row in merged.values()]
 
 
 def _objectives(context: Context, record: Record[Any]) -> list[dict[str, Any]]:
@@ -72,6 +83,7 @@ def build_portfolios(context: Context) -> list[PageSpec]:
 
 def build_programs(context: Context) -> list[PageSpec]:
     model = context.model
+    index = changes_by_record(model, context.changes)
     pages = []
     for summary in model.program_summaries.values():
         program = summary.record
@@ -84,7 +96,11 @@ def build_programs(context: Context) -> list[PageSpec]:
             {"record": program, "rollup": summary.rollup,
              "drivers": [record_link(d) for d in summary.drivers],
              "portfolio": record_link(summary.portfolio) if summary.portfolio else None,
-             "projects": [project_row(model, p) for p in projects],
+             "projects": [project_row(model, p) | {"slip": model.project_slip[p.id]}
+                          for p in projects],
+             "slip": model.program_slip[program.id],
+             "baselined": sum(1 for p in projects for f in model.milestones[p.id]
+                              if f.baseline is not None),
              "budget": summary.budget,
              "project_budgets": [(record_link(p), model.budgets[p.id]) for p in projects],
              "benefits": list(model.benefits_of[program.id]),
@@ -103,6 +119,7 @@ def build_programs(context: Context) -> list[PageSpec]:
                               for d in model.program_dependencies[program.id]],
              "critical_rows": critical_rows(model, path),
              "objectives": _objectives(context, program),
+             "what_changed": scoped_what_changed(context, index, program.id),
              "backlinks": backlinks(context, program)},
             section="programs", source=program.path))
     return pages
@@ -111,6 +128,7 @@ def build_programs(context: Context) -> list[PageSpec]:
 def build_projects(context: Context) -> list[PageSpec]:
     model = context.model
     graph = model.graph
+    index = changes_by_record(model, context.changes)
     pages = []
     for project in model.of_kind("project"):
         status = model.statuses[project.id]
@@ -118,7 +136,9 @@ def build_projects(context: Context) -> list[PageSpec]:
         pages.append(PageSpec(
             f"projects/{project.id}.md", "project.md.j2", project.title,
             {"record": project, "row": project_row(model, project),
-             "milestones": [milestone_row(f) for f in model.milestones[project.id]],
+             "slip": model.project_slip[project.id],
+             "milestones": [milestone_row(f) | {"baseline": f.baseline, "slip": f.slip_days}
+                            for f in model.milestones[project.id]],
              "upstream": [dependency_row(model, d) for d in graph.upstream.get(project.id, ())],
              "downstream": [dependency_row(model, d)
                             for d in graph.downstream.get(project.id, ())],
@@ -135,6 +155,7 @@ def build_projects(context: Context) -> list[PageSpec]:
              "changes": related(context, project, "change"),
              "meetings": related(context, project, "meeting"),
              "lessons": related(context, project, "lesson"),
+             "what_changed": scoped_what_changed(context, index, project.id),
              "backlinks": backlinks(context, project)},
             section="projects", source=project.path))
     return pages

@@ -1,4 +1,5 @@
-/* pmsite: sort any table with class "sortable" by clicking a column header.
+/* pmsite: sort any table with class "sortable" by clicking a column header (anywhere in
+   the header cell; the table may sit in a .pm-scroll wrapper that scrolls sideways).
    Tables read fine without it; cells may carry data-sort with a sortable value. */
 (function () {
   "use strict";
@@ -35,9 +36,11 @@
         button.type = "button";
         button.className = "pm-sort";
         button.textContent = th.textContent;
-        button.addEventListener("click", function () { sortBy(table, index, th); });
         th.textContent = "";
         th.appendChild(button);
+        /* The whole header cell sorts, not only its text; a click on the button bubbles
+           here, and Enter/Space on the focused button are clicks too. */
+        th.addEventListener("click", function () { sortBy(table, index, th); });
       });
     });
   }
