@@ -5,7 +5,8 @@ Usage: ``python benchmarks/bench_build.py [--sizes 250,500,1000] [--reps 2] [--m
 
 For each size N, ``synth.py N DIR --force`` writes a synthetic portfolio. Beside its
 ``mkdocs.yml`` (``plugins: [search, {pmsite: ...}]``) goes ``mkdocs-plain.yml``: the same
-settings and theme with ``plugins: [search]`` only and no ``nav``. Without the plugin the
+settings and theme with ``plugins: [search]`` only and a curated ``nav`` (the portfolio and
+its programs, as a real site's would be; see `curated_nav`). Without the plugin the
 ``.yml`` files are copied as static files and every record renders as a plain page: the
 "same files" built by MkDocs alone. Then, each in a fresh child process, interleaved:
 
@@ -285,6 +286,14 @@ def generate(n: int, outdir: Path, seed: int) -> tuple[int, float]:
     return (int(words[1]) if len(words) > 1 and words[1].isdigit() else 0), seconds
 
 
+def curated_nav(docs: Path) -> list[Any]:
+    """The navigation a PMO would curate by hand for the plain site: the portfolio page and
+    its programs. Every other page is still built (MkDocs builds what the nav leaves
+    out); a nav of every page would make MkDocs itself quadratic, which no real site is."""
+    programs = sorted(p.relative_to(docs).as_posix() for p in (docs / "programs").glob("*.md"))
+    return [{"Portfolio": "portfolio.md"}, {"Programs": programs}]
+
+
 def write_configs(outdir: Path, theme: str) -> tuple[Path, Path]:
     """The pmsite and the plain config for `theme`: identical but for plugins and nav."""
     import yaml
@@ -298,8 +307,7 @@ def write_configs(outdir: Path, theme: str) -> tuple[Path, Path]:
         config["theme"] = {"name": theme}
         pmsite_yml, plain_yml = outdir / f"mkdocs-{theme}.yml", outdir / f"mkdocs-plain-{theme}.yml"
         pmsite_yml.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    plain = dict(config, plugins=["search"])
-    plain.pop("nav", None)
+    plain = dict(config, plugins=["search"], nav=curated_nav(outdir / config["docs_dir"]))
     plain_yml.write_text(yaml.safe_dump(plain, sort_keys=False), encoding="utf-8")
     return pmsite_yml, plain_yml
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -11,8 +12,8 @@ from pathlib import Path
 
 from generator import __version__, commands
 from generator.errors import ConfigError, PmsiteError
+from generator.kinds import scaffold_kinds
 from generator.pipeline import check
-from generator.scaffold import KINDS as SCAFFOLD_KINDS
 from generator.settings import load_settings, resolve_as_of
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -49,12 +50,21 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("report", "the printable portfolio report as one self-contained HTML file")
     sub.add_argument("--out", metavar="FILE", default="portfolio-report.html")
     sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+    sub = command("diff", "what changed: a git revision against the working tree, or "
+                  "--since DATE against --as-of")
+    sub.add_argument("rev", nargs="?", metavar="REV",
+                     help="git revision to compare the working tree with (default: HEAD, "
+                     "unless --since is given)")
+    sub.add_argument("--since", metavar="DATE", help="compare as of DATE with as of --as-of")
+    sub.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    sub.add_argument("--fail-on", choices=("worse",), help="exit 1 when any change is worse")
     sub = command("new", "scaffold a record from its template")
-    sub.add_argument("kind", choices=SCAFFOLD_KINDS)
+    sub.add_argument("kind", choices=scaffold_kinds())
     sub.add_argument("id", nargs="?", help="its id (for status: the project's id)")
-    sub.add_argument("--title")
+    sub.add_argument("--title", help="its title (for person: the name)")
     for name in ("program", "project", "portfolio", "manager"):
         sub.add_argument(f"--{name}")
+    sub.add_argument("--milestone", help="for change: the milestone it re-plans")
     return parser
 
 
@@ -69,7 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         as_of = resolve_as_of(args.as_of)
         if args.command == "serve":
             return commands.run_serve(settings, as_of, args)
+        if args.command == "diff":
+            return commands.run_diff(settings, as_of, args)
         result = check(settings, as_of)
+        # A one-shot command keeps the model until it exits: leave its millions of objects
+        # out of every later garbage collection (each would walk them all again).
+        gc.freeze()
         run = {"check": commands.run_check, "export": commands.run_export,
                "build": commands.run_build, "report": commands.run_report,
                "new": commands.run_new}[args.command]

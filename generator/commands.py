@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
 import tempfile
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.build import build_site, plan_build
 from generator.diagnostics import format_diagnostics
 from generator.errors import ConfigError
-from generator.export import export_csv, export_json
-from generator.pipeline import CheckResult
-from generator.preview import serve_preview
-from generator.report import standalone_report
-from generator.scaffold import Request, scaffold
+from generator.pipeline import CheckResult, check
 from generator.settings import Settings
+
+# Each command imports what only it needs when it runs: `pmsite check`, the one CI runs
+# on every pull request, never pays for MkDocs, Jinja, the diagrams or git.
 
 EXIT_OK, EXIT_CONTENT = 0, 1
 
@@ -42,6 +42,8 @@ def run_check(result: CheckResult, args: argparse.Namespace) -> int:
 
 def run_export(result: CheckResult, args: argparse.Namespace) -> int:
     """Write the export (JSON to a file or standard output, CSV to a folder)."""
+    from generator.export import export_csv, export_json
+
     items = result.diagnostics.sorted()
     if args.format == "csv":
         if not args.out:
@@ -109,6 +111,8 @@ def _tell(result: CheckResult) -> None:
 
 def run_build(result: CheckResult, args: argparse.Namespace) -> int:
     """Plan the checked site, then build it into --site-dir (default: mkdocs.yml's)."""
+    from generator.build import build_site, plan_build
+
     _mkdocs_logging(args.verbose)
     site_dir = Path(args.site_dir) if args.site_dir else result.settings.site_dir
     # Planning adds its own problems (two sources for one URL, a diagram not drawn).
@@ -154,6 +158,8 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 def run_serve(settings: Settings, as_of: date, args: argparse.Namespace) -> int:
     """MkDocs' dev server with the plugin: content errors show on the site, not a crash."""
+    from generator.preview import serve_preview
+
     _mkdocs_logging(verbose=True)
     serve_preview(settings, as_of, args.dev_addr)
     return EXIT_OK
@@ -161,6 +167,8 @@ def run_serve(settings: Settings, as_of: date, args: argparse.Namespace) -> int:
 
 def run_report(result: CheckResult, args: argparse.Namespace) -> int:
     """Write the standalone report; content errors stop it like a build."""
+    from generator.report import standalone_report
+
     html = None if result.failed(args.strict) else standalone_report(result)
     _tell(result)
     if html is None or result.failed(args.strict):
@@ -173,8 +181,52 @@ def run_report(result: CheckResult, args: argparse.Namespace) -> int:
 
 def run_new(result: CheckResult, args: argparse.Namespace) -> int:
     """Scaffold a record; the content need not be error-free, only what it names."""
+    from generator.scaffold import Request, scaffold
+
     request = Request(args.kind, args.id, args.title, args.program, args.project,
-                      args.portfolio, args.manager)
+                      args.portfolio, args.manager, args.milestone)
     path = scaffold(result, request)
     print(path.relative_to(result.settings.root).as_posix())
     return EXIT_OK
+
+
+def run_diff(settings: Settings, as_of: date, args: argparse.Namespace) -> int:
+    """What changed (SPEC §4.1): a revision against the working tree, or --since against
+    --as-of, or both at once; neither compares HEAD with the working tree."""
+    from generator.changes import changes_between
+    from generator.diffreport import Side, diff_json, diff_markdown, diff_text
+    from generator.diffreport import summary as diff_summary
+    from generator.gitsource import revision_docs
+
+    since = _since(args.since, as_of)
+    revision = args.rev if args.rev is not None or since is not None else "HEAD"
+    head = check(settings, as_of)
+    copy = revision_docs(settings.docs_dir, revision) if revision else nullcontext(None)
+    with copy as docs:
+        base_settings = settings if docs is None else dataclasses.replace(settings,
+                                                                          docs_dir=docs)
+        base = check(base_settings, since or as_of)
+    changes = changes_between(base, head)
+    sides = Side(base.as_of, revision), Side(as_of, None)
+    if args.format == "json":
+        sys.stdout.write(diff_json(changes, *sides))
+    elif args.format == "markdown":
+        sys.stdout.write(diff_markdown(changes, *sides))
+    else:
+        sys.stdout.write(diff_text(changes))
+    print(diff_summary(changes, *sides), file=sys.stderr)
+    worse = any(change.direction == "worse" for change in changes)
+    return EXIT_CONTENT if args.fail_on == "worse" and worse else EXIT_OK
+
+
+def _since(value: str | None, as_of: date) -> date | None:
+    if value is None:
+        return None
+    try:
+        since = date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--since: '{value}' is not a date like 2026-03-31") from None
+    if since > as_of:
+        raise ConfigError(f"--since {since.isoformat()} is after the as-of date "
+                          f"{as_of.isoformat()}; give an earlier --since or a later --as-of")
+    return since

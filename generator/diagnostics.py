@@ -72,7 +72,8 @@ class Diagnostics:
         choice = self._choices.get(diagnostic.code, diagnostic.severity)
         if choice == "off":
             return
-        diagnostic = replace(diagnostic, severity=choice)
+        if choice != diagnostic.severity:
+            diagnostic = replace(diagnostic, severity=choice)
         if diagnostic not in self._seen:
             self._seen.add(diagnostic)
             self._items.append(diagnostic)
@@ -88,6 +89,8 @@ class Diagnostics:
 
     def set_severities(self, choices: Mapping[str, Choice]) -> None:
         """Apply a site's `diagnostics:` option to what is here and to what comes later."""
+        if not choices and not self._choices:
+            return  # (nothing to change: the usual case)
         self._choices = dict(choices)
         items = self._items
         self._items, self._seen = [], set()

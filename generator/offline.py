@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.codes import Choice
@@ -59,10 +58,7 @@ def _references(suffix: str, text: str) -> Iterator[tuple[int, int, str]]:
         for match in _JS.finditer(text):
             yield (*_position(text, match.start(2)), match[2])
     else:
-        finder = _AssetFinder()
-        finder.feed(text)
-        finder.close()
-        yield from finder.found
+        yield from _html(text)
 
 
 def _css(text: str, line: int, column: int) -> Iterator[tuple[int, int, str]]:
@@ -79,32 +75,39 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-class _AssetFinder(HTMLParser):
-    """The outside assets of an HTML page: tag attributes, `<style>` and `style=`."""
+_NAMES = "|".join(sorted(ASSET_TAGS))
+_TAG = re.compile(rf"""<({_NAMES})\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+"""A start tag that can load something, its attributes kept whole (quotes may hold `>`)."""
+_ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_STYLE_ATTR = re.compile(r"""<[a-zA-Z][^\s/>]*\s(?:[^>"']|"[^"]*"|'[^']*')*?(?<=\s)style\s*=\s*"""
+                         r"""(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, int, str]] = []
-        self._style = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line, offset = self.getpos()
-        values = {name: value or "" for name, value in attrs}
-        if "style" in values:
-            self.found += _css(values["style"], line, offset + 1)
-        self._style = tag == "style"
+def _html(text: str) -> Iterator[tuple[int, int, str]]:
+    """Outside assets of an HTML page: tag attributes, `<style>` and `style=`.
+
+    A targeted scan, not a full parse: a built site has thousands of pages and only a
+    handful of tags on each can load anything. Comments are blanked first (same length,
+    so positions hold)."""
+    text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    found: list[tuple[int, int, str]] = []
+    for match in _TAG.finditer(text):
+        tag = match[1].lower()
+        values = {m[1].lower(): unescape(m[2] or m[3] or m[4] or "")
+                  for m in _ATTR.finditer(match[2])}
         if tag == "link" and not set(values.get("rel", "").lower().split()) - NOT_FETCHED:
-            return
-        for name in ASSET_TAGS.get(tag, ()):
-            value = unescape(values.get(name, ""))
+            continue
+        line, column = _position(text, match.start())
+        for name in ASSET_TAGS[tag]:
+            value = values.get(name, "")
             urls = ([part.split()[0] for part in value.split(",") if part.strip()]
                     if name.endswith("srcset") else [value])
-            self.found += [(line, offset + 1, url.strip()) for url in urls if _OUTSIDE.match(url)]
-
-    def handle_endtag(self, tag: str) -> None:
-        self._style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._style:
-            line, offset = self.getpos()
-            self.found += _css(data, line, offset + 1)
+            found += [(line, column, url.strip()) for url in urls if _OUTSIDE.match(url)]
+    for match in _STYLE_BLOCK.finditer(text):
+        found += _css(match[1], *_position(text, match.start(1)))
+    for match in _STYLE_ATTR.finditer(text):
+        line, column = _position(text, match.start())
+        found += _css(unescape(match[1] or match[2] or ""), line, column)
+    return iter(sorted(found))

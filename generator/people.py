@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from generator import slugs
@@ -61,11 +62,13 @@ class Person:
         return self.allocation > 1.0 + 1e-9
 
 
+@lru_cache(maxsize=1 << 16)  # a portfolio names the same people thousands of times
 def clean_name(name: str) -> str:
     """One spelling per name: NFC accents, single spaces."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """What makes two spellings one person: `clean_name`, casefolded."""
     return clean_name(name).casefold()

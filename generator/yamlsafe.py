@@ -191,20 +191,17 @@ def _reader_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> YamlPro
                        "remove control characters from the file")
 
 
-def _events(text: str) -> Any:
-    """libyaml's events, straight from the parser (cheaper than `yaml.parse`)."""
+def _build(text: str, line_offset: int, doc: YamlDocument) -> Any:
     loader = _Loader(text)
     try:
-        while True:
-            event = loader.get_event()
-            if event is None:
-                return
-            yield event
+        return _build_from(loader.get_event, text, line_offset, doc)
     finally:
         loader.dispose()
 
 
-def _build(text: str, line_offset: int, doc: YamlDocument) -> Any:
+def _build_from(next_event: Any, text: str, line_offset: int, doc: YamlDocument) -> Any:
+    """The data of libyaml's events, taken straight from the parser (cheaper than
+    `yaml.parse`), with the position of every value."""
     positions = doc.positions
     problems = doc.problems
     # Each frame: [container, path, pending key or None, key line, key column]
@@ -218,7 +215,7 @@ def _build(text: str, line_offset: int, doc: YamlDocument) -> Any:
     collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     standard_tags = _STANDARD_TAGS
 
-    for event in _events(text):
+    while (event := next_event()) is not None:
         kind = type(event)
         if kind is scalar_event:
             mark = event.start_mark

@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.htmlstash import mark_body, unmark
 from generator.pages import Context, PageSpec, relative, url_of
 from generator.records import Target
 from generator.templating import md_text
@@ -20,18 +21,20 @@ _RELATIVE_LINK = re.compile(r"(!?\[[^\[\]\n]*\]\()(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|
 
 
 def render_page(context: Context, spec: PageSpec,
-                figures: Mapping[str, Markup] | None = None) -> str:
-    """The Markdown of a generated page, with the diagrams the site plan drew for it."""
+                figures: Mapping[str, Markup] | None = None, marked: bool = False) -> str:
+    """The Markdown of a generated page, with the diagrams the site plan drew for it;
+    `marked`: its bodies marked for `htmlstash.stash`."""
     template = context.env.get_template(f"pages/{spec.template}")
     values: dict[str, Any] = dict(spec.values)
     values.update(page=spec, as_of=context.model.as_of,
                   link=lambda url: relative(spec.url, url) if url else "",
                   # A body is Markdown source for MkDocs to render, not text to escape;
                   # raw HTML in it is sanitised after rendering (sanitize.py).
-                  body=lambda text, source_rel="", demote=0: Markup(body_markdown(
-                      context, text, source_rel, spec.src_uri, demote)))
+                  body=lambda text, source_rel="", demote=0: Markup(mark_body(body_markdown(
+                      context, text, source_rel, spec.src_uri, demote))))
     values["diagrams"] = dict(figures or {})
-    return template.render(values)
+    text = template.render(values)
+    return text if marked else unmark(text)
 
 
 def body_markdown(context: Context, text: str, source_rel: str, page_src_uri: str,

@@ -1,0 +1,116 @@
+"""Keep the HTML our templates wrote away from Python-Markdown, and put it back after.
+
+A generated page is template HTML (tables, panels, diagrams) around the Markdown people
+wrote (record bodies). Handed to MkDocs as one Markdown text, Python-Markdown re-parses
+every raw HTML block with its HTML parser, and MkDocs parses it all again looking for
+links: most of a build's time, spent on HTML that is final already.
+
+So a page is rendered *marked*: each body sits between `BODY_OPEN` and `BODY_CLOSE`
+(NUL bytes, which content can never hold: the loader rejects them). `stash` replaces every
+HTML block outside the bodies with a placeholder paragraph, and `restore` swaps the
+rendered placeholders back. Headings and other Markdown the templates write stay in the
+text, so MkDocs still builds the page's table of contents; bodies are rendered exactly as
+before. The result is sanitised after `restore`, as every page is.
+"""
+
+from __future__ import annotations
+
+import re
+
+BODY_OPEN = "\x00pmsite-body\x00"
+BODY_CLOSE = "\x00/pmsite-body\x00"
+
+_MARKS = re.compile(f"{re.escape(BODY_OPEN)}|{re.escape(BODY_CLOSE)}")
+_BLOCK_START = re.compile(r"^<(?:[a-zA-Z][a-zA-Z0-9-]*|!--)", re.MULTILINE)
+_TAG = re.compile(r"""<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""",
+                  re.DOTALL)
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
+_PLACEHOLDER = re.compile(r"<p>pmsitestash(\d+)z</p>|pmsitestash(\d+)z")
+"""A stashed block's stand-in: a word Python-Markdown passes through as it is."""
+
+
+def mark_body(markdown: str) -> str:
+    """A body's Markdown, marked as written by people (rendered by Python-Markdown)."""
+    return f"{BODY_OPEN}{markdown}{BODY_CLOSE}"
+
+
+def unmark(text: str) -> str:
+    """The page's Markdown as MkDocs would read it without stashing."""
+    return _MARKS.sub("", text)
+
+
+def stash(text: str) -> tuple[str, list[str]]:
+    """`text` with each template HTML block replaced by a placeholder paragraph, and the
+    blocks in placeholder order. Text without marks is all template output."""
+    blocks: list[str] = []
+    out: list[str] = []
+    for index, part in enumerate(_split(text)):
+        out.append(part if index % 2 else _stash_part(part, blocks))
+    return "".join(out), blocks
+
+
+def restore(html: str, blocks: list[str]) -> str:
+    """Rendered page HTML with every placeholder back to its block."""
+    if not blocks:
+        return html
+
+    def block(match: re.Match[str]) -> str:
+        number = int(match[1] or match[2])
+        return blocks[number] if number < len(blocks) else ""
+
+    return _PLACEHOLDER.sub(block, html)
+
+
+def _split(text: str) -> list[str]:
+    """Template parts at even positions, body parts at odd ones."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find(BODY_OPEN, position)) >= 0:
+        end = text.find(BODY_CLOSE, start)
+        if end < 0:
+            break
+        parts += [text[position:start], text[start + len(BODY_OPEN):end]]
+        position = end + len(BODY_CLOSE)
+    parts.append(text[position:])
+    return [_MARKS.sub("", part) for part in parts]
+
+
+def _stash_part(text: str, blocks: list[str]) -> str:
+    """Template output with its HTML blocks (a line that opens a tag, through the line
+    where that element closes) stashed."""
+    out: list[str] = []
+    position = 0
+    while (start := _BLOCK_START.search(text, position)) is not None:
+        end = _block_end(text, start.start())
+        if end is None:  # not well formed: leave the rest to Python-Markdown
+            break
+        out.append(text[position:start.start()])
+        out.append(f"\npmsitestash{len(blocks)}z\n\n")
+        blocks.append(text[start.start():end])
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _block_end(text: str, start: int) -> int | None:
+    """Where the HTML element opened at `start` closes, extended to its line's end."""
+    depth = 0
+    for match in _TAG.finditer(text, start):
+        closing, name, self_closing = match[1], match[2], match[3]
+        if name is None:  # a comment
+            if depth == 0:
+                return _line_end(text, match.end())
+            continue
+        if closing:
+            depth -= 1
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+        if depth <= 0:
+            return _line_end(text, match.end())
+    return None
+
+
+def _line_end(text: str, position: int) -> int:
+    """The end of the line `position` is on (the newline included)."""
+    newline = text.find("\n", position)
+    return len(text) if newline < 0 else newline + 1

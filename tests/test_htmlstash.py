@@ -1,0 +1,82 @@
+"""Template HTML kept away from Python-Markdown (htmlstash.py): bodies still render as
+Markdown, and every page of the example site comes out as it did without the stash."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+import generator.site
+from generator.cli import main
+from generator.htmlstash import mark_body, restore, stash, unmark
+from tests.conftest import REPO
+
+
+def render(text: str) -> str:
+    """A page through Python-Markdown the way the plugin hands it over."""
+    source, blocks = stash(text)
+    return restore(markdown.markdown(source, extensions=["tables", "toc"]), blocks)
+
+
+def test_template_blocks_are_stashed_whole_and_come_back() -> None:
+    page = ("# Title\n\n<div class=\"pm-header\">\n<p>as of <b>2026</b></p>\n"
+            "<table>\n\n<tr><td>x</td></tr>\n</table>\n</div>\n\n## Milestones\n\n"
+            "<!-- a comment -->\n<svg viewBox=\"0 0 1 1\"><rect x=\"0\"/><text>t</text></svg>\n")
+    source, blocks = stash(page)
+    assert "<div" not in source and "<svg" not in source and "<table" not in source
+    assert "# Title" in source and "## Milestones" in source  # the toc still sees them
+    assert blocks[0].startswith('<div class="pm-header">') and blocks[0].endswith("</div>\n")
+    assert "<tr><td>x</td></tr>" in blocks[0]  # a blank line inside does not split it
+    html = render(page)
+    assert '<h2 id="milestones">Milestones</h2>' in html
+    assert "<table>\n\n<tr><td>x</td></tr>\n</table>" in html and "<svg" in html
+    assert "pmsitestash" not in html
+
+
+def test_bodies_render_as_markdown_and_their_html_is_not_stashed() -> None:
+    body = "Some *emphasis*.\n\n<div>raw **html** from an author</div>\n\n- a list\n"
+    page = f"<div class=\"x\">\n<p>generated</p>\n</div>\n\n{mark_body(body)}\n\n<p>end</p>\n"
+    source, blocks = stash(page)
+    assert len(blocks) == 2 and body in source
+    html = render(page)
+    assert "<em>emphasis</em>" in html and "<li>a list</li>" in html
+    assert "<div>raw **html** from an author</div>" in html  # Python-Markdown's own rule
+    assert unmark(page) == page.replace(mark_body(body), body)
+
+
+def test_html_that_does_not_close_is_left_to_markdown() -> None:
+    page = "<div>\n<p>never closed\n\nText after.\n"
+    source, blocks = stash(page)
+    assert blocks == [] and source == page
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("stash")
+    args = ["build", "-f", str(REPO / "mkdocs.yml"), "--as-of", "2026-11-20", "--site-dir"]
+    assert main([*args, str(root / "stashed")]) == 0
+    kept = generator.site.stash
+    generator.site.stash = lambda text: (unmark(text), [])  # Python-Markdown sees it all
+    try:
+        assert main([*args, str(root / "plain")]) == 0
+    finally:
+        generator.site.stash = kept
+    return root / "stashed", root / "plain"
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
+
+
+def test_every_page_is_the_same_with_and_without_the_stash(both: tuple[Path, Path]) -> None:
+    stashed, plain = both
+    pages = sorted(p.relative_to(stashed) for p in stashed.rglob("*.html"))
+    assert len(pages) > 50
+    assert pages == sorted(p.relative_to(plain) for p in plain.rglob("*.html"))
+    for page in pages:
+        assert _squeezed((stashed / page).read_text()) == _squeezed((plain / page).read_text()), page
+    assert ((stashed / "search" / "search_index.json").read_bytes()
+            == (plain / "search" / "search_index.json").read_bytes())
