@@ -231,6 +231,29 @@ def test_click_dashboard_to_program_to_project(watched: Watched, shots: Path) ->
     watched.assert_clean()
 
 
+def test_report_opens_with_what_changed_and_its_changes_lead_to_their_pages(
+        watched: Watched, shots: Path) -> None:
+    """Issue 10: the report's first section is what changed in the last 7 days, worst
+    first; a change is a link to what it is about."""
+    page = watched.page
+    watched.goto("/report/")
+    first = page.locator("article h2").first
+    expect(first).to_have_text(re.compile(r"^What changed"))
+    expect(first).to_be_in_viewport()
+    changes = page.locator("h2#what-changed ~ ul.pm-changes").first.locator("li")
+    assert changes.count() >= 3
+    expect(changes.first).to_contain_text("worse")
+    overdue = changes.filter(has_text="Data migration dry run #2").first
+    expect(overdue).to_contain_text("is overdue (due 2026-11-13)")
+    _screenshot(page, shots, "report-what-changed")
+    overdue.get_by_role("link").click()
+    page.wait_for_url("**/projects/crm-replatform/**")
+    assert watched.path() == "/projects/crm-replatform/"
+    expect(page.get_by_role("heading", name=re.compile(r"^What changed \(last 7 days\)"))
+           ).to_be_visible()
+    watched.assert_clean()
+
+
 def test_search_finds_lakehouse(watched: Watched) -> None:
     page = watched.page
     watched.goto("/")
