@@ -25,14 +25,13 @@ import re
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import BenchError, base_parser, report_header
+from common import BenchError, base_parser, measure_sizes, report_header
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
@@ -242,20 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                          ratio_help="fail when check/baseline exceeds this at the largest N")
     args = parser.parse_args(args_list)
 
-    results: list[SizeResult] = []
-    with contextlib.ExitStack() as stack:
-        if args.keep:
-            workdir = args.keep.resolve()
-            workdir.mkdir(parents=True, exist_ok=True)
-        else:
-            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pmsite-")))
-        for n in args.sizes:
-            print(f"N={n}: generating and measuring ({args.reps} reps)...", file=sys.stderr)
-            try:
-                results.append(measure(n, workdir, args.reps, args.as_of, args.root, args.seed))
-            except BenchError as exc:
-                print(f"bench_check: {exc}", file=sys.stderr)
-                return 2
+    found = measure_sizes(args, "bench_check", measure)
+    if found is None:
+        return 2
+    results: list[SizeResult] = found
     for r in results:
         r.growth = r.check_ms_per_project / results[0].check_ms_per_project
 

@@ -17,19 +17,17 @@ N, or either exits non-zero; exit 2 when a measurement cannot run at all.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from common import BenchError, base_parser, report_header
+from common import BenchError, base_parser, measure_sizes, report_header
 
 EVERY = 20
 """One status report (and one project's first milestone) in this many is edited."""
@@ -118,20 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = base_parser(__doc__.splitlines()[0], reps=3, max_ratio=2.5,
                          ratio_help="fail when diff/check exceeds this at the largest N")
     args = parser.parse_args(argv)
-    results: list[SizeResult] = []
-    with contextlib.ExitStack() as stack:
-        if args.keep:
-            workdir = args.keep.resolve()
-            workdir.mkdir(parents=True, exist_ok=True)
-        else:
-            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pmsite-")))
-        for n in args.sizes:
-            print(f"N={n}: generating and measuring ({args.reps} reps)...", file=sys.stderr)
-            try:
-                results.append(measure(n, workdir, args.reps, args.as_of, args.root, args.seed))
-            except BenchError as exc:
-                print(f"bench_diff: {exc}", file=sys.stderr)
-                return 2
+    found = measure_sizes(args, "bench_diff", measure)
+    if found is None:
+        return 2
+    results: list[SizeResult] = found
     largest = results[-1]
     failures = []
     if largest.ratio > args.max_ratio:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+R = TypeVar("R")
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -49,3 +55,24 @@ def report_header(args: argparse.Namespace, failures: list[str]) -> dict[str, ob
     return {"as_of": args.as_of, "python": sys.version.split()[0], "platform": sys.platform,
             "reps": args.reps, "max_ratio": args.max_ratio, "ok": not failures,
             "failures": failures}
+
+
+def measure_sizes(args: argparse.Namespace, name: str,
+                  measure: Callable[[int, Path, int, str, Path, int], R]) -> list[R] | None:
+    """`measure(n, workdir, reps, as_of, root, seed)` for every size of `args`, in a kept
+    (`--keep`) or temporary folder; None (after saying why) when one cannot be made."""
+    results: list[R] = []
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            workdir = args.keep.resolve()
+            workdir.mkdir(parents=True, exist_ok=True)
+        else:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pmsite-")))
+        for n in args.sizes:
+            print(f"N={n}: generating and measuring ({args.reps} reps)...", file=sys.stderr)
+            try:
+                results.append(measure(n, workdir, args.reps, args.as_of, args.root, args.seed))
+            except BenchError as exc:
+                print(f"{name}: {exc}", file=sys.stderr)
+                return None
+    return results

@@ -12,14 +12,8 @@ Screenshots go to a pytest tmp dir and are copied to /tmp/pmsite-screenshots/.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
 import shutil
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,24 +21,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.browser import AS_OF, BLOCKING_IMPACTS, build_example, chromium, serve
+
 sync_api = pytest.importorskip("playwright.sync_api")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 expect = sync_api.expect
 
-REPO = Path(__file__).resolve().parents[1]
-AS_OF = "2026-11-20"
 SITE_NAME = "Hafenwerk Group IT Portfolio"
-CHROMIUM = os.environ.get("PMSITE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT_COPY = Path("/tmp/pmsite-screenshots")
-BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 10_000
 
 
@@ -53,56 +37,20 @@ TIMEOUT_MS = 10_000
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("browser") / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--as-of", AS_OF, "--site-dir", str(site)],
-        cwd=REPO,
-        check=False,  # a failed build is reported below, with its output
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
-    assert (site / "index.html").is_file()
-    return site
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    return build_example(tmp_path_factory.mktemp("browser") / "site")
 
 
 @pytest.fixture(scope="module")
 def origin(site: Path) -> Iterator[str]:
     """Serve the built site from a background thread, on loopback only."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, name="pmsite-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(site) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        message = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set PMSITE_CHROMIUM)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -29,12 +29,11 @@ import pytest
 
 from tests.support.browser import (
     AS_OF,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MATERIAL_SCHEME,
     REPO,
     blocking_axe,
     build_example,
+    chromium,
     guard_requests,
     serve,
     site_pages,
@@ -92,16 +91,8 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _visit(page: Any, url: str, scheme: str) -> None:

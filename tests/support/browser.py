@@ -68,6 +68,27 @@ def serve(site: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright. Without one the test is skipped,
+    except on CI (`CI` set), where a missing browser must fail the run."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        message = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set PMSITE_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def is_local(url: str, origin: str) -> bool:
     """data: and blob: URLs never touch the network; anything else must be the server."""
     scheme = urlsplit(url).scheme
