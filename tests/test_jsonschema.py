@@ -4,12 +4,15 @@ record of the example and reject what the validator rejects."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
+import generator
 from generator.diagnostics import Diagnostics
 from generator.jsonschema import kind_schema, schemas
 from generator.kinds import SCHEMAS
@@ -106,3 +109,17 @@ def test_the_build_publishes_one_schema_per_kind() -> None:
     assert set(published) == {f"schemas/{kind}.json" for kind in SCHEMAS}
     risk = json.loads(published["schemas/risk.json"])
     assert risk["$id"] == "risk.json"
+
+
+def test_the_package_ships_the_schemas_of_the_default_scale() -> None:
+    """generator/schemas/*.json (in the wheel, for editors pointed at an installed pmsite)
+    are what the models give today; `PMSITE_UPDATE_GOLDEN=1` writes them again."""
+    shipped = Path(generator.__file__).parent / "schemas"
+    expected = schemas()
+    if os.environ.get("PMSITE_UPDATE_GOLDEN"):
+        for name, text in expected.items():
+            (shipped / name).write_text(text, encoding="utf-8")
+    assert sorted(p.name for p in shipped.glob("*.json")) == sorted(expected)
+    for name, text in expected.items():
+        assert (shipped / name).read_text(encoding="utf-8") == text, (
+            f"generator/schemas/{name} is out of date: run the tests with PMSITE_UPDATE_GOLDEN=1")
