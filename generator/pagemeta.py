@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, TemplateError
+if TYPE_CHECKING:  # (the check never renders: it does not import Jinja)
+    from jinja2 import Environment
 
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.html")
 """`template:` names a template of the theme: a plain file name, no folder, no `..`."""
@@ -49,6 +50,8 @@ def safe_page_meta(meta: Mapping[str, Any], env: Environment) -> dict[str, Any]:
 
 
 def _loads(env: Environment, name: str) -> bool:
+    from jinja2 import TemplateError
+
     try:
         env.get_template(name)
     except TemplateError:
