@@ -21,7 +21,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.browser import AS_OF, BLOCKING_IMPACTS, build_example, chromium, serve
+from tests.support.browser import (
+    AS_OF,
+    BLOCKING_IMPACTS,
+    build_example,
+    chromium,
+    is_local,
+    serve,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -84,13 +91,6 @@ class Watched:
         assert not self.errors, "console errors:\n" + "\n".join(self.errors)
 
 
-def _local(url: str, origin: str) -> bool:
-    # data: and blob: URLs never touch the network (Material's inline icons, its search
-    # worker); everything else must be the loopback server itself.
-    scheme = urlsplit(url).scheme
-    return scheme in {"data", "blob"} or url == origin or url.startswith(origin + "/")
-
-
 @pytest.fixture
 def watched(request: pytest.FixtureRequest, browser: object, origin: str) -> Iterator[Watched]:
     scheme = getattr(request, "param", "light")  # parametrize indirectly for "dark"
@@ -104,14 +104,14 @@ def watched(request: pytest.FixtureRequest, browser: object, origin: str) -> Ite
     def guard(route: object) -> None:
         # Block, not just observe: a regression that adds a CDN asset fails here instead
         # of silently reaching the internet from CI.
-        if _local(route.request.url, origin):
+        if is_local(route.request.url, origin):
             route.continue_()
         else:
             route.abort("blockedbyclient")
 
     def on_request(request: object) -> None:
         w.requested.append(request.url)
-        if not _local(request.url, origin):
+        if not is_local(request.url, origin):
             w.foreign.append(request.url)
 
     def on_response(response: object) -> None:

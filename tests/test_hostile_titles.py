@@ -10,20 +10,18 @@ runs none of it (dialogs and calls to alert are watched), Material's search incl
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from tests.support.browser import chromium as launch_chromium
+from tests.support.browser import is_local, serve
 from tests.support.hostile import MARKER, hostile_copy
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _local
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-20"
@@ -114,37 +112,15 @@ def test_search_index_carries_no_markup_from_content(hostile_site: tuple[str, Pa
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with launch_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
 def served(hostile_site: tuple[str, Path]) -> Iterator[tuple[str, Path, str]]:
     theme, site = hostile_site
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield theme, site, f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(site) as origin:
+        yield theme, site, origin
 
 
 # Runs before any page script: a payload that calls alert/confirm/prompt is recorded even
@@ -163,7 +139,7 @@ def test_no_script_from_content_runs_in_the_browser(
     theme, site, origin = served
     context = chromium.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     context.add_init_script(_WATCH)
-    context.route("**/*", lambda route: route.continue_() if _local(route.request.url, origin)
+    context.route("**/*", lambda route: route.continue_() if is_local(route.request.url, origin)
                   else route.abort("blockedbyclient"))
     dialogs: list[str] = []
     ran: dict[str, list[str]] = {}
