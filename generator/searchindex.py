@@ -1,81 +1,121 @@
-"""MkDocs' search index, fed by a tokenizer instead of a full HTML parser.
+"""The search plugins' indexes, fed by a tokenizer instead of `html.parser`.
 
-The search plugin reads every rendered page with `html.parser` (a pure-Python parser,
-one regex dance per tag) to find its headings and text: on a portfolio site, whose pages
-are tables and SVG diagrams, that was a fifth of a build. Page content has been through
-`sanitize` by then, so it is well-formed HTML without scripts or styles, and a tokenizer
-that splits it at tags yields the very chunks `ContentParser` would. `FastSearchIndex`
-is the plugin's own `SearchIndex` with only that step replaced: the same entries, the same
-`search_index.json`, the same search in the browser (tests/test_search_index.py compares
-the two on every page of the example site).
+MkDocs' search plugin and Material's each read every rendered page with a subclass of
+`html.parser.HTMLParser` to find its headings and text. The parsing is pure Python, one
+regex dance per tag: on a portfolio site, whose pages are tables and SVG diagrams, that
+was a tenth of a build. The plugins' own parsers stay; only their input changes hands:
+`feed_tokens` splits the page at its tags with one regex and calls the parser's handlers
+with exactly the arguments `HTMLParser.feed` + `close` would. Page content has been
+through `sanitize` by then, so it is well-formed HTML without scripts, styles or CDATA;
+a page that has any (another plugin added it) is fed to the real parser.
+
+The indexes below are the plugins' own classes with only that step replaced: the same
+entries, the same `search_index.json`, the same search in the browser
+(tests/test_search_index.py compares both ways on every page of the example site).
 """
 
 from __future__ import annotations
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 from typing import Any
 
-from mkdocs.contrib.search.search_index import ContentSection, SearchIndex
+from mkdocs.contrib.search.search_index import ContentParser, SearchIndex
 from mkdocs.structure.pages import Page
 
-_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _TOKEN = re.compile(
-    r"""<!--.*?-->|<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.DOTALL)
-_ID = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+    r"""<!--(.*?)-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""",
+    re.DOTALL)
+_ATTR = re.compile(
+    r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?""")
+_RAW = re.compile(r"<(?:script|style)\b|<!\[CDATA\[|<![A-Za-z]|<\?", re.IGNORECASE)
 
 
-class FastContent:
-    """What `mkdocs.contrib.search.search_index.ContentParser` finds in `html`: sections
-    (a heading's id and title, and the text under it) and the page's text."""
-
-    def __init__(self, html: str) -> None:
-        self.data: list[ContentSection] = []
-        self._chunks: list[str] = []
-        self._section: ContentSection | None = None
-        self._in_heading = False
-        position = 0
-        for match in _TOKEN.finditer(html):
-            if match.start() > position:
-                self._text(html[position:match.start()])
-            position = match.end()
-            name = (match[2] or "").lower()
-            if name not in _HEADINGS:
-                continue
-            self._in_heading = not match[1]
-            if match[1]:
-                continue
-            self._section = ContentSection()
-            self.data.append(self._section)
-            if found := _ID.search(match[3]):
-                self._section.id = unescape(found[1] or found[2] or found[3] or "")
-        if position < len(html):
-            self._text(html[position:])
-        self.stripped_html = "\n".join(self._chunks)
-
-    def _text(self, raw: str) -> None:
-        """One run of text between tags, as `ContentParser.handle_data` takes it."""
-        text = unescape(raw)
-        self._chunks.append(text)
-        if self._section is None:
-            return
-        if self._in_heading:
-            self._section.title = text
+def feed_tokens(parser: HTMLParser, html: str) -> None:
+    """What `parser.feed(html); parser.close()` does, for sanitized HTML, at regex speed."""
+    if _RAW.search(html) or not parser.convert_charrefs:
+        parser.feed(html)
+        parser.close()
+        return
+    position = 0
+    for match in _TOKEN.finditer(html):
+        if match.start() > position:
+            parser.handle_data(unescape(html[position:match.start()]))
+        position = match.end()
+        if match[3] is None:
+            parser.handle_comment(match[1])
+        elif match[2]:
+            parser.handle_endtag(match[3].lower())
         else:
-            self._section.text.append(text.rstrip("\n"))
+            attrs = _attrs(match[4])
+            if match[5]:
+                parser.handle_startendtag(match[3].lower(), attrs)
+            else:
+                parser.handle_starttag(match[3].lower(), attrs)
+    if position < len(html):
+        parser.handle_data(unescape(html[position:]))
+
+
+def _attrs(text: str) -> list[tuple[str, str | None]]:
+    """A start tag's attributes as `HTMLParser` reports them: names lowercased, values
+    unquoted and unescaped, None for a bare name."""
+    found: list[tuple[str, str | None]] = []
+    for match in _ATTR.finditer(" " + text):
+        value = match[3]
+        if not match[2]:
+            found.append((match[1].lower(), None))
+            continue
+        if value[:1] in ("'", '"') and value[:1] == value[-1:] and len(value) > 1:
+            value = value[1:-1]
+        found.append((match[1].lower(), unescape(value)))
+    return found
 
 
 class FastSearchIndex(SearchIndex):
-    """The search plugin's index, reading pages with `FastContent`."""
+    """MkDocs' own search index, its `ContentParser` fed by `feed_tokens`."""
 
     config: dict[str, Any]
 
     def add_entry_from_context(self, page: Page) -> None:
+        # As SearchIndex.add_entry_from_context (MkDocs 1.6), but for the feeding.
+        parser = ContentParser()
         assert page.content is not None
-        parser = FastContent(page.content)
+        feed_tokens(parser, page.content)
         url = page.url
         text = parser.stripped_html.rstrip("\n") if self.config["indexing"] == "full" else ""
         self._add_entry(title=page.title, text=text, loc=url)
         if self.config["indexing"] in ["full", "sections"]:
             for section in parser.data:
                 self.create_entry_for_section(section, page.toc, url)
+
+
+def faster_index(index: object) -> object | None:
+    """A search plugin's index object, replaced by one that reads pages with
+    `feed_tokens`; None when it is not one pmsite knows (left as it is)."""
+    kind = type(index)
+    if kind is SearchIndex:
+        return FastSearchIndex(**index.config)  # type: ignore[attr-defined]
+    if (kind.__module__, kind.__name__) == ("material.plugins.search.plugin", "SearchIndex"):
+        faster: object = _material_index(kind)(**index.config)  # type: ignore[attr-defined]
+        return faster
+    return None
+
+
+def _material_index(base: type) -> type:
+    """Material's search index, its `Parser` fed by `feed_tokens`."""
+    from material.plugins.search.plugin import Parser  # type: ignore[import-untyped]
+
+    class FastMaterialIndex(base):  # type: ignore[misc]
+        def add_entry_from_context(self, page: Page) -> None:
+            # As Material's SearchIndex.add_entry_from_context (9.x), but for the feeding.
+            search = page.meta.get("search") or {}
+            if search.get("exclude"):
+                return
+            parser = Parser()
+            feed_tokens(parser, page.content or "")
+            for section in parser.data:
+                if not section.is_excluded():
+                    self.create_entry_for_section(section, page.toc, page.url, page)
+
+    return FastMaterialIndex

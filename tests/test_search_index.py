@@ -1,72 +1,142 @@
-"""The search index pmsite feeds MkDocs' search plugin (searchindex.py) reads pages exactly
-as the plugin's own `ContentParser` does: same sections, same text, on every page."""
+"""The search indexes pmsite gives MkDocs' and Material's search plugins (searchindex.py)
+read pages exactly as the plugins' own parsers do: same sections, same text, on every
+page of the example site, under MkDocs' theme and Material's."""
 
 from __future__ import annotations
 
-import pytest
-from mkdocs.contrib.search.search_index import ContentParser
-from mkdocs.structure.pages import Page
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
+import pytest
+from material.plugins.search.plugin import Parser as MaterialParser
+from mkdocs.contrib.search.search_index import ContentParser
+
+import generator.searchindex
 from generator.cli import main
-from generator.searchindex import FastContent, FastSearchIndex
+from generator.searchindex import feed_tokens
 from tests.conftest import REPO
 
 
-def _slow(html: str) -> ContentParser:
+class Recorder(HTMLParser):
+    """Every handler call, as HTMLParser makes it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.calls: list[tuple[Any, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.calls.append(("start", tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.calls.append(("startend", tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.calls.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        self.calls.append(("data", data))
+
+    def handle_comment(self, data: str) -> None:
+        self.calls.append(("comment", data))
+
+
+def _calls(html: str, fast: bool) -> list[tuple[Any, ...]]:
+    recorder = Recorder()
+    if fast:
+        feed_tokens(recorder, html)
+    else:
+        recorder.feed(html)
+        recorder.close()
+    return recorder.calls
+
+
+def _material(html: str, fast: bool) -> list[tuple[Any, ...]]:
+    parser = MaterialParser()
+    if fast:
+        feed_tokens(parser, html)
+    else:
+        parser.feed(html)
+        parser.close()
+    return [(s.id, s.title, s.text, s.is_excluded()) for s in parser.data]
+
+
+def _mkdocs(html: str, fast: bool) -> tuple[Any, ...]:
     parser = ContentParser()
-    parser.feed(html)
-    parser.close()
-    return parser
+    if fast:
+        feed_tokens(parser, html)
+    else:
+        parser.feed(html)
+        parser.close()
+    return parser.stripped_html, [(s.id, s.title, s.text) for s in parser.data]
 
 
-def _same(html: str) -> None:
-    slow, fast = _slow(html), FastContent(html)
-    assert fast.stripped_html == slow.stripped_html
-    assert [(s.id, s.title, s.text) for s in fast.data] == [
-        (s.id, s.title, s.text) for s in slow.data]
-
-
-@pytest.mark.parametrize("html", [
+SAMPLES = [
     "",
     "plain text only",
     "<p>before</p><h2 id=\"a\">Head <code>x</code> ing</h2><p>a &amp; b &lt;c&gt;</p>\n",
     "<h1 id='q'>One</h1>\n\n<table><tr><td title=\"a > b\">cell</td></tr></table>tail",
     ("<!-- note --><h3 id=x>Bare id</h3><svg viewBox=\"0 0 1 1\"><title>T</title>"
-     "<text x=\"1\">label</text></svg>\n<H4 ID=\"Up\">Caps</H4>after"),
-    "<h2>no id</h2>text<br/>more<img alt=\"i\" src=\"a.png\">end",
-])
-def test_tokenizer_reads_like_the_search_plugin(html: str) -> None:
-    _same(html)
+     "<text x=\"1\">label</text></svg>\n<H4 ID=\"Up\" hidden>Caps</H4>after"),
+    "<h2>no id</h2>text<br/>more<img alt=\"i &quot;q&quot;\" src=\"a.png\">end",
+    "<div data-search-exclude><p>hidden</p></div><h2 id=\"b\">B<a class=\"headerlink\">¶</a></h2>",
+]
 
 
-@pytest.fixture(scope="module")
-def page_contents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The content of every page as the search plugin is handed it, from a real build of
-    the example site (with the index pmsite gives the plugin)."""
+@pytest.mark.parametrize("html", SAMPLES)
+def test_the_tokenizer_calls_the_handlers_as_html_parser_does(html: str) -> None:
+    assert _calls(html, fast=True) == _calls(html, fast=False)
+
+
+def test_script_and_style_go_to_the_real_parser() -> None:
+    html = "<h2 id=\"s\">S</h2><script>if (a < b) { x = '</p>' }</script><p>after</p>"
+    assert _calls(html, fast=True) == _calls(html, fast=False)
+
+
+@pytest.fixture(scope="module", params=["mkdocs", "material"])
+def page_contents(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The content of every page as the theme's search plugin is handed it, from a real
+    build of the example site with pmsite's index in place."""
     seen: dict[str, str] = {}
-    original = FastSearchIndex.add_entry_from_context
+    original = generator.searchindex.feed_tokens
 
-    def spy(self: FastSearchIndex, page: Page) -> None:
-        seen[page.url] = page.content or ""
-        original(self, page)
+    def spy(parser: HTMLParser, html: str) -> None:
+        seen[f"{len(seen)}"] = html
+        original(parser, html)
 
-    FastSearchIndex.add_entry_from_context = spy  # type: ignore[method-assign]
+    root = tmp_path_factory.mktemp("search")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: content", f"docs_dir: {REPO / 'content'}")
+    config = config.replace("theme:\n  name: material", f"theme:\n  name: {request.param}")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    generator.searchindex.feed_tokens = spy  # type: ignore[assignment]
     try:
-        # MkDocs' own theme brings MkDocs' own search plugin (Material brings its own).
-        root = tmp_path_factory.mktemp("search")
-        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-        config = config.replace("docs_dir: content", f"docs_dir: {REPO / 'content'}")
-        config = config.replace("theme:\n  name: material", "theme:\n  name: mkdocs")
-        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
         done = main(["build", "-f", str(root / "mkdocs.yml"), "--as-of", "2026-11-20",
                      "--site-dir", str(root / "site")])
     finally:
-        FastSearchIndex.add_entry_from_context = original  # type: ignore[method-assign]
+        generator.searchindex.feed_tokens = original
     assert done == 0
     return seen
 
 
 def test_every_page_of_the_example_site_indexes_the_same(page_contents: dict[str, str]) -> None:
-    assert len(page_contents) > 50 and "projects/network-refresh/" in page_contents
+    assert len(page_contents) > 50, "the search plugin was not handed pmsite's index"
     for content in page_contents.values():
-        _same(content)
+        assert _calls(content, fast=True) == _calls(content, fast=False)
+        assert _mkdocs(content, fast=True) == _mkdocs(content, fast=False)
+        assert _material(content, fast=True) == _material(content, fast=False)
+
+
+def test_the_built_index_has_every_heading_of_a_project_page(tmp_path: Path) -> None:
+    done = main(["build", "-f", str(REPO / "mkdocs.yml"), "--as-of", "2026-11-20",
+                 "--site-dir", str(tmp_path / "site")])
+    assert done == 0
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text())
+    project = (tmp_path / "site" / "projects" / "network-refresh" / "index.html").read_text()
+    ids = set(re.findall(r'<h[23] id="([^"]+)"', project))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "milestones" in ids
+    assert {f"projects/network-refresh/#{i}" for i in ids} <= locations
