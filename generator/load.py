@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,17 @@ def content_files(docs_dir: Path, diagnostics: Diagnostics, root: Path) -> list[
     return [docs_dir / rel for rel in scan.files]
 
 
-def read_documents(docs_dir: Path, root: Path, diagnostics: Diagnostics) -> list[SourceDocument]:
-    """Every content file as a SourceDocument; unreadable files become diagnostics."""
+ReadDocument = Callable[[Path, Path, Path, Diagnostics], SourceDocument | None]
+"""How one content file is read (`read_document`, or a cache in front of it)."""
+
+
+def read_documents(docs_dir: Path, root: Path, diagnostics: Diagnostics,
+                   read: ReadDocument | None = None) -> list[SourceDocument]:
+    """Every content file as a SourceDocument; unreadable files become diagnostics.
+    `read` reads one file (default `read_document`; the live preview passes a cache)."""
     documents = []
     for path in content_files(docs_dir, diagnostics, root):
-        document = read_document(path, docs_dir, root, diagnostics)
+        document = (read or read_document)(path, docs_dir, root, diagnostics)
         if document is not None:
             documents.append(document)
     return documents

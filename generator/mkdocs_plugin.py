@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from contextlib import ExitStack
@@ -24,22 +25,28 @@ from mkdocs.utils.templates import TemplateContext
 from generator.contentfiles import drop_unpublishable, walk_hazards
 from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
+from generator.htmlstash import restore
+from generator.load import ReadDocument
 from generator.mdlimits import MarkdownTimeout, time_budget
-from generator.navigation import curated_nav
+from generator.navigation import curated_nav, keep_out_of_nav, section_page
 from generator.offline import external_assets
 from generator.pagemeta import safe_page_meta
 from generator.pipeline import check
 from generator.sanitize import sanitize
+from generator.searchindex import faster_index
 from generator.settings import Options, Settings, resolve_as_of
-from generator.site import SitePlan, content_files, plan_site
+from generator.site import GENERATED_OWNERS, SitePlan, content_files, plan_site
 from generator.themetext import make_nav_safe, make_page_safe, theme_text, unescape_search_titles
 
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
 _TYPES = {"status_scale": list, "stale_after_days": int, "due_soon_days": int,
-          "currency": str, "templates": str, "risk_bands": dict, "diagnostics": dict}
+          "changes_days": int, "currency": str, "templates": str, "risk_bands": dict,
+          "diagnostics": dict}
 MATERIAL_FONT = {"text": "Roboto", "code": "Roboto Mono"}
 """Material's default `font:`, loaded from Google Fonts unless turned off."""
+FRONT_MATTER_SNIFF = 65536
+"""How much of an unreadable record's file is read to find the `kind:` it declares."""
 PAGE_SECONDS = 20.0
 """Time Python-Markdown may take over one page before the build stops (RELIABILITY G7)."""
 
@@ -56,6 +63,8 @@ class BuildValues:
     site_dir: Path | None = None
     """Where the site ends up, as diagnostics name it (`pmsite build` writes to a staging
     folder first)."""
+    read: ReadDocument | None = None
+    """How content files are read (the incremental preview's cache; default: from disk)."""
 
 
 class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
@@ -76,9 +85,16 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._given: BuildValues | None = None
         self._budget = ExitStack()
         self._page: tuple[Page, float] | None = None
+        self._section: Page | None = None
+        """The nav page marked current for the page being rendered (see section_page)."""
         """The page whose Markdown is being rendered within its time budget, and since when."""
+        self._blocks: list[str] = []
+        """The HTML blocks stashed out of the page being rendered (see htmlstash)."""
         self.external: list[Diagnostic] = []
         """What the last build loads from outside the site (`external-asset`)."""
+        self.digests: dict[str, bytes] = {}
+        """Each page's rendered source (front matter, Markdown, stashed HTML), as a digest:
+        the incremental preview re-renders a page only when its digest changes."""
 
     def prepare(self, values: BuildValues) -> None:
         """Give the next build its values (how `pmsite build` and `pmsite serve` reach it)."""
@@ -138,27 +154,46 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 files.remove(existing)
+        plain = {doc.rel for doc in plan.result.model.pages}
+        for file in list(files.documentation_pages()):
+            # A status report that is invalid is no record (valid ones are in plan.drop):
+            # it must not turn into a stray page of its own in the preview either.
+            if (file.src_uri not in plain and file.src_uri not in plan.records
+                    and file.abs_src_path and _front_kind(file.abs_src_path) in GENERATED_OWNERS):
+                files.remove(file)
         for src_uri in plan.pages:
             files.append(File.generated(config, src_uri, content=plan.markdown(src_uri)))
         for name, data in plan.files.items():
             files.append(File.generated(config, name, content=data))
         if config.nav is None:
             config.nav = curated_nav(plan, files)
+        keep_out_of_nav(plan, files, config.nav)
         log.info(f"pmsite: {len(plan.pages)} pages generated as of {plan.result.as_of}")
         return files
 
     def _plan(self, files: Files) -> SitePlan:
         """Check and plan here (plain `mkdocs build`/`serve`): errors stop the build, unless
         it is the live preview."""
-        result = check(self.settings, self.values.as_of)
-        plan = plan_site(result, content_files(files, self.settings))
+        result = check(self.settings, self.values.as_of, self.values.read)
+        self.content = content_files(files, self.settings)
+        plan = plan_site(result, self.content)
         errors = result.diagnostics.errors
         if errors and not self.values.keep_going:
             raise PluginError("pmsite: the content has errors:\n"
                               + format_diagnostics(errors, "text"))
         for problem in result.diagnostics.sorted():
-            (log.warning if problem.severity == "error" else log.info)(problem.to_text())
+            # The preview shows every problem as a MkDocs warning; plain `mkdocs build`
+            # keeps content warnings at INFO so `--strict` fails only on errors.
+            shown = problem.severity == "error" or self.values.keep_going
+            (log.warning if shown else log.info)(problem.to_text())
         return plan
+
+    @event_priority(-100)  # after the search plugin has made its index
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        for plugin in config.plugins.values():  # MkDocs' search, or Material's
+            faster = faster_index(getattr(plugin, "search_index", None))
+            if faster is not None:  # the same entries, read without html.parser
+                plugin.search_index = faster
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         page.update_date = self.values.as_of.isoformat()  # the sitemap's <lastmod>
@@ -166,7 +201,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        text = self.banner + self.plan.page_markdown(page.file.src_uri, markdown)
+        text, self._blocks = self.plan.page_source(page.file.src_uri, markdown)
+        text = self.banner + text
+        self.digests[page.file.src_uri] = source_digest(page.meta, text, self._blocks)
         # Python-Markdown renders the page next; a page it would hang on stops the build.
         self._disarm()
         self._budget.enter_context(time_budget(PAGE_SECONDS))
@@ -179,6 +216,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if armed is not None and time.monotonic() - armed[1] > PAGE_SECONDS:
             # The alarm went off inside a finalizer, where Python drops what it raises.
             raise self._too_slow(armed[0], f"rendering took longer than {PAGE_SECONDS:g} s")
+        html, self._blocks = restore(html, self._blocks), []
         return sanitize(html)
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -211,7 +249,16 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
+        # A record's page is not in the nav: its section is marked current while it renders.
+        self._section = section_page(self.plan, page, nav)
+        if self._section is not None:
+            self._section.active = True
         return self._dated(context)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._section is not None:
+            self._section.active, self._section = False, None
+        return output
 
     def on_template_context(self, context: TemplateContext, *, template_name: str,
                             config: MkDocsConfig) -> TemplateContext:
@@ -231,17 +278,22 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 file.page.meta = safe_page_meta(file.page.meta, env)
                 make_page_safe(file.page)
         make_nav_safe(self.nav.items)
+        self.env, self.files = env, files  # kept for the incremental preview
         return env
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._disarm()
+        self.fix_search_index(config)
+        self.external = self._external_assets(config)
+
+    def fix_search_index(self, config: MkDocsConfig) -> None:
+        """MkDocs' own search index, written, with its titles as plain text."""
         index = Path(config.site_dir) / "search" / "search_index.json"
         search = config.plugins.get("search")
         if index.is_file() and type(search).__module__.startswith("mkdocs.contrib.search"):
             text = unescape_search_titles(index.read_text(encoding="utf-8"))
             index.write_text(text, encoding="utf-8")
-        self.external = self._external_assets(config)
 
     def _external_assets(self, config: MkDocsConfig) -> list[Diagnostic]:
         """What the built site loads from outside itself (SPEC §5), after every plugin has
@@ -272,6 +324,34 @@ def pmsite_plugin(config: MkDocsConfig) -> PmsitePlugin:
         raise ConfigError(f"{Path(config.config_file_path or 'mkdocs.yml').name}: "
                           "add `- pmsite` to plugins")
     return plugin
+
+
+def source_digest(meta: Any, markdown: str, blocks: list[str]) -> bytes:
+    """A digest of what MkDocs renders for a page: its front matter, the Markdown handed
+    to Python-Markdown and the HTML blocks stashed out of it."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (repr(meta), markdown, *blocks):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.digest()
+
+
+def _front_kind(path: str) -> str | None:
+    """The `kind:` a Markdown file's front matter declares, read without parsing it (the
+    file may be invalid YAML); None without one."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(FRONT_MATTER_SNIFF).splitlines()
+    except OSError:
+        return None
+    if not head or head[0].rstrip() != "---":
+        return None
+    for line in head[1:]:
+        if line.rstrip() in ("---", "..."):
+            return None
+        if line.startswith("kind:"):
+            return line[5:].split("#", 1)[0].strip().strip("'\"") or None
+    return None
 
 
 def _problems_banner(errors: list[Diagnostic]) -> str:

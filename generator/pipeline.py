@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.diagnostics import Diagnostics
-from generator.load import read_documents
+from generator.load import ReadDocument, read_documents
 from generator.model import PortfolioModel, build_model
 from generator.resolve import resolve
 from generator.settings import Settings
@@ -32,15 +32,16 @@ class CheckResult:
         return self.has_errors or (strict and bool(self.diagnostics.warnings))
 
 
-def check(settings: Settings, as_of: date) -> CheckResult:
-    """Read, validate and understand the content as of `as_of`; never raises for content."""
+def check(settings: Settings, as_of: date, read: ReadDocument | None = None) -> CheckResult:
+    """Read, validate and understand the content as of `as_of`; never raises for content.
+    `read` reads one content file (the live preview passes a cache of unchanged files)."""
     diagnostics = Diagnostics()
     # The run makes many long-lived objects and no reference cycles worth collecting
     # meanwhile; the cyclic collector would rescan them all again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        documents = read_documents(settings.docs_dir, settings.root, diagnostics)
+        documents = read_documents(settings.docs_dir, settings.root, diagnostics, read)
         validated = validate_documents(documents, settings.scale, diagnostics)
         links = resolve(validated.records, validated.pages, diagnostics, settings.docs_dir)
         model = build_model(settings, as_of, validated.records, links, validated.pages,

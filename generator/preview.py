@@ -2,16 +2,19 @@
 
 MkDocs' own `serve()` loads mkdocs.yml afresh for each rebuild and offers no way to give
 the plugin anything but the environment. This is the same server loop, with a builder
-that hands the plugin its as-of date and the live-preview mode before every build.
+that hands the plugin its as-of date and the live-preview mode before every build; after
+the first build, an edit renders only the pages it changes (generator/incremental.py).
 """
 
 from __future__ import annotations
 
 import logging
+import posixpath
 import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
@@ -22,6 +25,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from generator.build import BuildError
 from generator.errors import ConfigError
+from generator.incremental import IncrementalPreview
 from generator.mkdocs_plugin import BuildValues, pmsite_plugin
 from generator.settings import Settings
 
@@ -46,12 +50,16 @@ def serve_preview(settings: Settings, as_of: date, dev_addr: str | None) -> None
         config.plugins.on_startup(command="serve", dirty=False)
         host, port = config.dev_addr
         mount_path = urlsplit(config.site_url or "/").path
-        server = LiveReloadServer(builder=lambda: _build(load(), values, server.url),
+        server = LiveReloadServer(builder=lambda: preview.rebuild(),
                                   host=host, port=port, root=site_dir, mount_path=mount_path)
+        # After an edit only what changed is rendered: a page when it is asked for, the
+        # rest in the background (generator/incremental.py).
+        preview = IncrementalPreview(load, values, server.url, _build)
+        server.set_app(_pages_on_request(server, preview))
         server.error_handler = lambda code: _error_page(site_dir, code)
         try:
             try:
-                _build(config, values, server.url)
+                preview.full_build()
             except (MkDocsException, Abort) as exc:
                 raise BuildError(f"MkDocs could not build the site: {exc}") from None
             server.watch(config.docs_dir)
@@ -65,6 +73,7 @@ def serve_preview(settings: Settings, as_of: date, dev_addr: str | None) -> None
             log.info("Shutting down...")
         finally:
             server.shutdown()
+            preview.close()
             config.plugins.on_shutdown()
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
@@ -76,6 +85,27 @@ def _build(config: MkDocsConfig, values: BuildValues, serve_url: str) -> None:
     config.site_url = serve_url
     pmsite_plugin(config).prepare(values)
     build(config, serve_url=serve_url)
+
+
+def _pages_on_request(server: LiveReloadServer, preview: IncrementalPreview) -> Any:
+    """The server's app, with the page a request names brought up to date first."""
+    serve = server.serve_request
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        settled = getattr(server, "_epoch_cond", None)
+        if settled is not None and not path.startswith("/livereload/"):
+            with settled:  # a rebuild under way first (as the server waits before serving)
+                settled.wait_for(lambda: server._visible_epoch == server._wanted_epoch)
+        if (path + "/").startswith(server.mount_path):
+            rel = path[len(server.mount_path):] + ("index.html" if path.endswith("/") else "")
+            try:
+                preview.ensure(posixpath.normpath("/" + rel).lstrip("/"))
+            except Exception:  # as a failed build: said, and the last pages stay served
+                log.exception("pmsite: the preview could not render %s", path)
+        return serve(environ, start_response)
+
+    return app
 
 
 def _error_page(site_dir: str, code: int) -> bytes | None:

@@ -15,9 +15,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.changes import recent_changes
 from generator.diagnostics import Diagnostics
 from generator.diagrams import diagram_stylesheet
 from generator.export import export_csv, export_json
+from generator.feed import FEED_PATH, atom_feed
+from generator.htmlstash import stash, unmark
+from generator.jsonschema import schemas
 from generator.kinds import names
 from generator.pages import Context, PageSpec, url_of
 from generator.pages.compose import body_markdown, render_page
@@ -53,16 +57,36 @@ class SitePlan:
     files: dict[str, str | bytes] = field(default_factory=dict)
     """Other generated files: data exports and assets, by path."""
 
+    marked: dict[str, str] = field(default_factory=dict)
+    """Generated pages rendered by `markdown` and not yet handed to MkDocs, marked (see
+    htmlstash): each is rendered once."""
+
     def markdown(self, src_uri: str) -> str:
         """The Markdown of the generated page `src_uri`, with its diagrams."""
-        return render_page(self.context, self.pages[src_uri], self.figures.get(src_uri, {}))
+        marked = render_page(self.context, self.pages[src_uri], self.figures.get(src_uri, {}),
+                             marked=True)
+        self.marked[src_uri] = marked
+        return unmark(marked)
 
     def page_markdown(self, src_uri: str, markdown: str) -> str:
-        """What MkDocs renders for the page `src_uri`, given the Markdown it read."""
+        """What MkDocs would render for the page `src_uri`, given the Markdown it read."""
+        return unmark(self._marked(src_uri, markdown))
+
+    def page_source(self, src_uri: str, markdown: str) -> tuple[str, list[str]]:
+        """What MkDocs renders for the page `src_uri`, given the Markdown it read, with the
+        HTML blocks of generated pages stashed (`htmlstash.restore` puts them back)."""
+        marked = self._marked(src_uri, markdown)
+        if src_uri in self.pages or src_uri in self.records:
+            return stash(marked)
+        return marked, []
+
+    def _marked(self, src_uri: str, markdown: str) -> str:
         if src_uri in self.pages:
-            return markdown  # `markdown(src_uri)` made it
+            return self.marked.pop(src_uri, None) or render_page(
+                self.context, self.pages[src_uri], self.figures.get(src_uri, {}), marked=True)
         if src_uri in self.records:
-            return decorate_record(self.context, self.records[src_uri], src_uri, markdown)
+            return decorate_record(self.context, self.records[src_uri], src_uri, markdown,
+                                   marked=True)
         return body_markdown(self.context, markdown, src_uri, src_uri)
 
 
@@ -76,13 +100,15 @@ def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
     """
     env = site_environment(result.settings)
     context = Context(result.model, env)
+    context.changes = recent_changes(result, result.settings.options.changes_days)
     plan = SitePlan(result, context)
     config_path = _shown_config(result.settings)
     for spec in plan_pages(context):
         plan.pages[spec.src_uri] = spec
     for src_uri, spec in plan.pages.items():
         if draw is None or src_uri in draw:
-            plan.figures[src_uri] = figures_for(context, spec, result.diagnostics, config_path)
+            plan.figures[src_uri] = figures_for(context, spec, result.diagnostics, config_path,
+                                                plan.files)
     for document in _documents(result):
         plan.drop.add(document)
     for record in result.model.records:
@@ -94,8 +120,11 @@ def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
                 plan.records[rel] = record
     diagnostics = result.diagnostics.sorted()
     plan.files["data/portfolio.json"] = export_json(result.model, diagnostics)
+    plan.files[FEED_PATH] = atom_feed(context)  # from the same changes as the pages
     for name, text in export_csv(result.model, diagnostics).items():
         plan.files[f"data/{name}"] = text.encode("utf-8-sig")
+    for name, text in schemas(result.settings.scale).items():  # for editors (docs/schemas.md)
+        plan.files[f"schemas/{name}"] = text
     for name in ASSETS:
         text = env.loader.get_source(env, f"assets/{name}")[0]  # type: ignore[union-attr]
         if name == "pmsite.css":  # the diagrams' dark-mode and print rules join the sheet

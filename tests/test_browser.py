@@ -125,7 +125,14 @@ def watched(request: pytest.FixtureRequest, browser: object, origin: str) -> Ite
     context.route("**/*", guard)
     context.on("request", on_request)
     context.on("response", on_response)
-    context.on("requestfailed", lambda r: w.failed.append(f"{r.url}: {r.failure}"))
+    def on_failed(request: object) -> None:
+        # A page left while its favicon or a font still loads cancels them (ERR_ABORTED):
+        # the reader's own navigation, not a broken site. Requests that leave the server
+        # are caught by `foreign` above whatever their outcome.
+        if request.failure != "net::ERR_ABORTED":  # type: ignore[attr-defined]
+            w.failed.append(f"{request.url}: {request.failure}")  # type: ignore[attr-defined]
+
+    context.on("requestfailed", on_failed)
     page.on("console", on_console)
     page.on("pageerror", lambda error: w.errors.append(f"uncaught: {error}"))
     try:

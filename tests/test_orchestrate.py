@@ -18,6 +18,7 @@ from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from mkdocs.commands.build import build as mkdocs_build
@@ -139,6 +140,11 @@ def test_pmsite_serve_hands_each_rebuild_its_values(
         seen.append(page.read_text(encoding="utf-8"))
         (repo / "content/projects/b.md").write_text(DEPENDENT.replace("[a]", "[nowhere]"))
         server.builder()  # what an edit makes the server do
+        # ...then a browser asks for the page: the preview brings it up to date first
+        # (the rest of the site follows in the background, generator/incremental.py).
+        environ: dict[str, Any] = {"PATH_INFO": "/projects/a/"}
+        setup_testing_defaults(environ)
+        server.get_app()(environ, lambda status, headers: None)
         seen.append(page.read_text(encoding="utf-8"))
         raise KeyboardInterrupt
 
