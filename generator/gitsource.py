@@ -1,13 +1,15 @@
 """The content folder as it was at a git revision, read through git itself.
 
 `revision_docs` copies the docs dir of a revision (`git ls-tree` + `git cat-file
---batch`) into a temporary folder, so the same loader reads it as it reads the working
-tree; the folder is removed when the `with` block ends. The working tree is never
+--batch`) into a temporary folder (in memory, /dev/shm, when there is room: creating
+thousands of files on disk was most of a diff's time), so the same loader reads it as it
+reads the working tree; the folder is removed when the `with` block ends. The working tree is never
 written. Every way this can fail is a usage error with a sentence saying what to do.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -21,6 +23,9 @@ from generator.errors import ConfigError
 _MODES = {b"100644": 0o644, b"100755": 0o755}
 """Git modes of regular files; `120000` is a symlink, `160000` a submodule (skipped)."""
 _BAD_PARTS = {b"", b".", b"..", b".git"}
+_MEMORY = "/dev/shm"
+_NAME_ERRORS = {errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL}
+"""A name (not the disk) that this file system cannot hold."""
 _REDIRECTS = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"}
 """Variables that would point git at another repository than the site's."""
 
@@ -79,18 +84,23 @@ def revision_docs(docs_dir: Path, revision: str) -> Iterator[Path]:
     if listing.returncode != 0:
         raise ConfigError(f"cannot list revision '{revision}': "
                           f"{listing.stderr.decode('utf-8', 'replace').strip()}")
-    temp = Path(tempfile.mkdtemp(prefix="pmsite-diff-"))
+    blobs = _blobs(listing.stdout, b"" if inside == "." else os.fsencode(inside) + b"/", top)
+    temp = Path(tempfile.mkdtemp(prefix="pmsite-diff-", dir=_scratch(blobs)))
     try:
         target = temp / docs_dir.name
         target.mkdir()
-        _write_tree(listing.stdout, b"" if inside == "." else os.fsencode(inside) + b"/",
-                    target, top)
+        _write(blobs, target)
         yield target
     finally:
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def _write_tree(listing: bytes, prefix: bytes, target: Path, top: Path) -> None:
+Blob = tuple[bytes, bytes, bytes]
+"""(git mode, path inside the docs dir, content) of one file of the revision."""
+
+
+def _blobs(listing: bytes, prefix: bytes, top: Path) -> list[Blob]:
+    """Every file under `prefix` in an `ls-tree -r -z` listing, read by one `cat-file`."""
     entries: list[tuple[bytes, bytes, bytes]] = []  # (mode, object, path inside docs)
     for line in listing.split(b"\0"):
         if not line:
@@ -104,13 +114,13 @@ def _write_tree(listing: bytes, prefix: bytes, target: Path, top: Path) -> None:
             continue  # git refuses such names; never write outside the copy
         entries.append((mode, obj, rel))
     if not entries:
-        return
+        return []
     batch = _git(["cat-file", "--batch"], top, b"".join(e[1] + b"\n" for e in entries))
     if batch.returncode != 0:
         raise ConfigError("git cat-file failed: "
                           f"{batch.stderr.decode('utf-8', 'replace').strip()}")
     data, at = batch.stdout, 0
-    root = os.fsencode(target)
+    blobs: list[Blob] = []
     for mode, _, rel in entries:
         end = data.index(b"\n", at)
         header = data[at:end].split(b" ")
@@ -118,8 +128,29 @@ def _write_tree(listing: bytes, prefix: bytes, target: Path, top: Path) -> None:
             raise ConfigError(f"git cannot read {os.fsdecode(rel)} at this revision "
                               "(a partial clone?); fetch the revision's objects first")
         size = int(header[2])
-        blob = data[end + 1:end + 1 + size]
+        blobs.append((mode, rel, data[end + 1:end + 1 + size]))
         at = end + 1 + size + 1
+    return blobs
+
+
+def _scratch(blobs: list[Blob]) -> str | None:
+    """Where the copy goes: memory (/dev/shm) when it has room to spare, for a disk-backed
+    temporary folder creates files many times slower (a thousand projects are thousands
+    of files); else the usual temporary folder."""
+    need = sum(len(blob) + 4096 for _, _, blob in blobs)
+    try:
+        shm = os.statvfs(_MEMORY)
+    except OSError:
+        return None
+    free = shm.f_bavail * shm.f_frsize
+    return _MEMORY if os.access(_MEMORY, os.W_OK) and free > 4 * need + (64 << 20) else None
+
+
+def _write(blobs: list[Blob], target: Path) -> None:
+    """The files written under `target`; a name this file system cannot hold is left out
+    (it is not in the picture), but a full or failing disk is an error, never a gap."""
+    root = os.fsencode(target)
+    for mode, rel, blob in blobs:
         path = root + b"/" + rel
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -128,5 +159,10 @@ def _write_tree(listing: bytes, prefix: bytes, target: Path, top: Path) -> None:
             elif mode in _MODES:
                 with open(path, "wb") as stream:
                     stream.write(blob)
-        except (OSError, ValueError):
-            continue  # a name or link this file system cannot hold: not in the picture
+        except ValueError:
+            continue  # a NUL in a name: not in the picture
+        except OSError as exc:
+            if exc.errno not in _NAME_ERRORS:
+                raise ConfigError(f"cannot copy the revision's {os.fsdecode(rel)} to "
+                                  f"{target}: {exc.strerror}; free space in the temporary "
+                                  "folder (TMPDIR) and run again") from None
