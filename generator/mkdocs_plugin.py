@@ -203,7 +203,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                          files: Files) -> str:
         text, self._blocks = self.plan.page_source(page.file.src_uri, markdown)
         text = self.banner + text
-        self.digests[page.file.src_uri] = source_digest(page.meta, text, self._blocks)
+        if self.values.keep_going:  # only the live preview compares them (incremental.py)
+            self.digests[page.file.src_uri] = source_digest(page.meta, text, self._blocks)
         # Python-Markdown renders the page next; a page it would hang on stops the build.
         self._disarm()
         self._budget.enter_context(time_budget(PAGE_SECONDS))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -105,3 +106,16 @@ def project(ident: str, extra: str = "", program: str = "cx") -> str:
     """A valid project charter with optional extra front-matter lines."""
     return (f"---\nkind: project\nid: {ident}\ntitle: Project {ident}\nprogram: {program}\n"
             f"manager: Sam Patel\n{textwrap.dedent(extra).strip()}\n---\nCharter of {ident}.\n")
+
+
+@pytest.fixture
+def own_mkdocs_handlers() -> Iterator[None]:
+    """MkDocs' logger as it was before the test: `pmsite build` and `serve` add a stderr
+    handler to it once per process, and capsys swaps stderr between tests."""
+    logger = logging.getLogger("mkdocs")
+    before, level = list(logger.handlers), logger.level
+    yield
+    for handler in logger.handlers:
+        if handler not in before:
+            logger.removeHandler(handler)
+    logger.setLevel(level)

@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,16 +39,7 @@ FILES = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
          "projects/a.md": project("a"), "projects/b.md": DEPENDENT}
 
 
-@pytest.fixture(autouse=True)
-def _mkdocs_handler_per_test() -> Iterator[None]:
-    """`pmsite build` adds a stderr handler to MkDocs' logger once; capsys swaps stderr."""
-    logger = logging.getLogger("mkdocs")
-    before, level = list(logger.handlers), logger.level
-    yield
-    for handler in logger.handlers:
-        if handler not in before:
-            logger.removeHandler(handler)
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures("own_mkdocs_handlers")
 
 
 @pytest.fixture

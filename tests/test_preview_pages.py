@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +32,7 @@ FILES = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
          "handbook.md": "# Handbook\n\nHow we work.\n"}
 
 
-@pytest.fixture(autouse=True)
-def _mkdocs_handler_per_test() -> Iterator[None]:
-    logger = logging.getLogger("mkdocs")
-    before, level = list(logger.handlers), logger.level
-    yield
-    for handler in logger.handlers:
-        if handler not in before:
-            logger.removeHandler(handler)
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures("own_mkdocs_handlers")
 
 
 def _serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str],

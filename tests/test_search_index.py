@@ -43,33 +43,30 @@ class Recorder(HTMLParser):
         self.calls.append(("comment", data))
 
 
-def _calls(html: str, fast: bool) -> list[tuple[Any, ...]]:
-    recorder = Recorder()
+def _fed(parser: HTMLParser, html: str, fast: bool) -> HTMLParser:
+    """`parser` after reading `html` with the tokenizer (`fast`) or as HTMLParser does."""
     if fast:
-        feed_tokens(recorder, html)
+        feed_tokens(parser, html)
     else:
-        recorder.feed(html)
-        recorder.close()
+        parser.feed(html)
+        parser.close()
+    return parser
+
+
+def _calls(html: str, fast: bool) -> list[tuple[Any, ...]]:
+    recorder = _fed(Recorder(), html, fast)
+    assert isinstance(recorder, Recorder)
     return recorder.calls
 
 
 def _material(html: str, fast: bool) -> list[tuple[Any, ...]]:
-    parser = MaterialParser()
-    if fast:
-        feed_tokens(parser, html)
-    else:
-        parser.feed(html)
-        parser.close()
-    return [(s.id, s.title, s.text, s.is_excluded()) for s in parser.data]
+    parser = _fed(MaterialParser(), html, fast)
+    return [(s.id, s.title, s.text, s.is_excluded()) for s in parser.data]  # type: ignore[attr-defined]
 
 
 def _mkdocs(html: str, fast: bool) -> tuple[Any, ...]:
-    parser = ContentParser()
-    if fast:
-        feed_tokens(parser, html)
-    else:
-        parser.feed(html)
-        parser.close()
+    parser = _fed(ContentParser(), html, fast)
+    assert isinstance(parser, ContentParser)
     return parser.stripped_html, [(s.id, s.title, s.text) for s in parser.data]
 
 
