@@ -73,7 +73,7 @@ def recent_changes(result: CheckResult, days: int) -> tuple[Change, ...]:
         return ()
     model = result.model
     earlier = build_model(result.settings, model.as_of - timedelta(days=days), model.records,
-                          model.links, model.pages, Diagnostics(), rules=False)
+                          model.links, model.pages, Diagnostics(), rules=False, like=model)
     return compare(picture(earlier, []), picture(model, []))
 
 

@@ -224,8 +224,12 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+CSV_FILES = ("projects.csv", "milestones.csv", "risks.csv", "issues.csv", "dependencies.csv")
+"""The names `export_csv` gives its files, in its order."""
+
+
 def export_csv(model: PortfolioModel, diagnostics: list[Diagnostic]) -> dict[str, str]:
-    """CSV files by name: projects, milestones, risks, issues, dependencies."""
+    """CSV files by name (`CSV_FILES`): projects, milestones, risks, issues, dependencies."""
     data = export_data(model, diagnostics)
     projects = data["projects"]
     return {

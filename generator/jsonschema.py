@@ -132,6 +132,11 @@ def _open_to_x(schema: dict[str, Any]) -> None:
         schema.pop("title", None)
 
 
+def schema_names() -> list[str]:
+    """The names `schemas` gives its files, in its order."""
+    return [f"{kind}.json" for kind in SCHEMAS]
+
+
 def schemas(scale: StatusScale | None = None) -> dict[str, str]:
     """`<kind>.json` -> its schema as text, for every kind that stands on its own."""
     return {f"{kind}.json": json.dumps(kind_schema(kind, scale), indent=2, sort_keys=True,

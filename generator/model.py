@@ -7,10 +7,10 @@ warnings the facts imply (rules.py). The model is frozen: pages and exports only
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 from generator.benefits import BenefitFact, benefit_fact
 from generator.budget import BudgetFact, project_budget, total
@@ -54,6 +54,7 @@ from generator.settings import Settings
 from generator.summaries import PortfolioSummary, ProgramSummary, Totals, totals
 
 R = TypeVar("R", bound=Record[Any])
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,14 +215,24 @@ class PortfolioModel:
 
 def build_model(settings: Settings, as_of: date, records: Records, links: Links,
                 pages: list[SourceDocument], diagnostics: Diagnostics,
-                rules: bool = True) -> PortfolioModel:
+                rules: bool = True, like: PortfolioModel | None = None) -> PortfolioModel:
     """Derive every fact of SPEC §4 as of `as_of`; report the warnings they imply (unless
-    not `rules`: a second picture of the same records, whose warnings nobody reads)."""
+    not `rules`: a second picture of the same records, whose warnings nobody reads).
+
+    `like` is a model of the same `records` as of another date: the facts that depend on
+    the records alone (memberships, scopes, people, links) are taken from it as they are."""
     options, scale = settings.options, settings.scale
+    if like is not None and like.records is not records:
+        raise ValueError("build_model: `like` must be a model of the same records")
+
+    def same(name: str, derive: Callable[[], T]) -> T:
+        return cast(T, getattr(like, name)) if like is not None else derive()
+
     kinds = {kind: records.by_kind(kind) for kind in SCHEMAS if kind != "person"}
     portfolios = records.by_kind("portfolio")
     programs, projects = records.by_kind("program"), records.by_kind("project")
-    program_of, portfolio_of = _memberships(records)
+    program_of, portfolio_of = (_memberships(records) if like is None
+                                else (like.program_of, like.portfolio_of))
     projects_in = _grouped(programs, projects, program_of)
     programs_in = _grouped(portfolios, programs, portfolio_of)
     standalone = tuple(p for p in projects if program_of[p.id] is None)
@@ -244,16 +255,17 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
                       for program in programs}
     budgets = _budgets(projects, programs, projects_in, statuses, options.currency)
     benefits = [benefit_fact(p.id, b, as_of) for p in programs for b in p.model.benefits]
-    scopes = record_scopes(records, program_of, portfolio_of)
+    scopes = same("scopes", lambda: record_scopes(records, program_of, portfolio_of))
     risks = risk_facts(records.by_kind("risk"), scopes, as_of, options.risk_bands)
     issues = issue_facts(records.by_kind("issue"), scopes, as_of)
     scoped = [r.id for r in projects + programs]
-    objectives_of, aligned = objectives(records)
-    people = gather_people(records)
+    objectives_of, aligned = (objectives(records) if like is None
+                              else (like.objectives_of, like.aligned))
+    people = same("people", lambda: gather_people(records))
     open_statuses = Counter(statuses[p.id].status for p in projects if is_open(p))
     counts = status_counts(projects, statuses, scale)
     model = PortfolioModel(
-        settings, as_of, records, links, pages, kinds=kinds, targets=targets(records),
+        settings, as_of, records, links, pages, kinds=kinds, targets=same("targets", lambda: targets(records)),
         scopes=scopes, statuses=statuses, milestones=milestones,
         by_due=tuple(sorted((f for p in projects for f in milestones[p.id]),
                             key=lambda f: (f.due, f.ref))),
@@ -280,11 +292,13 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
         risk_by_id={f.record.id: f for f in risks}, issue_by_id={f.record.id: f for f in issues},
         risks_by_scope=by_scope(risks, program_of, scoped),
         issues_by_scope=by_scope(issues, program_of, scoped),
-        superseded_by=superseded_by(records),
+        superseded_by=same("superseded_by", lambda: superseded_by(records)),
         actions=action_facts(records.by_kind("meeting"), as_of),
-        program_logs=program_logs(records, program_of), backlinks=backlinks(records),
-        linked=linked(records, "project"), objectives_of=objectives_of, aligned=aligned,
-        people=people, people_by_name=index_by_name(people))
+        program_logs=same("program_logs", lambda: program_logs(records, program_of)),
+        backlinks=same("backlinks", lambda: backlinks(records)),
+        linked=same("linked", lambda: linked(records, "project")),
+        objectives_of=objectives_of, aligned=aligned,
+        people=people, people_by_name=same("people_by_name", lambda: index_by_name(people)))
     if rules:
         apply_rules(model, diagnostics)
     return model

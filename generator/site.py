@@ -8,20 +8,22 @@ diagram that cannot be drawn) join the check's diagnostics.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from generator.changes import recent_changes
 from generator.diagnostics import Diagnostics
 from generator.diagrams import diagram_stylesheet
-from generator.export import export_csv, export_json
+from generator.export import CSV_FILES, export_csv, export_json
 from generator.feed import FEED_PATH, atom_feed
 from generator.htmlstash import stash, unmark
-from generator.jsonschema import schemas
+from generator.jsonschema import schema_names, schemas
 from generator.kinds import names
 from generator.pages import Context, PageSpec, url_of
 from generator.pages.compose import body_markdown, render_page
@@ -39,6 +41,43 @@ ASSETS = ("pmsite.css", "pmsite.js")
 ASSET_FOLDER = "assets/pmsite"
 
 
+FileData = str | bytes
+
+
+class GeneratedFiles(MutableMapping[str, FileData]):
+    """The generated files by path; a file given as a function is made when first read.
+    Knowing which files there are costs nothing (the live preview compares names after
+    every edit, and writes the files only when its background pass is done)."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, FileData | Callable[[], FileData]] = {}
+
+    def later(self, name: str, make: Callable[[], FileData]) -> None:
+        """`name` is made by `make()`, when it is first read."""
+        self._files[name] = make
+
+    def __getitem__(self, name: str) -> FileData:
+        data = self._files[name]
+        if callable(data):
+            data = self._files[name] = data()
+        return data
+
+    def __setitem__(self, name: str, data: FileData) -> None:
+        self._files[name] = data
+
+    def __delitem__(self, name: str) -> None:
+        del self._files[name]
+
+    def __contains__(self, name: object) -> bool:  # (Mapping's would make the file)
+        return name in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
 @dataclass(slots=True)
 class SitePlan:
     """Everything the site adds to, and takes from, the files MkDocs found."""
@@ -54,7 +93,7 @@ class SitePlan:
     """Content files (docs-relative) that are not published as they are."""
     records: dict[str, Record[Any]] = field(default_factory=dict)
     """Markdown records that keep their page at their source path, by src_uri."""
-    files: dict[str, str | bytes] = field(default_factory=dict)
+    files: GeneratedFiles = field(default_factory=GeneratedFiles)
     """Other generated files: data exports and assets, by path."""
 
     marked: dict[str, str] = field(default_factory=dict)
@@ -91,16 +130,19 @@ class SitePlan:
 
 
 def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
-              draw: Collection[str] | None = None) -> SitePlan:
+              draw: Collection[str] | None = None,
+              env: jinja2.Environment | None = None) -> SitePlan:
     """Plan every generated page, figure and file; which content files are not published;
     and find two sources for one output path among them and `content` (each content file
     MkDocs found, docs-relative, with how it is shown: see `content_files`).
 
     `draw` limits the diagrams drawn to these pages (a front end that renders only them).
+    `env` is the site's template environment, if one was made before (its templates are
+    compiled once, when first used).
     """
-    env = site_environment(result.settings)
+    env = env or site_environment(result.settings)
     context = Context(result.model, env)
-    context.changes = recent_changes(result, result.settings.options.changes_days)
+    context.changes = partial(recent_changes, result, result.settings.options.changes_days)
     plan = SitePlan(result, context)
     config_path = _shown_config(result.settings)
     for spec in plan_pages(context):
@@ -118,13 +160,7 @@ def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
                 plan.drop.add(rel)
             else:
                 plan.records[rel] = record
-    diagnostics = result.diagnostics.sorted()
-    plan.files["data/portfolio.json"] = export_json(result.model, diagnostics)
-    plan.files[FEED_PATH] = atom_feed(context)  # from the same changes as the pages
-    for name, text in export_csv(result.model, diagnostics).items():
-        plan.files[f"data/{name}"] = text.encode("utf-8-sig")
-    for name, text in schemas(result.settings.scale).items():  # for editors (docs/schemas.md)
-        plan.files[f"schemas/{name}"] = text
+    _data_files(plan, result)
     for name in ASSETS:
         text = env.loader.get_source(env, f"assets/{name}")[0]  # type: ignore[union-attr]
         if name == "pmsite.css":  # the diagrams' dark-mode and print rules join the sheet
@@ -132,6 +168,26 @@ def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
         plan.files[f"{ASSET_FOLDER}/{name}"] = text
     find_collisions(plan, content or {}, config_path, result.diagnostics)
     return plan
+
+
+def _data_files(plan: SitePlan, result: CheckResult) -> None:
+    """The exports, the feed and the schemas, each made when first read (see
+    `GeneratedFiles`) from the problems known now, as if made now."""
+    model, diagnostics, scale = result.model, result.diagnostics.sorted(), result.settings.scale
+    context = plan.context
+    plan.files.later("data/portfolio.json", lambda: export_json(model, diagnostics))
+    plan.files.later(FEED_PATH, lambda: atom_feed(context))  # from the pages' changes
+    tables = cache(lambda: {name: text.encode("utf-8-sig")
+                            for name, text in export_csv(model, diagnostics).items()})
+    for name in CSV_FILES:
+        plan.files.later(f"data/{name}", partial(_item, tables, name))
+    texts = cache(lambda: schemas(scale))  # for editors (docs/schemas.md)
+    for name in schema_names():
+        plan.files.later(f"schemas/{name}", partial(_item, texts, name))
+
+
+def _item(table: Callable[[], Mapping[str, FileData]], name: str) -> FileData:
+    return table()[name]
 
 
 def content_files(files: Iterable[Any], settings: Settings) -> dict[str, str]:

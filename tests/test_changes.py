@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator.changes import DIRECTIONS, KINDS, Change, changes_between, recent_changes
+from generator.diagnostics import Diagnostics
 from generator.export import export_json
 from generator.gitsource import revision_docs
+from generator.model import PortfolioModel, build_model
 from generator.pipeline import CheckResult, check
 from generator.settings import load_settings
 from generator.site import plan_site
@@ -226,6 +228,28 @@ def test_recent_changes_leave_the_model_as_it_was() -> None:
         ("better", "status", "dc-exit"),
     ]  # the 13-to-20 November changes above, without the diagnostics
     assert recent_changes(result, 0) == ()
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 13), date(2026, 6, 1), date(2027, 3, 1)])
+def test_a_model_like_another_is_the_model_derived_afresh(as_of: date) -> None:
+    """`build_model(like=...)` takes the facts of the records alone from the other model
+    (what-changed derives the same records twice): every exported fact is the same as
+    deriving all of them afresh, at dates before, around and after the example's."""
+    result = _at(REPO / "mkdocs.yml", AS_OF)
+    model = result.model
+
+    def derive(like: PortfolioModel | None) -> PortfolioModel:
+        return build_model(result.settings, as_of, model.records, model.links, model.pages,
+                           Diagnostics(), rules=False, like=like)
+
+    afresh, like = derive(None), derive(model)
+    assert export_json(like, []) == export_json(afresh, [])
+    assert like.people is model.people  # taken, not derived again
+    assert afresh.people is not model.people
+    other = _at(REPO / "mkdocs.yml", AS_OF).model  # the same files, other record objects
+    with pytest.raises(ValueError, match="same records"):
+        build_model(result.settings, as_of, model.records, model.links, model.pages,
+                    Diagnostics(), like=other)
 
 
 def test_the_dashboard_says_what_changed_in_the_last_days(tmp_path: Path) -> None:

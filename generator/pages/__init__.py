@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,8 @@ class PageSpec:
     template: str
     """Template name under templates/pages/, e.g. `project.md.j2`."""
     title: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """What its template is given (a `Later` for a page that makes them when rendered)."""
     section: str = ""
     """The navigation section it belongs to (for index pages and breadcrumbs)."""
     source: str = ""
@@ -33,6 +34,32 @@ class PageSpec:
     @property
     def url(self) -> str:
         return url_of(self.src_uri)
+
+
+class Later(Mapping[str, Any]):
+    """A page's values, made by `make()` when first read, i.e. when the page is rendered.
+    Planning a site is then naming its pages: the live preview plans the whole site after
+    every edit and renders only the pages a reader looks at (and the rest later)."""
+
+    __slots__ = ("_make", "_values")
+
+    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
+        self._make: Callable[[], dict[str, Any]] | None = make
+        self._values: dict[str, Any] = {}
+
+    def _made(self) -> dict[str, Any]:
+        if self._make is not None:
+            self._values, self._make = self._make(), None
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
 
 
 def url_of(src_uri: str) -> str:
@@ -54,8 +81,19 @@ class Context:
         self.env = env
         self.no_diagrams = False
         """Set when Graphviz turned out to be unavailable: pages go on without diagrams."""
-        self.changes: tuple[Change, ...] = ()
-        """What changed in the last `changes_days` days (set by the site plan)."""
+        self._changes: tuple[Change, ...] | Callable[[], tuple[Change, ...]] = ()
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """What changed in the last `changes_days` days (given by the site plan)."""
+        if callable(self._changes):
+            self._changes = self._changes()
+        return self._changes
+
+    @changes.setter
+    def changes(self, changes: tuple[Change, ...] | Callable[[], tuple[Change, ...]]) -> None:
+        """The changes, or how to find them when first asked (most pages never ask)."""
+        self._changes = changes
 
     def target_url(self, target: Target) -> str:
         if target.milestone is not None:

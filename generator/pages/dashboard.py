@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from generator.pages import Context, PageSpec
+from generator.pages import Context, Later, PageSpec
 from generator.pages.views import (
     dated,
     log_row,
@@ -26,6 +27,11 @@ RECENT_DAYS = 60
 
 
 def build_dashboard(context: Context) -> list[PageSpec]:
+    return [PageSpec("index.md", "dashboard.md.j2", "Portfolio dashboard",
+                     Later(partial(_values, context)))]
+
+
+def _values(context: Context) -> dict[str, Any]:
     model = context.model
     as_of = model.as_of
     projects = model.of_kind("project")
@@ -54,7 +60,7 @@ def build_dashboard(context: Context) -> list[PageSpec]:
         "overdue_issues": model.totals.overdue_issues, "open_issues": model.totals.open_issues,
         **_what_changed(context),
     }
-    return [PageSpec("index.md", "dashboard.md.j2", "Portfolio dashboard", values)]
+    return values
 
 
 def _what_changed(context: Context) -> dict[str, Any]:

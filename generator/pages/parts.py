@@ -26,7 +26,8 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
     `weight` says how many projects a row stands for (a roadmap row is a whole program).
     """
     if sum(weight(row) for row in rows) <= SPLIT_AT:
-        spec.values.update(rows=rows, parts=[], part_of=None, program_id=None)
+        spec.values = {**spec.values, "rows": rows, "parts": [], "part_of": None,
+                       "program_id": None}
         return [spec]
     model = context.model
     grouped: dict[str | None, list[Any]] = {}
@@ -46,5 +47,6 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
                       "count": sum(weight(row) for row in mine),
                       "status": model.program_rollups[program.id].status})
         pages.append(sub)
-    spec.values.update(rows=grouped.get(None, []), parts=parts, part_of=None, program_id=None)
+    spec.values = {**spec.values, "rows": grouped.get(None, []), "parts": parts,
+                   "part_of": None, "program_id": None}
     return [spec, *pages]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from generator.pages import Context, PageSpec
+from generator.pages import Context, Later, PageSpec
 from generator.pages.views import record_link
 from generator.people import Person
 
@@ -22,7 +23,7 @@ def build_people(context: Context) -> list[PageSpec]:
                       section="people")]
     for person in people:
         pages.append(PageSpec(f"people/{person.slug}.md", "person.md.j2", person.name,
-                              _details(context, person), section="people"))
+                              Later(partial(_details, context, person)), section="people"))
     return pages
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
+from generator.changes import Change
 from generator.kinds import names
-from generator.pages import Context, PageSpec
+from generator.pages import Context, Later, PageSpec
 from generator.pages.views import (
     critical_rows,
     dated,
@@ -20,6 +23,7 @@ from generator.pages.views import (
 )
 from generator.pages.whatchanged import changes_by_record, scoped_what_changed
 from generator.records import Record
+from generator.summaries import ProgramSummary
 
 
 def related(context: Context, record: Record[Any], kind: str) -> list[Record[Any]]:
@@ -83,17 +87,22 @@ def build_portfolios(context: Context) -> list[PageSpec]:
 
 def build_programs(context: Context) -> list[PageSpec]:
     model = context.model
-    index = changes_by_record(model, context.changes)
-    pages = []
-    for summary in model.program_summaries.values():
-        program = summary.record
-        projects = summary.projects
-        path = model.critical_paths[program.id]
-        governance = program.model.governance
-        logs = model.program_logs[program.id]
-        pages.append(PageSpec(
-            f"programs/{program.id}.md", "program.md.j2", program.title,
-            {"record": program, "rollup": summary.rollup,
+    index = cache(lambda: changes_by_record(model, context.changes))
+    return [PageSpec(f"programs/{summary.record.id}.md", "program.md.j2", summary.record.title,
+                     Later(partial(_program_values, context, summary, index)),
+                     section="programs", source=summary.record.path)
+            for summary in model.program_summaries.values()]
+
+
+def _program_values(context: Context, summary: ProgramSummary,
+                    index: Callable[[], dict[str, tuple[Change, ...]]]) -> dict[str, Any]:
+    model = context.model
+    program = summary.record
+    projects = summary.projects
+    path = model.critical_paths[program.id]
+    governance = program.model.governance
+    logs = model.program_logs[program.id]
+    return {"record": program, "rollup": summary.rollup,
              "drivers": [record_link(d) for d in summary.drivers],
              "portfolio": record_link(summary.portfolio) if summary.portfolio else None,
              "projects": [project_row(model, p) | {"slip": model.project_slip[p.id]}
@@ -119,23 +128,26 @@ def build_programs(context: Context) -> list[PageSpec]:
                               for d in model.program_dependencies[program.id]],
              "critical_rows": critical_rows(model, path),
              "objectives": _objectives(context, program),
-             "what_changed": scoped_what_changed(context, index, program.id),
-             "backlinks": backlinks(context, program)},
-            section="programs", source=program.path))
-    return pages
+             "what_changed": scoped_what_changed(context, index(), program.id),
+             "backlinks": backlinks(context, program)}
 
 
 def build_projects(context: Context) -> list[PageSpec]:
     model = context.model
+    index = cache(lambda: changes_by_record(model, context.changes))
+    return [PageSpec(f"projects/{project.id}.md", "project.md.j2", project.title,
+                     Later(partial(_project_values, context, project, index)),
+                     section="projects", source=project.path)
+            for project in model.of_kind("project")]
+
+
+def _project_values(context: Context, project: Record[Any],
+                    index: Callable[[], dict[str, tuple[Change, ...]]]) -> dict[str, Any]:
+    model = context.model
     graph = model.graph
-    index = changes_by_record(model, context.changes)
-    pages = []
-    for project in model.of_kind("project"):
-        status = model.statuses[project.id]
-        m = project.model
-        pages.append(PageSpec(
-            f"projects/{project.id}.md", "project.md.j2", project.title,
-            {"record": project, "row": project_row(model, project),
+    status = model.statuses[project.id]
+    m = project.model
+    return {"record": project, "row": project_row(model, project),
              "slip": model.project_slip[project.id],
              "milestones": [milestone_row(f) | {"baseline": f.baseline, "slip": f.slip_days}
                             for f in model.milestones[project.id]],
@@ -155,7 +167,5 @@ def build_projects(context: Context) -> list[PageSpec]:
              "changes": related(context, project, "change"),
              "meetings": related(context, project, "meeting"),
              "lessons": related(context, project, "lesson"),
-             "what_changed": scoped_what_changed(context, index, project.id),
-             "backlinks": backlinks(context, project)},
-            section="projects", source=project.path))
-    return pages
+             "what_changed": scoped_what_changed(context, index(), project.id),
+             "backlinks": backlinks(context, project)}

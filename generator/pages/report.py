@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from generator.pages import Context, PageSpec
+from generator.pages import Context, Later, PageSpec
 from generator.pages.parts import SPLIT_AT
 from generator.pages.views import (
     dated,
@@ -70,5 +71,5 @@ def _exception(model: Any, row: dict[str, Any]) -> bool:
 
 
 def build_report(context: Context) -> list[PageSpec]:
-    return [PageSpec("report.md", "report.md.j2", "Portfolio report", report_values(context),
-                     section="report")]
+    return [PageSpec("report.md", "report.md.j2", "Portfolio report",
+                     Later(partial(report_values, context)), section="report")]
