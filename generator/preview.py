@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import posixpath
 import shutil
+import signal
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
 from generator.build import BuildError
+from generator.editwatch import EditWatcher
 from generator.errors import ConfigError
 from generator.incremental import IncrementalPreview
 from generator.mkdocs_plugin import BuildValues, pmsite_plugin
@@ -37,6 +40,7 @@ def serve_preview(settings: Settings, as_of: date, dev_addr: str | None) -> None
     errors show on every page; the site folder is never written."""
     site_dir = tempfile.mkdtemp(prefix="pmsite_")
     values = BuildValues(as_of, keep_going=True)
+    stopped = _stop_on_sigterm()
 
     def load() -> MkDocsConfig:
         try:
@@ -52,6 +56,7 @@ def serve_preview(settings: Settings, as_of: date, dev_addr: str | None) -> None
         mount_path = urlsplit(config.site_url or "/").path
         server = LiveReloadServer(builder=lambda: preview.rebuild(),
                                   host=host, port=port, root=site_dir, mount_path=mount_path)
+        server.observer = EditWatcher()  # type: ignore[assignment]  # events, not polling
         # After an edit only what changed is rendered: a page when it is asked for, the
         # rest in the background (generator/incremental.py).
         preview = IncrementalPreview(load, values, server.url, _build)
@@ -77,6 +82,21 @@ def serve_preview(settings: Settings, as_of: date, dev_addr: str | None) -> None
             config.plugins.on_shutdown()
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
+        if stopped is not None:
+            signal.signal(signal.SIGTERM, stopped)
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (a service manager, `kill`, a closed terminal's job) stops the preview as
+    Ctrl+C does, so that its site folder is removed; the handler it had, to put back
+    (None off the main thread, where none can be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def _build(config: MkDocsConfig, values: BuildValues, serve_url: str) -> None:

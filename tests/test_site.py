@@ -328,10 +328,13 @@ def test_serve_previews_live_and_shows_content_errors(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    temp = tmp_path / "tmp"
+    temp.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--as-of", AS_OF,
          "-a", f"127.0.0.1:{port}"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(temp)})
     try:
         page = f"http://127.0.0.1:{port}/projects/crm-replatform/"
         _wait_for(page, lambda html: "CRM re-platform" in html)
@@ -341,6 +344,10 @@ def test_serve_previews_live_and_shows_content_errors(tmp_path: Path) -> None:
         html = _wait_for(page, lambda html: "content error" in html)
         assert "unknown program" in html and "customer-experience" in html
         assert not (root / "site").exists()  # the preview never writes the site folder
+        assert [p.name[:7] for p in temp.iterdir()] == ["pmsite_"]  # the preview's own
+        process.terminate()  # SIGTERM, as a service manager stops it: it cleans up
+        assert process.wait(timeout=30) == 0
+        assert list(temp.iterdir()) == []
     finally:
-        process.terminate()
+        process.kill()
         process.wait(timeout=30)
