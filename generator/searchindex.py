@@ -17,6 +17,7 @@ entries, the same `search_index.json`, the same search in the browser
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -32,8 +33,32 @@ _ATTR = re.compile(
 _RAW = re.compile(r"<(?:script|style)\b|<!\[CDATA\[|<![A-Za-z]|<\?", re.IGNORECASE)
 
 
-def feed_tokens(parser: HTMLParser, html: str) -> None:
-    """What `parser.feed(html); parser.close()` does, for sanitized HTML, at regex speed."""
+AttrsRead = Callable[[str, str], bool]
+"""Whether a parser reads a start tag's attributes, from its name and raw attribute text.
+One that does not is handed none (parsing them was half of the indexing)."""
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_MATERIAL_READS = re.compile(r"data-search-exclude|linenodiv", re.IGNORECASE)
+
+
+def every_tag(tag: str, text: str) -> bool:
+    """Any parser: every tag's attributes."""
+    return True
+
+
+def mkdocs_reads(tag: str, text: str) -> bool:
+    """MkDocs' `ContentParser` reads only a heading's `id`."""
+    return tag in _HEADINGS
+
+
+def material_reads(tag: str, text: str) -> bool:
+    """Material's `Parser` reads a heading's `id`, a link's `class` (`headerlink`), and
+    `data-search-exclude` or `class="linenodiv"` on any tag."""
+    return tag in _HEADINGS or tag == "a" or _MATERIAL_READS.search(text) is not None
+
+
+def feed_tokens(parser: HTMLParser, html: str, reads: AttrsRead = every_tag) -> None:
+    """What `parser.feed(html); parser.close()` does, for sanitized HTML, at regex speed;
+    a tag whose attributes the parser does not read (`reads`) is handed none."""
     if _RAW.search(html) or not parser.convert_charrefs:
         parser.feed(html)
         parser.close()
@@ -48,11 +73,12 @@ def feed_tokens(parser: HTMLParser, html: str) -> None:
         elif match[2]:
             parser.handle_endtag(match[3].lower())
         else:
-            attrs = _attrs(match[4])
+            tag = match[3].lower()
+            attrs = _attrs(match[4]) if reads(tag, match[4]) else []
             if match[5]:
-                parser.handle_startendtag(match[3].lower(), attrs)
+                parser.handle_startendtag(tag, attrs)
             else:
-                parser.handle_starttag(match[3].lower(), attrs)
+                parser.handle_starttag(tag, attrs)
     if position < len(html):
         parser.handle_data(unescape(html[position:]))
 
@@ -81,7 +107,7 @@ class FastSearchIndex(SearchIndex):
         # As SearchIndex.add_entry_from_context (MkDocs 1.6), but for the feeding.
         parser = ContentParser()
         assert page.content is not None
-        feed_tokens(parser, page.content)
+        feed_tokens(parser, page.content, mkdocs_reads)
         url = page.url
         text = parser.stripped_html.rstrip("\n") if self.config["indexing"] == "full" else ""
         self._add_entry(title=page.title, text=text, loc=url)
@@ -113,7 +139,7 @@ def _material_index(base: type) -> type:
             if search.get("exclude"):
                 return
             parser = Parser()
-            feed_tokens(parser, page.content or "")
+            feed_tokens(parser, page.content or "", material_reads)
             for section in parser.data:
                 if not section.is_excluded():
                     self.create_entry_for_section(section, page.toc, page.url, page)

@@ -16,7 +16,13 @@ from mkdocs.contrib.search.search_index import ContentParser
 
 import generator.searchindex
 from generator.cli import main
-from generator.searchindex import feed_tokens
+from generator.searchindex import (
+    AttrsRead,
+    every_tag,
+    feed_tokens,
+    material_reads,
+    mkdocs_reads,
+)
 from tests.conftest import REPO
 
 
@@ -43,10 +49,12 @@ class Recorder(HTMLParser):
         self.calls.append(("comment", data))
 
 
-def _fed(parser: HTMLParser, html: str, fast: bool) -> HTMLParser:
-    """`parser` after reading `html` with the tokenizer (`fast`) or as HTMLParser does."""
+def _fed(parser: HTMLParser, html: str, fast: bool,
+        reads: AttrsRead = every_tag) -> HTMLParser:
+    """`parser` after reading `html` with the tokenizer (`fast`, handing the attributes
+    `reads` says it reads) or as HTMLParser does."""
     if fast:
-        feed_tokens(parser, html)
+        feed_tokens(parser, html, reads)
     else:
         parser.feed(html)
         parser.close()
@@ -60,12 +68,12 @@ def _calls(html: str, fast: bool) -> list[tuple[Any, ...]]:
 
 
 def _material(html: str, fast: bool) -> list[tuple[Any, ...]]:
-    parser = _fed(MaterialParser(), html, fast)
+    parser = _fed(MaterialParser(), html, fast, material_reads)
     return [(s.id, s.title, s.text, s.is_excluded()) for s in parser.data]  # type: ignore[attr-defined]
 
 
 def _mkdocs(html: str, fast: bool) -> tuple[Any, ...]:
-    parser = _fed(ContentParser(), html, fast)
+    parser = _fed(ContentParser(), html, fast, mkdocs_reads)
     assert isinstance(parser, ContentParser)
     return parser.stripped_html, [(s.id, s.title, s.text) for s in parser.data]
 
@@ -79,12 +87,23 @@ SAMPLES = [
      "<text x=\"1\">label</text></svg>\n<H4 ID=\"Up\" hidden>Caps</H4>after"),
     "<h2>no id</h2>text<br/>more<img alt=\"i &quot;q&quot;\" src=\"a.png\">end",
     "<div data-search-exclude><p>hidden</p></div><h2 id=\"b\">B<a class=\"headerlink\">¶</a></h2>",
+    ("<h2 id=\"c\">C</h2><DIV DATA-SEARCH-EXCLUDE><p>hidden too</p></DIV><p>seen</p>"
+     "<table class=\"linenodiv\"><tr><td>1</td></tr></table><p>code</p>"
+     "<p><a href=\"#c\" class=\"headerlink\">link</a> <em class=\"x\">em</em></p>"),
 ]
 
 
 @pytest.mark.parametrize("html", SAMPLES)
 def test_the_tokenizer_calls_the_handlers_as_html_parser_does(html: str) -> None:
     assert _calls(html, fast=True) == _calls(html, fast=False)
+
+
+@pytest.mark.parametrize("html", SAMPLES)
+def test_each_index_reads_the_same_from_the_attributes_it_is_handed(html: str) -> None:
+    """MkDocs' and Material's parsers make the same sections when handed only the
+    attributes they read (`mkdocs_reads`, `material_reads`)."""
+    assert _mkdocs(html, fast=True) == _mkdocs(html, fast=False)
+    assert _material(html, fast=True) == _material(html, fast=False)
 
 
 def test_script_and_style_go_to_the_real_parser() -> None:
@@ -100,9 +119,9 @@ def page_contents(request: pytest.FixtureRequest,
     seen: dict[str, str] = {}
     original = generator.searchindex.feed_tokens
 
-    def spy(parser: HTMLParser, html: str) -> None:
+    def spy(parser: HTMLParser, html: str, reads: AttrsRead = every_tag) -> None:
         seen[f"{len(seen)}"] = html
-        original(parser, html)
+        original(parser, html, reads)
 
     root = tmp_path_factory.mktemp("search")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
