@@ -50,6 +50,7 @@ from generator.pages.figures import figures_for
 from generator.pipeline import check
 from generator.site import SitePlan, plan_site
 from generator.themetext import make_page_safe
+from generator.validate import ValidationMemo
 
 log = logging.getLogger("mkdocs.commands.serve")
 problems_log = logging.getLogger("mkdocs.plugins.pmsite")
@@ -106,6 +107,7 @@ class IncrementalPreview:
         self._lock = threading.RLock()
         self._generation = 0
         self._cache = DocumentCache()
+        self._memo = ValidationMemo()
         self.stale: set[str] = set()
         """Pages (src_uri) not yet brought up to date since the last edit."""
         self.rendered: list[str] = []
@@ -127,7 +129,8 @@ class IncrementalPreview:
             config = self._load()
             plugin = pmsite_plugin(config)
             self._cache.start()
-            self._build(config, replace(self._values, read=self._cache.read), self._serve_url)
+            self._build(config, replace(self._values, read=self._cache.read, memo=self._memo),
+                        self._serve_url)
             self.full_builds += 1
             self._keep(config, plugin)
             _collect()  # the kept site lives until the next full build: see _no_collector
@@ -189,7 +192,7 @@ class IncrementalPreview:
             self._kept = False  # an update that raises leaves a full build to the next
             self._generation += 1
             self._cache.start()
-            result = check(self.settings, self._values.as_of, self._cache.read)
+            result = check(self.settings, self._values.as_of, self._cache.read, self._memo)
             plan = plan_site(result, self.plugin.content, draw=(), env=self.plan.context.env)
             if not self._same_pages(plan):
                 self.full_build()

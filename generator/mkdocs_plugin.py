@@ -37,6 +37,7 @@ from generator.searchindex import faster_index
 from generator.settings import Options, Settings, resolve_as_of
 from generator.site import GENERATED_OWNERS, SitePlan, content_files, plan_site
 from generator.themetext import make_nav_safe, make_page_safe, theme_text, unescape_search_titles
+from generator.validate import ValidationMemo
 
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
@@ -65,6 +66,8 @@ class BuildValues:
     folder first)."""
     read: ReadDocument | None = None
     """How content files are read (the incremental preview's cache; default: from disk)."""
+    memo: ValidationMemo | None = None
+    """What each document validated to (the incremental preview's; see `ValidationMemo`)."""
 
 
 class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
@@ -177,7 +180,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def _plan(self, files: Files) -> SitePlan:
         """Check and plan here (plain `mkdocs build`/`serve`): errors stop the build, unless
         it is the live preview."""
-        result = check(self.settings, self.values.as_of, self.values.read)
+        result = check(self.settings, self.values.as_of, self.values.read, self.values.memo)
         self.content = content_files(files, self.settings)
         plan = plan_site(result, self.content)
         errors = result.diagnostics.errors

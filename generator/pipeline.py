@@ -11,7 +11,7 @@ from generator.load import ReadDocument, read_documents
 from generator.model import PortfolioModel, build_model
 from generator.resolve import resolve
 from generator.settings import Settings
-from generator.validate import validate_documents
+from generator.validate import ValidationMemo, validate_documents
 
 
 @dataclass(slots=True)
@@ -32,9 +32,11 @@ class CheckResult:
         return self.has_errors or (strict and bool(self.diagnostics.warnings))
 
 
-def check(settings: Settings, as_of: date, read: ReadDocument | None = None) -> CheckResult:
+def check(settings: Settings, as_of: date, read: ReadDocument | None = None,
+          memo: ValidationMemo | None = None) -> CheckResult:
     """Read, validate and understand the content as of `as_of`; never raises for content.
-    `read` reads one content file (the live preview passes a cache of unchanged files)."""
+    `read` reads one content file and `memo` keeps what each validated to (the live
+    preview passes a cache of unchanged files, and its memo)."""
     diagnostics = Diagnostics()
     # The run makes many long-lived objects and no reference cycles worth collecting
     # meanwhile; the cyclic collector would rescan them all again and again.
@@ -42,7 +44,7 @@ def check(settings: Settings, as_of: date, read: ReadDocument | None = None) -> 
     gc.disable()
     try:
         documents = read_documents(settings.docs_dir, settings.root, diagnostics, read)
-        validated = validate_documents(documents, settings.scale, diagnostics)
+        validated = validate_documents(documents, settings.scale, diagnostics, memo)
         links = resolve(validated.records, validated.pages, diagnostics, settings.docs_dir)
         model = build_model(settings, as_of, validated.records, links, validated.pages,
                             diagnostics)

@@ -167,6 +167,10 @@ class Records:
         key = (placeholder.kind == "objective", placeholder.ref.casefold())
         self._unreadable.setdefault(key, placeholder)
 
+    def placeholders(self) -> list[Placeholder]:
+        """Every unreadable id remembered, in the order met."""
+        return list(self._unreadable.values())
+
     def unreadable(self, ref: str, objective: bool = False) -> Placeholder | None:
         """The placeholder of `ref` (an id or `project#milestone`) if no record holds it."""
         if not objective and self.get(ref) is not None:

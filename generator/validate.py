@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from generator.adr import is_adr_file, read_adr
-from generator.diagnostics import Diagnostics, did_you_mean
+from generator.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from generator.fieldtypes import ID_PATTERN
 from generator.kinds import NESTED_ONLY, SCHEMAS, TABLE, inline_kinds
 from generator.load import SourceDocument
 from generator.mdlimits import check_markdown
 from generator.pagemeta import unsafe_page_meta
-from generator.records import Record, Records, Source
+from generator.records import Placeholder, Record, Records, Source
 from generator.salvage import dropped_placeholders, model_in, placeholder, salvage
 from generator.scale import StatusScale
 from generator.schema import PAGE_META_KEYS, Model
@@ -34,16 +34,69 @@ class Validated:
     """Markdown files that are not records (rendered and link-checked as they are)."""
 
 
+@dataclass(slots=True)
+class _Outcome:
+    """What validating one document gives, whatever the others hold."""
+
+    records: list[Record[Any]]
+    placeholders: list[Placeholder]
+    page: bool
+    problems: list[Diagnostic]
+
+
+class ValidationMemo:
+    """What each document validated to, for the live preview: a document read from the
+    cache is the same object as last time (`loadcache`), and is not validated again.
+    Validating a document depends on it alone (duplicate ids are found across documents
+    afterwards), so its outcome is reused as it is, with fresh records."""
+
+    def __init__(self) -> None:
+        self._outcomes: dict[int, tuple[SourceDocument, _Outcome]] = {}
+
+    def outcome(self, doc: SourceDocument, scale: StatusScale) -> _Outcome:
+        kept = self._outcomes.get(id(doc))
+        if kept is not None and kept[0] is doc:
+            return kept[1]
+        outcome = _validate_one(doc, {"scale": scale})
+        self._outcomes[id(doc)] = (doc, outcome)
+        return outcome
+
+    def keep_only(self, documents: list[SourceDocument]) -> None:
+        """Forget the documents that are gone or were read again."""
+        current = {id(doc) for doc in documents}
+        self._outcomes = {k: v for k, v in self._outcomes.items() if k in current}
+
+
 def validate_documents(documents: list[SourceDocument], scale: StatusScale,
-                       diagnostics: Diagnostics) -> Validated:
+                       diagnostics: Diagnostics,
+                       memo: ValidationMemo | None = None) -> Validated:
     """Validate every document; problems become diagnostics, good records are kept."""
     result = Validated(Records())
-    context = {"scale": scale}
     for doc in documents:
-        check_markdown(doc, diagnostics)
-        for record in _records_of(doc, result, context, diagnostics):
+        if memo is None:
+            outcome = _validate_one(doc, {"scale": scale})
+        else:
+            # Reused records get their own lists: resolving fills them in afresh.
+            outcome = memo.outcome(doc, scale)
+            outcome = replace(outcome, records=[
+                replace(r, references=[], backlinks=[], targets={}) for r in outcome.records])
+        for made in outcome.placeholders:
+            result.records.add_placeholder(made)
+        if outcome.page:
+            result.pages.append(doc)
+        diagnostics.extend(outcome.problems)
+        for record in outcome.records:
             _add(result.records, record, diagnostics)
+    if memo is not None:
+        memo.keep_only(documents)
     return result
+
+
+def _validate_one(doc: SourceDocument, context: dict[str, Any]) -> _Outcome:
+    own, alone = Diagnostics(), Validated(Records())
+    check_markdown(doc, own)
+    records = _records_of(doc, alone, context, own)
+    return _Outcome(records, alone.records.placeholders(), bool(alone.pages), own.sorted())
 
 
 def _add(records: Records, record: Record[Any], diagnostics: Diagnostics) -> None:
