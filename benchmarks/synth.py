@@ -693,7 +693,15 @@ class Generator:
                     "team": person.team,
                 }
             )
-        self.out.data("people.yml", {"kind": "person", "entries": entries})
+        # As an office with thousands of people would (one YAML file may hold 2,000,000
+        # characters): a file per PEOPLE_PER_FILE people, `people.yml` first.
+        for start in range(0, max(len(entries), 1), PEOPLE_PER_FILE):
+            name = "people.yml" if not start else f"people-{start // PEOPLE_PER_FILE + 1}.yml"
+            self.out.data(name, {"kind": "person",
+                                 "entries": entries[start:start + PEOPLE_PER_FILE]})
+
+
+PEOPLE_PER_FILE = 10_000
 
 
 def write_mkdocs(outdir: Path) -> None:

@@ -60,6 +60,8 @@ WholeBuild = Callable[[MkDocsConfig, BuildValues, str], None]
 SEARCH_MODULES = ("mkdocs.contrib.search", "material.plugins.search")
 """The search plugins whose index the incremental preview knows how to write again."""
 SEARCH_NAMES = ("search", "material/search")
+UPDATING = "\x00update"
+"""What `_waiting` holds while an edit waits for the lock (no page has that name)."""
 BROWSERS_FIRST = 0.5
 """Seconds the background pass waits, so that the pages the browsers reload come first
 (one page it has started rendering would make a request wait for it)."""
@@ -176,7 +178,7 @@ class IncrementalPreview:
     def update(self) -> Outcome:
         """After an edit: re-read and re-plan; every page stale (see `ensure`, `finish`).
         A change this cannot follow is a full build."""
-        with self._lock, _no_collector():
+        with self._ahead_of_background(), _no_collector():
             if not self._kept:
                 self.full_build()
                 return Outcome(full=True)
@@ -217,6 +219,21 @@ class IncrementalPreview:
                     for p in self._cache.read_paths]
             self._kept = True
             return Outcome(full=False, read=read)
+
+    @contextmanager
+    def _ahead_of_background(self) -> Iterator[None]:
+        """The lock, taken ahead of the background pass. A lock is not fair: the pass takes
+        it again as soon as it lets go of it after a page, and an edit waited for it for
+        seconds. The pass lets whoever is `_waiting` go first."""
+        self._waiting.append(UPDATING)
+        try:
+            self._lock.acquire()
+        finally:
+            self._waiting.remove(UPDATING)
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _same_pages(self, plan: SitePlan) -> bool:
         """The new plan publishes the same pages and files as the kept one (diagrams'

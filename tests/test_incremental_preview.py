@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from generator.incremental import IncrementalPreview
+from generator.incremental import UPDATING, IncrementalPreview
 from generator.loadcache import DocumentCache
 from generator.mkdocs_plugin import BuildValues
 from generator.pipeline import check
@@ -258,4 +260,38 @@ def test_closing_stops_the_background_pass_before_the_folder_goes(site: Site) ->
     site.preview.close()
     assert not thread.is_alive()
     site.preview.finish()  # what the pass left is still done right afterwards
+    _assert_same(site.preview_tree(), site.full())
+
+
+def test_an_edit_goes_ahead_of_the_background_pass(site: Site) -> None:
+    """A lock is not fair: the background pass takes it again after every page, and an
+    edit waited seconds for it. An update says it is waiting (`_waiting`), and the pass
+    takes no page while anyone is."""
+    preview = site.preview
+    site.set_overall("red")
+    assert not preview.update().full
+    site.set_overall("amber")
+    preview._lock.acquire()  # a page of the pass being rendered, say
+    updating = threading.Thread(target=preview.update)
+    updating.start()
+    try:
+        deadline = time.monotonic() + 10
+        while UPDATING not in preview._waiting and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert UPDATING in preview._waiting  # the edit says it is waiting
+    finally:
+        preview._lock.release()
+    updating.join(60)
+    assert not updating.is_alive() and UPDATING not in preview._waiting
+    rendered = list(preview.rendered)
+    preview._waiting.append("someone")
+    passing = threading.Thread(target=preview.finish)
+    passing.start()
+    time.sleep(0.3)
+    assert preview._lock.acquire(blocking=False)  # the pass holds no lock meanwhile
+    preview._lock.release()
+    assert preview.rendered == rendered  # and has rendered no page
+    preview._waiting.remove("someone")
+    passing.join(120)
+    assert not passing.is_alive()
     _assert_same(site.preview_tree(), site.full())
