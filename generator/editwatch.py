@@ -43,7 +43,11 @@ POLL_SECONDS = 0.5
 
 class EditWatcher:
     """What `LiveReloadServer` needs of its `observer`: schedule, unschedule, start, stop,
-    join. Native events where they can be had, polling where not."""
+    join. Native events where they can be had, polling where not.
+
+    The native observer runs from the first `schedule` on: watchdog sets a watch up when
+    it starts, so a watch the system refuses (inotify's limit reached) fails there, where
+    it can still be polled instead, not later in `start`."""
 
     def __init__(self) -> None:
         self._native: BaseObserver = Observer()
@@ -53,7 +57,10 @@ class EditWatcher:
 
     def schedule(self, handler: FileSystemEventHandler, path: str | Path, *,
                  recursive: bool = False) -> ObservedWatch:
+        handler = _FoldersAsFiles(handler)
         try:
+            if not self._native.is_alive():
+                self._native.start()
             watch = self._native.schedule(handler, path, recursive=recursive, event_filter=EDITS)
             self._by_watch[watch] = self._native
             return watch
@@ -74,11 +81,13 @@ class EditWatcher:
     def start(self) -> None:
         self._started = True
         for observer in self._observers():
-            observer.start()
+            if not observer.is_alive():
+                observer.start()
 
     def stop(self) -> None:
         for observer in self._observers():
-            observer.stop()
+            if observer.is_alive():
+                observer.stop()
 
     def join(self, timeout: float | None = None) -> None:
         for observer in self._observers():
@@ -87,3 +96,20 @@ class EditWatcher:
 
     def _observers(self) -> list[BaseObserver]:
         return [o for o in (self._native, self._polling) if o is not None]
+
+
+class _FoldersAsFiles(FileSystemEventHandler):
+    """A handler that also hears of a folder that goes away (deleted, moved out, put in
+    the trash): the system reports only the folder, not each file in it, and MkDocs'
+    handler ignores folder events. It is handed as a file's event instead."""
+
+    def __init__(self, handler: FileSystemEventHandler) -> None:
+        super().__init__()
+        self._handler = handler
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        if isinstance(event, DirDeletedEvent):
+            event = FileDeletedEvent(event.src_path)
+        elif isinstance(event, DirMovedEvent):
+            event = FileMovedEvent(event.src_path, event.dest_path)
+        self._handler.dispatch(event)

@@ -178,7 +178,7 @@ class IncrementalPreview:
     def update(self) -> Outcome:
         """After an edit: re-read and re-plan; every page stale (see `ensure`, `finish`).
         A change this cannot follow is a full build."""
-        with self._ahead_of_background(), _no_collector():
+        with self._ahead_of_background(), _no_collector(freeze=True):
             if not self._kept:
                 self.full_build()
                 return Outcome(full=True)
@@ -305,7 +305,6 @@ class IncrementalPreview:
                                           self.nav)
                 self._write_search_index()
                 self._force = False
-                _collect()
                 return True
 
     _force = False
@@ -325,6 +324,8 @@ class IncrementalPreview:
                 for problem in problems:  # as the plugin logs them in a full preview build
                     problems_log.warning(problem.to_text())
                 time.sleep(BROWSERS_FIRST)
+                if generation == self._generation:
+                    _collect()  # what the edits before this one left behind
                 self.finish(generation)
             except Exception:  # a thread's error would vanish: say it, as a build would
                 log.exception("pmsite: the preview could not finish updating the site")
@@ -335,7 +336,7 @@ class IncrementalPreview:
     def close(self, timeout: float = 60.0) -> None:
         """Stop the background pass (at its next page) and wait for it: the preview's
         folder is removed next, and nothing may still render or write into it."""
-        with self._lock:
+        with self._ahead_of_background():
             self._generation += 1  # a running `finish` sees a newer edit and returns
         if self._thread is not None:
             self._thread.join(timeout)
@@ -418,24 +419,26 @@ class IncrementalPreview:
 
 
 @contextmanager
-def _no_collector() -> Iterator[None]:
-    """The cyclic garbage collector off meanwhile (as in `pipeline.check`), and what was
-    made meanwhile out of its sight afterwards (`gc.freeze`). A site is millions of
-    long-lived objects; scanning the ones an edit makes took a third of a second at 1,000
-    projects, on the way to the browser. `_collect` does it when the site is up to date."""
+def _no_collector(freeze: bool = False) -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile (as in `pipeline.check`); with `freeze`,
+    what was made meanwhile is out of its sight afterwards (`gc.freeze`). An edit makes a
+    new model and plan, about a million objects at 1,000 projects: the first collection
+    after it scanned them all, a third of a second on the way to the browser. The
+    background pass collects them later (`_collect`), once the page has been served."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if collecting:
             gc.enable()
 
 
 def _collect() -> None:
-    """What `_no_collector` kept from the collector, collected (what an edit left behind
-    is freed), and the rest kept out of its sight again."""
+    """Everything frozen, collected (what the last edits left behind is freed: the model
+    and plan they replaced), and the rest out of the collector's sight again."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()

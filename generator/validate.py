@@ -52,8 +52,12 @@ class ValidationMemo:
 
     def __init__(self) -> None:
         self._outcomes: dict[int, tuple[SourceDocument, _Outcome]] = {}
+        self._levels: tuple[str, ...] = ()
+        """The status scale they were validated with (mkdocs.yml may change it)."""
 
     def outcome(self, doc: SourceDocument, scale: StatusScale) -> _Outcome:
+        if scale.levels != self._levels:
+            self._outcomes, self._levels = {}, scale.levels
         kept = self._outcomes.get(id(doc))
         if kept is not None and kept[0] is doc:
             return kept[1]

@@ -75,3 +75,20 @@ def test_duplicate_ids_are_found_across_memoised_documents(tmp_path: Path) -> No
     result = check(settings, AS_OF, cache.read, memo)
     assert "duplicate-id" in {d.code for d in result.diagnostics.errors}
     assert result.diagnostics.sorted() == check(settings, AS_OF).diagnostics.sorted()
+
+
+def test_a_new_status_scale_validates_everything_again(tmp_path: Path) -> None:
+    """mkdocs.yml's `status_scale` changes what a status may be: the memo of the old
+    scale is not used (the preview's document cache still holds the same documents)."""
+    config = _copy(tmp_path)
+    cache, memo = DocumentCache(), ValidationMemo()
+    check(load_settings(config), AS_OF, cache.read, memo)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("status_scale: [green, amber, red]",
+                                   "status_scale: [fine, bad]"), encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.scale.levels == ("fine", "bad")
+    with_memo = check(settings, AS_OF, cache.read, memo)
+    afresh = check(settings, AS_OF)
+    assert afresh.diagnostics.errors  # green, amber and red are no statuses now
+    assert with_memo.diagnostics.sorted() == afresh.diagnostics.sorted()
