@@ -224,10 +224,11 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             # The alarm went off inside a finalizer, where Python drops what it raises.
             raise self._too_slow(armed[0], f"rendering took longer than {PAGE_SECONDS:g} s")
         html, self._blocks = restore(html, self._blocks), []
-        if self._let_go:
+        if self._let_go and page.file.src_uri in self.plan.pages:
+            # A generated page's Markdown is pmsite's own (no theme template prints it);
+            # a content file's stays for the theme (and is read from disk anyway).
             page.markdown = ""  # (None would read as "not yet read": no title)
-            if page.file.src_uri in self.plan.pages:  # (a content file is read from disk)
-                page.file.content_string = ""
+            page.file.content_string = ""
         return sanitize(html)
 
     def on_build_error(self, *, error: Exception) -> None:
