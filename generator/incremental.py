@@ -221,15 +221,16 @@ class IncrementalPreview:
             return Outcome(full=False, read=read)
 
     @contextmanager
-    def _ahead_of_background(self) -> Iterator[None]:
-        """The lock, taken ahead of the background pass. A lock is not fair: the pass takes
-        it again as soon as it lets go of it after a page, and an edit waited for it for
-        seconds. The pass lets whoever is `_waiting` go first."""
-        self._waiting.append(UPDATING)
+    def _ahead_of_background(self, who: str = UPDATING) -> Iterator[None]:
+        """The lock, taken ahead of the background pass (for an edit, or a request for the
+        page `who`). A lock is not fair: the pass takes it again as soon as it lets go of
+        it after a page, and an edit waited for it for seconds. The pass lets whoever is
+        `_waiting` go first."""
+        self._waiting.append(who)
         try:
             self._lock.acquire()
         finally:
-            self._waiting.remove(UPDATING)
+            self._waiting.remove(who)
         try:
             yield
         finally:
@@ -266,13 +267,9 @@ class IncrementalPreview:
         src_uri = self.by_dest.get(dest_uri) if self._kept else None
         if src_uri is None or src_uri not in self.stale:
             return
-        self._waiting.append(src_uri)  # the background pass lets a request go first
-        try:
-            with self._lock, _no_collector():
-                if src_uri in self.stale:
-                    self._refresh(src_uri)
-        finally:
-            self._waiting.remove(src_uri)
+        with self._ahead_of_background(src_uri), _no_collector():
+            if src_uri in self.stale:
+                self._refresh(src_uri)
 
     def finish(self, generation: int | None = None) -> bool:
         """Bring every page, data file, theme template and the search index up to date.

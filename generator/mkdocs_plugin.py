@@ -96,7 +96,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.external: list[Diagnostic] = []
         """What the last build loads from outside the site (`external-asset`)."""
         self._let_go = False
-        """A page's Markdown and HTML are let go once it is written (see `_lets_go`)."""
+        """A generated page's Markdown is let go once rendered, every page's HTML once
+        written (see `_lets_go`)."""
         self.digests: dict[str, bytes] = {}
         """Each page's rendered source (front matter, Markdown, stashed HTML), as a digest:
         the incremental preview re-renders a page only when its digest changes."""

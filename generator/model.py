@@ -265,7 +265,8 @@ def build_model(settings: Settings, as_of: date, records: Records, links: Links,
     open_statuses = Counter(statuses[p.id].status for p in projects if is_open(p))
     counts = status_counts(projects, statuses, scale)
     model = PortfolioModel(
-        settings, as_of, records, links, pages, kinds=kinds, targets=same("targets", lambda: targets(records)),
+        settings, as_of, records, links, pages, kinds=kinds,
+        targets=same("targets", lambda: targets(records)),
         scopes=scopes, statuses=statuses, milestones=milestones,
         by_due=tuple(sorted((f for p in projects for f in milestones[p.id]),
                             key=lambda f: (f.due, f.ref))),

@@ -76,24 +76,30 @@ def validate_documents(documents: list[SourceDocument], scale: StatusScale,
                        memo: ValidationMemo | None = None) -> Validated:
     """Validate every document; problems become diagnostics, good records are kept."""
     result = Validated(Records())
+    context = {"scale": scale}
     for doc in documents:
         if memo is None:
-            outcome = _validate_one(doc, {"scale": scale})
+            check_markdown(doc, diagnostics)
+            made = _records_of(doc, result, context, diagnostics)
         else:
-            # Reused records get their own lists: resolving fills them in afresh.
-            outcome = memo.outcome(doc, scale)
-            outcome = replace(outcome, records=[
-                replace(r, references=[], backlinks=[], targets={}) for r in outcome.records])
-        for made in outcome.placeholders:
-            result.records.add_placeholder(made)
-        if outcome.page:
-            result.pages.append(doc)
-        diagnostics.extend(outcome.problems)
-        for record in outcome.records:
+            made = _reuse(memo.outcome(doc, scale), doc, result, diagnostics)
+        for record in made:
             _add(result.records, record, diagnostics)
     if memo is not None:
         memo.keep_only(documents)
     return result
+
+
+def _reuse(outcome: _Outcome, doc: SourceDocument, result: Validated,
+           diagnostics: Diagnostics) -> list[Record[Any]]:
+    """What validating `doc` gave, as `_records_of` gives it: the records fresh (resolving
+    fills their lists in afresh), the rest added to `result` and `diagnostics`."""
+    for made in outcome.placeholders:
+        result.records.add_placeholder(made)
+    if outcome.page:
+        result.pages.append(doc)
+    diagnostics.extend(outcome.problems)
+    return [replace(r, references=[], backlinks=[], targets={}) for r in outcome.records]
 
 
 def _validate_one(doc: SourceDocument, context: dict[str, Any]) -> _Outcome:
