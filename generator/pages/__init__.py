@@ -82,6 +82,8 @@ class Context:
         self.no_diagrams = False
         """Set when Graphviz turned out to be unavailable: pages go on without diagrams."""
         self._changes: tuple[Change, ...] | Callable[[], tuple[Change, ...]] = ()
+        self.memo: dict[str, Any] = {}
+        """Facts of the model that several builders and templates share, made once."""
 
     @property
     def changes(self) -> tuple[Change, ...]:

@@ -1,11 +1,11 @@
-"""Portfolio-wide boards: `/status/`, `/dependencies/`, `/roadmap/` and `/tags/` (SPEC §5)."""
+"""Portfolio-wide boards: `/status/`, `/dependencies/` and `/roadmap/` (SPEC §5)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from generator.kinds import names
-from generator.pages import Context, PageSpec
+from generator.pages import Context, PageSpec, parts
 from generator.pages.parts import split_by_program
 from generator.pages.views import (
     Link,
@@ -14,7 +14,6 @@ from generator.pages.views import (
     project_milestone_row,
     project_row,
     record_link,
-    tag_slug,
 )
 from generator.records import Record
 from generator.schema import Project
@@ -44,25 +43,45 @@ def build_status(context: Context) -> list[PageSpec]:
 
 
 def build_dependencies(context: Context) -> list[PageSpec]:
-    """At-risk dependencies first with their reasons, then all, then critical paths."""
+    """At-risk dependencies first with their reasons, then all, then critical paths.
+
+    A large portfolio's page keeps the counts, the diagram and a table of programs; each
+    program's page has its dependencies (by the project that needs them) and its
+    critical path."""
     model = context.model
-    rows = [dependency_row(model, d) for d in model.graph.dependencies]
-    paths = []
+    rows = []
+    for dep in model.graph.dependencies:
+        row = dependency_row(model, dep)
+        row["program_id"] = model.program_of.get(dep.downstream.partition("#")[0])
+        rows.append(row)
+    paths = {}
     for program in model.of_kind("program"):
         path = model.critical_paths[program.id]
         if path.steps:
-            paths.append({"program": record_link(program), "path": path,
-                          "rows": critical_rows(model, path)})
-    # A portfolio of hundreds of projects lists its at-risk dependencies here and every
-    # dependency on its program's and project's pages (one table of all would be megabytes).
-    shown = rows if len(rows) <= ALL_DEPENDENCIES_ROWS else []
-    return [PageSpec("dependencies.md", "dependencies.md.j2", "Dependencies",
-                     {"at_risk": [r for r in rows if r["at_risk"]], "rows": shown,
-                      "total": len(rows), "paths": paths}, section="dependencies")]
+            paths[program.id] = {"program": record_link(program), "path": path,
+                                 "rows": critical_rows(model, path)}
+    spec = PageSpec("dependencies.md", "dependencies.md.j2", "Dependencies",
+                    {"total": len(rows), "at_risk_total": sum(1 for r in rows if r["at_risk"])},
+                    section="dependencies")
+    pages = split_by_program(context, spec, rows, lambda row: row["program_id"])
+    whole = len(pages) == 1
+    for page in pages:
+        mine, program = page.values["rows"], page.values["program_id"]
+        # The whole portfolio on one page has every critical path; a split one has each
+        # on its program's page. Hundreds of dependencies on one page (those outside any
+        # program): the at-risk ones are listed, every one on its project's page.
+        page.values = {**page.values, "at_risk": [r for r in mine if r["at_risk"]],
+                       "rows": mine if len(mine) <= ALL_DEPENDENCIES_ROWS else [],
+                       "listed": len(mine),
+                       "paths": list(paths.values()) if whole
+                       else [paths[program]] if program in paths else []}
+    return pages
+
+
 
 
 ALL_DEPENDENCIES_ROWS = 300
-"""Above this many dependencies, the page lists only the at-risk ones."""
+"""Above this many dependencies on one page, it lists only the at-risk ones."""
 
 
 def build_roadmap(context: Context) -> list[PageSpec]:
@@ -72,14 +91,19 @@ def build_roadmap(context: Context) -> list[PageSpec]:
     for summary in model.program_summaries.values():
         groups.append(_roadmap_group(context, record_link(summary.record), summary.record.id,
                                      summary.projects))
-    if model.standalone:
-        groups.append(_roadmap_group(context, None, "standalone", model.standalone))
+    # Standalone projects come in groups of SPLIT_AT, so that a large portfolio's pages
+    # of them stay the size of a program's.
+    lone = sorted(model.standalone, key=lambda p: (p.model.start or p.model.end or model.as_of,
+                                                   p.id))
+    for n, start in enumerate(range(0, len(lone), parts.SPLIT_AT), start=1):
+        groups.append(_roadmap_group(context, None, "standalone" if n == 1
+                                     else f"standalone-{n}", tuple(lone[start:start + parts.SPLIT_AT])))
     dates = [d for g in groups for p in g["projects"] for d in (p["start"], p["end"]) if d]
     spec = PageSpec("roadmap.md", "roadmap.md.j2", "Roadmap",
                     {"first": min(dates, default=None), "last": max(dates, default=None)},
                     section="roadmap")
     return split_by_program(context, spec, groups,
-                            lambda g: None if g["key"] == "standalone" else g["key"],
+                            lambda g: None if g["program"] is None else g["key"],
                             weight=lambda g: len(g["projects"]))
 
 
@@ -102,32 +126,4 @@ def _roadmap_group(context: Context, program: Link | None, key: str,
 
 
 TAGGED_KINDS = names(tagged=True)
-"""Kinds whose records carry `tags` (`Kind.tagged`), in the order the tags page lists them."""
-
-
-def build_tags(context: Context) -> list[PageSpec]:
-    """Every tag with the records carrying it, under `#tag-<slug>` anchors."""
-    model = context.model
-    found: dict[str, dict[str, Any]] = {}
-    for kind in TAGGED_KINDS:
-        for record in model.of_kind(kind):
-            for tag in getattr(record.model, "tags", None) or []:
-                slug = tag_slug(tag)
-                entry = found.setdefault(slug, {"slug": slug, "names": set(), "records": {}})
-                entry["names"].add(tag)
-                entry["records"].setdefault(kind, [])
-                if record not in entry["records"][kind]:
-                    entry["records"][kind].append(record)
-    tags = []
-    for slug in sorted(found):
-        entry = found[slug]
-        tags.append({"slug": slug, "name": min(entry["names"]),
-                     "count": sum(len(v) for v in entry["records"].values()),
-                     "groups": [(kind, [record_link(r) for r in
-                                        sorted(entry["records"][kind], key=_by_title)])
-                                for kind in TAGGED_KINDS if kind in entry["records"]]})
-    return [PageSpec("tags.md", "tags.md.j2", "Tags", {"tags": tags}, section="tags")]
-
-
-def _by_title(record: Record[Any]) -> tuple[str, str]:
-    return (record.title.casefold(), record.id)
+"""Kinds whose records carry `tags` (`Kind.tagged`), in the order the tags pages list them."""

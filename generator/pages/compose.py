@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from generator.htmlstash import mark_body, unmark
 from generator.pages import Context, PageSpec, relative, url_of
+from generator.pages.tags import tag_url
 from generator.records import Target
 from generator.templating import md_text
 from generator.wikilinks import WikiLink, replace_wikilinks
@@ -28,6 +29,7 @@ def render_page(context: Context, spec: PageSpec,
     values: dict[str, Any] = dict(spec.values)
     values.update(page=spec, as_of=context.model.as_of,
                   link=lambda url: relative(spec.url, url) if url else "",
+                  tag_url=lambda tag: tag_url(context, tag),
                   # A body is Markdown source for MkDocs to render, not text to escape;
                   # raw HTML in it is sanitised after rendering (sanitize.py).
                   body=lambda text, source_rel="", demote=0: Markup(mark_body(body_markdown(

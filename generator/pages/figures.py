@@ -42,10 +42,18 @@ def _portfolio(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
     return {"dependencies": diagrams.portfolio_dependencies_svg(context.model, root)}
 
 
+def _dependencies(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
+    """The portfolio's graph on the page; a program's part of a split page has none (its
+    program's page has the program's graph)."""
+    return {} if spec.values.get("part_of") else _portfolio(context, spec, root)
+
+
 def _roadmap(context: Context, spec: PageSpec, root: str) -> dict[str, str]:
     """The whole roadmap, or one program's when the page is split by program."""
     program = spec.values.get("program_id")
     if spec.values.get("parts"):  # the index of a split roadmap: its programs have theirs
+        return {}
+    if program is None and spec.values.get("part_of"):  # a page of standalone projects
         return {}
     return {"roadmap": diagrams.roadmap_svg(context.model, root, program_id=program)}
 
@@ -60,7 +68,7 @@ FIGURES: dict[str, Figures] = {
     "project.md.j2": _project,
     "program.md.j2": _program,
     "portfolio.md.j2": _portfolio,
-    "dependencies.md.j2": _portfolio,
+    "dependencies.md.j2": _dependencies,
     "roadmap.md.j2": _roadmap,
     "risks.md.j2": _risks,
 }

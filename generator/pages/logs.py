@@ -6,7 +6,8 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from generator.pages import Context, PageSpec
+from generator.pages import Context, PageSpec, parts
+from generator.pages.parts import program_id, split_by_program
 from generator.pages.views import (
     Link,
     action_row,
@@ -44,16 +45,23 @@ def build_decisions(context: Context) -> list[PageSpec]:
     for decision in dated(model.of_kind("decision")):
         row = log_row(model, decision)
         row["number"] = adr_number(decision)
+        row["program_id"] = program_id(model, decision)
         row["supersedes"] = [ref_link(model, ref) for ref in decision.model.supersedes]
         row["superseded_by"] = [record_link(d) for d in model.superseded_by.get(decision.id, ())]
         row["deciders"] = [person_link(model, n) for n in
                            dict.fromkeys(decision.model.decided_by + decision.model.deciders)]
         rows.append(row)
     statuses = sorted({r["status"] for r in rows})
-    return [PageSpec("decisions.md", "decisions.md.j2", "Decision log",
-                     {"rows": rows, "counts": [(s, sum(1 for r in rows if r["status"] == s))
-                                               for s in statuses]},
-                     section="decisions")]
+    spec = PageSpec("decisions.md", "decisions.md.j2", "Decision log",
+                    {"total": len(rows), "counts": [(s, sum(1 for r in rows if r["status"] == s))
+                                                    for s in statuses]},
+                    section="decisions")
+    # A large log is split by program under `decisions/_/` (where no decision's own page
+    # is); a decision whose URL is an anchor here stays here.
+    return split_by_program(context, spec, rows,
+                            lambda row: row["program_id"], base="decisions/_",
+                            standalone="Not in a program",
+                            pinned=lambda row: row["link"].url.startswith("decisions/#"))
 
 
 def build_changes(context: Context) -> list[PageSpec]:
@@ -114,9 +122,13 @@ def build_lessons(context: Context) -> list[PageSpec]:
               "went_well": sum(1 for r in lessons if r.model.type == "went-well")}
     # The library is an index of categories; each category has a page of its own, so the
     # library stays small however many lessons a portfolio keeps.
+    by_tag = [tags[s] for s in sorted(tags)]
+    if sum(len(t["lessons"]) for t in by_tag) > parts.SPLIT_AT:
+        # A large library names each tag with its count; the tag's page lists its lessons.
+        by_tag = [t | {"lessons": [], "count": len(t["lessons"])} for t in by_tag]
     pages = [PageSpec("lessons.md", "lessons.md.j2", "Lessons learned",
                       {"groups": [], "categories": [_category(g) for g in groups],
-                       "tags": [tags[s] for s in sorted(tags)], **counts},
+                       "tags": by_tag, **counts},
                       section="lessons")]
     for group in groups:
         pages.append(PageSpec(f"lessons/{group['slug']}.md", "lessons.md.j2",

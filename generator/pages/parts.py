@@ -1,9 +1,13 @@
-"""Splitting a portfolio-wide page into a page per program once the portfolio is large.
+"""Splitting a portfolio-wide page into smaller pages once the portfolio is large.
 
 A status board or roadmap of a few dozen projects reads best as one page; at hundreds
 it becomes megabytes that no one scrolls. Above SPLIT_AT rows, the page keeps the
 summary, the standalone projects and a table of programs, and each program's rows move
-to `<page>/<program id>/`.
+to `<page>/<program id>/`; when the rows outside any program are themselves more than
+SPLIT_AT, they move to `<page>/_standalone/` (then `_standalone-2/`, ... SPLIT_AT rows
+each; an id never starts with `_`, so such a page never meets a program's). A list that
+belongs to no program (people, a tag's records) is split by `split_by_key` into pages
+of a few hundred rows each.
 """
 
 from __future__ import annotations
@@ -11,19 +15,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from generator.model import PortfolioModel
 from generator.pages import Context, PageSpec, url_of
 from generator.pages.views import Link
+from generator.records import Record
 
 SPLIT_AT = 150
 """Rows above which a portfolio-wide page is split by program."""
+STANDALONE = "_standalone"
+"""The sub-page of the rows that belong to no program (ids never start with `_`)."""
+
+
+def program_id(model: PortfolioModel, record: Record[Any]) -> str | None:
+    """The program a record belongs to (a program belongs to itself), else None."""
+    if record.kind == "program":
+        return record.id
+    program = model.scopes[record.id].program
+    return program.id if program is not None else None
 
 
 def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
                      program_of: Callable[[Any], str | None],
-                     weight: Callable[[Any], int] = lambda row: 1) -> list[PageSpec]:
+                     weight: Callable[[Any], int] = lambda row: 1, *,
+                     base: str | None = None,
+                     standalone: str = "Standalone projects",
+                     pinned: Callable[[Any], bool] = lambda row: False) -> list[PageSpec]:
     """`spec` with `rows`, or (when large) an index plus one page per program.
 
-    `weight` says how many projects a row stands for (a roadmap row is a whole program).
+    `weight` says how many projects a row stands for (a roadmap row is a whole program);
+    `base` is the folder of the sub-pages (default: the page's own, `status/`);
+    `standalone` names the rows of no program when they need a page of their own;
+    a `pinned` row (one whose URL is an anchor on this page) never leaves the page.
     """
     if sum(weight(row) for row in rows) <= SPLIT_AT:
         spec.values = {**spec.values, "rows": rows, "parts": [], "part_of": None,
@@ -33,20 +55,98 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
     grouped: dict[str | None, list[Any]] = {}
     for row in rows:
         grouped.setdefault(program_of(row), []).append(row)
-    base = spec.src_uri.removesuffix(".md")
+    folder = base if base is not None else spec.src_uri.removesuffix(".md")
     parts, pages = [], []
-    for program in model.of_kind("program"):
-        mine = grouped.get(program.id, [])
-        if not mine:
-            continue
-        sub = PageSpec(f"{base}/{program.id}.md", spec.template, f"{spec.title}: {program.title}",
-                       {**spec.values, "rows": mine, "parts": [], "program_id": program.id,
+
+    def part(key: str, title: str, mine: list[Any], status: str | None) -> None:
+        sub = PageSpec(f"{folder}/{key}.md", spec.template, f"{spec.title}: {title}",
+                       {**spec.values, "rows": mine, "parts": [],
+                        "program_id": None if key == STANDALONE else key,
                         "part_of": Link(spec.url, spec.title)},
                        section=spec.section)
-        parts.append({"link": Link(url_of(sub.src_uri), program.title),
-                      "count": sum(weight(row) for row in mine),
-                      "status": model.program_rollups[program.id].status})
+        parts.append({"link": Link(url_of(sub.src_uri), title),
+                      "count": sum(weight(row) for row in mine), "status": status})
         pages.append(sub)
-    spec.values = {**spec.values, "rows": grouped.get(None, []), "parts": parts,
+
+    for program in model.of_kind("program"):
+        if mine := grouped.get(program.id, []):
+            part(program.id, program.title, mine, model.program_rollups[program.id].status)
+    rest = [row for row in grouped.get(None, []) if pinned(row)]
+    loose = [row for row in grouped.get(None, []) if not pinned(row)]
+    if sum(weight(row) for row in loose) > SPLIT_AT:
+        for n, chunk in enumerate(_chunks(loose, weight), start=1):
+            part(STANDALONE if n == 1 else f"{STANDALONE}-{n}",
+                 standalone if n == 1 else f"{standalone} ({n})", chunk, None)
+    else:
+        rest = grouped.get(None, [])
+    spec.values = {**spec.values, "rows": rest, "parts": parts,
                    "part_of": None, "program_id": None}
     return [spec, *pages]
+
+
+def _chunks(rows: list[Any], weight: Callable[[Any], int]) -> list[list[Any]]:
+    """`rows` in order, cut into runs that weigh at most SPLIT_AT (a heavier row alone)."""
+    chunks: list[list[Any]] = [[]]
+    total = 0
+    for row in rows:
+        if chunks[-1] and total + weight(row) > SPLIT_AT:
+            chunks.append([])
+            total = 0
+        chunks[-1].append(row)
+        total += weight(row)
+    return chunks
+
+
+def split_by_key(spec: PageSpec, rows: list[Any], key_of: Callable[[Any], str],
+                 label_of: Callable[[str], str], folder: str,
+                 page_rows: int) -> list[PageSpec]:
+    """`spec` with `rows`, or (above SPLIT_AT rows) an index plus a page per key.
+
+    Rows keep their order; a key's page is `<folder>/<key>.md`. A key with more than
+    `page_rows` rows is split again by one more character of `key_of` (`a` -> `al`,
+    `an`, ...), so no page grows past `page_rows` however large the list.
+    """
+    if len(rows) <= SPLIT_AT:
+        spec.values = {**spec.values, "rows": rows, "parts": [], "part_of": None}
+        return [spec]
+    parts, pages = [], []
+    for key, mine in _buckets(rows, key_of, 1, page_rows):
+        title = label_of(key)
+        sub = PageSpec(page_name(folder, key), spec.template, f"{spec.title}: {title}",
+                       {**spec.values, "rows": mine, "parts": [],
+                        "part_of": Link(spec.url, spec.title)},
+                       section=spec.section)
+        parts.append({"link": Link(url_of(sub.src_uri), title), "count": len(mine),
+                      "rows": mine})
+        pages.append(sub)
+    spec.values = {**spec.values, "rows": [], "parts": parts, "part_of": None}
+    return [spec, *pages]
+
+
+def page_name(folder: str, key: str) -> str:
+    """The source name of the sub-page `key` of `folder`: `<folder>/<key>.md`, but
+    `<folder>/_index.md` for `index`, which MkDocs would make the folder's own page (a
+    slug holds no `_`, so no other key meets it)."""
+    return f"{folder}/_{key}.md" if key == "index" else f"{folder}/{key}.md"
+
+
+def _buckets(rows: list[Any], key_of: Callable[[Any], str], depth: int,
+             page_rows: int) -> list[tuple[str, list[Any]]]:
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(key_of(row)[:depth], []).append(row)
+    found: list[tuple[str, list[Any]]] = []
+    for key in sorted(grouped):
+        mine = grouped[key]
+        longer = any(len(key_of(row)) > depth for row in mine)
+        if len(mine) > page_rows and longer:
+            found += _buckets(mine, key_of, depth + 1, page_rows)
+        else:
+            found.append((key, mine))
+    return found
+
+
+def prefix_label(prefix: str) -> str:
+    """`al` -> `Al`: how a page of a list split by `split_by_key` is named."""
+    return prefix[:1].upper() + prefix[1:]
+

@@ -6,21 +6,29 @@ from functools import partial
 from typing import Any
 
 from generator.pages import Context, Later, PageSpec
+from generator.pages.parts import prefix_label, split_by_key
 from generator.pages.views import record_link
 from generator.people import Person
 
 ROLE_ORDER = ("sponsor", "manager", "board", "owner", "decider", "team", "attendee",
               "action owner", "author")
 """How a person's roles are listed: accountability first."""
+PAGE_ROWS = 500
+"""People on one page of a split list at most (a letter with more is split by two)."""
 
 
 def build_people(context: Context) -> list[PageSpec]:
     model = context.model
     people = sorted(model.people.values(), key=lambda p: (p.name.casefold(), p.slug))
     rows = [_summary(p) for p in people]
-    pages = [PageSpec("people/index.md", "people.md.j2", "People",
-                      {"rows": rows, "over": sum(1 for p in people if p.over_allocated)},
-                      section="people")]
+    index = PageSpec("people/index.md", "people.md.j2", "People",
+                     {"total": len(rows), "over": sum(1 for p in people if p.over_allocated)},
+                     section="people")
+    # A large portfolio's list is split by the first letters of the names' slugs, under
+    # `people/_/`: a person's slug never holds `_`, so no such page is anyone's.
+    pages = split_by_key(index, rows, lambda row: row["slug"], prefix_label, "people/_", PAGE_ROWS)
+    for part in index.values["parts"]:
+        part["over"] = sum(1 for row in part.pop("rows") if row["over"])
     for person in people:
         pages.append(PageSpec(f"people/{person.slug}.md", "person.md.j2", person.name,
                               Later(partial(_details, context, person)), section="people"))

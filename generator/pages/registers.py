@@ -18,6 +18,10 @@ REGISTER_ROWS = 200
 project and program pages hold them."""
 
 
+CELL_ROWS = 10
+"""Risks a heat-map cell names at most; the others are counted."""
+
+
 def build_risks(context: Context) -> list[PageSpec]:
     """The register sorted by score, a 5x5 heat map of open risks, and each cell's risks."""
     model = context.model
@@ -31,7 +35,10 @@ def build_risks(context: Context) -> list[PageSpec]:
     grid = [[{"p": p, "i": i, "score": p * i, "tone": band(p * i, limits),
               "count": len(cells.get((p, i), []))} for i in reversed(LEVELS)]
             for p in LEVELS]
-    listed = [{"p": p, "i": i, "score": p * i, "band": band(p * i, limits), "rows": cells[(p, i)]}
+    # A cell names its first CELL_ROWS risks (highest score first) and counts the rest:
+    # its list must not grow with the portfolio.
+    listed = [{"p": p, "i": i, "score": p * i, "band": band(p * i, limits),
+               "rows": cells[(p, i)][:CELL_ROWS], "more": max(0, len(cells[(p, i)]) - CELL_ROWS)}
               for p, i in sorted(cells, key=lambda c: (-c[0] * c[1], -c[0], -c[1]))]
     return [PageSpec("risks.md", "risks.md.j2", "Risk register",
                      {"open": [risk_row(model, f) for f in open_facts],

@@ -15,6 +15,7 @@ from generator.pages import (
     records,
     registers,
     report,
+    tags,
     unique_names,
 )
 from generator.urls import GENERATED_PAGES
@@ -34,7 +35,7 @@ BUILDERS: list[tuple[str, Builder]] = unique_names([
     ("meetings", logs.build_meetings),
     ("lessons", logs.build_lessons),
     ("people", people.build_people),
-    ("tags", boards.build_tags),
+    ("tags", tags.build_tags),
     ("report", report.build_report),
     ("indexes", indexes.build_indexes),
     ("record pages", record_pages.build_record_pages),
