@@ -57,15 +57,19 @@ class SiteBuild:
     site_dir: Path
     strict: bool = False
     """Warnings fail the build: the previous site stays."""
+    jobs: int = 1
+    """Processes the pages are rendered in (see `forkmap`)."""
     external: list[Diagnostic] = field(default_factory=list)
     """What the built site loads from outside itself (`external-asset`), once built."""
 
 
-def plan_build(result: CheckResult, site_dir: Path, strict: bool = False) -> SiteBuild:
+def plan_build(result: CheckResult, site_dir: Path, strict: bool = False,
+               jobs: int = 1) -> SiteBuild:
     """Plan the site to be built into `site_dir`, against the content files as MkDocs finds
     them (two sources for one URL are found before anything is written).
 
     Needs content without errors: MkDocs' own walk follows the symlinks the check refuses.
+    Diagrams are drawn, and pages rendered, in `jobs` processes.
     """
     settings = result.settings
     site_dir = site_dir.resolve()
@@ -78,8 +82,8 @@ def plan_build(result: CheckResult, site_dir: Path, strict: bool = False) -> Sit
     pmsite_plugin(config)
     files = get_files(config)
     drop_unpublishable(files, config.docs_dir)
-    return SiteBuild(plan_site(result, content_files(files, settings)), config, site_dir,
-                     strict)
+    return SiteBuild(plan_site(result, content_files(files, settings), jobs=jobs), config,
+                     site_dir, strict, jobs=jobs)
 
 
 def check_output_folder(settings: Settings, site_dir: Path) -> None:
@@ -163,7 +167,8 @@ def _build_into(job: SiteBuild, staging: Path) -> None:
     config = job.config
     config.plugins.on_startup(command="build", dirty=False)
     plugin = pmsite_plugin(config)
-    plugin.prepare(BuildValues(job.plan.result.as_of, plan=job.plan, site_dir=job.site_dir))
+    plugin.prepare(BuildValues(job.plan.result.as_of, plan=job.plan, site_dir=job.site_dir,
+                               jobs=job.jobs))
     try:
         # MkDocs lets an OSError from writing a page or copying a file through as it is.
         mkdocs_build(config)

@@ -112,11 +112,13 @@ def _tell(result: CheckResult) -> None:
 def run_build(result: CheckResult, args: argparse.Namespace) -> int:
     """Plan the checked site, then build it into --site-dir (default: mkdocs.yml's)."""
     from generator.build import build_site, plan_build
+    from generator.forkmap import default_jobs
 
     _mkdocs_logging(args.verbose)
     site_dir = Path(args.site_dir) if args.site_dir else result.settings.site_dir
     # Planning adds its own problems (two sources for one URL, a diagram not drawn).
-    job = None if result.failed(args.strict) else plan_build(result, site_dir, args.strict)
+    job = None if result.failed(args.strict) else plan_build(result, site_dir, args.strict,
+                                                             default_jobs())
     _tell(result)
     if job is None or result.failed(args.strict):
         print("pmsite: not built; the previous site is unchanged", file=sys.stderr)

@@ -32,8 +32,9 @@ from generator.navigation import curated_nav, keep_out_of_nav, section_page
 from generator.offline import external_assets
 from generator.pagemeta import safe_page_meta
 from generator.pipeline import check
+from generator.prerender import NOTHING_AHEAD, prerender
 from generator.sanitize import sanitize
-from generator.searchindex import faster_index
+from generator.searchindex import FastSearchIndex, faster_index
 from generator.settings import Options, Settings, resolve_as_of
 from generator.site import GENERATED_OWNERS, SitePlan, content_files, plan_site
 from generator.themetext import make_nav_safe, make_page_safe, theme_text, unescape_search_titles
@@ -68,6 +69,8 @@ class BuildValues:
     """How content files are read (the incremental preview's cache; default: from disk)."""
     memo: ValidationMemo | None = None
     """What each document validated to (the incremental preview's; see `ValidationMemo`)."""
+    jobs: int = 1
+    """Processes a build renders its pages in (`prerender`); a build only."""
 
 
 class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
@@ -98,6 +101,13 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._let_go = False
         """A generated page's Markdown is let go once rendered, every page's HTML once
         written (see `_lets_go`)."""
+        self._ahead = NOTHING_AHEAD
+        """Pages rendered already, in other processes (see `prerender`), by src_uri."""
+        self._lazy = False
+        self._index: FastSearchIndex | None = None
+        """MkDocs' search index, fed by `feed_tokens`."""
+        """Generated pages are rendered when read (by `prerender`'s processes), not when
+        handed to MkDocs."""
         self.digests: dict[str, bytes] = {}
         """Each page's rendered source (front matter, Markdown, stashed HTML), as a digest:
         the incremental preview re-renders a page only when its digest changes."""
@@ -111,6 +121,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_shutdown(self) -> None:
         self._serving, self._given = False, None
+        self._ahead.close()
+        self._ahead, self._lazy = NOTHING_AHEAD, False
         self._disarm()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -167,11 +179,13 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             if (file.src_uri not in plain and file.src_uri not in plan.records
                     and file.abs_src_path and _front_kind(file.abs_src_path) in GENERATED_OWNERS):
                 files.remove(file)
-        for src_uri in plan.pages:
-            files.append(File.generated(config, src_uri, content=plan.markdown(src_uri)))
+        self._let_go = _lets_go(config, self.values)
+        self._lazy = self._let_go and self.values.jobs > 1
+        for src_uri in plan.pages:  # (read in on_page_read_source when lazy)
+            content = "" if self._lazy else plan.markdown(src_uri)
+            files.append(File.generated(config, src_uri, content=content))
         for name, data in plan.files.items():
             files.append(File.generated(config, name, content=data))
-        self._let_go = _lets_go(config, self.values)
         if config.nav is None:
             config.nav = curated_nav(plan, files)
         keep_out_of_nav(plan, files, config.nav)
@@ -197,17 +211,32 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     @event_priority(-100)  # after the search plugin has made its index
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._index = None
         for plugin in config.plugins.values():  # MkDocs' search, or Material's
             faster = faster_index(getattr(plugin, "search_index", None))
             if faster is not None:  # the same entries, read without html.parser
                 plugin.search_index = faster
+                if isinstance(faster, FastSearchIndex):
+                    self._index = faster
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         page.update_date = self.values.as_of.isoformat()  # the sitemap's <lastmod>
         return page
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        src_uri = page.file.src_uri
+        if self._ahead.get(src_uri) is not None:
+            return ""  # (its front matter is handed over in on_page_markdown)
+        if self._lazy and src_uri in self.plan.pages:
+            return self.plan.markdown(src_uri)
+        return None
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
+        ahead = self._ahead.get(page.file.src_uri)
+        if ahead is not None:  # rendered already: MkDocs renders nothing
+            page.meta = ahead.value.meta
+            return ""
         text, self._blocks = self.plan.page_source(page.file.src_uri, markdown)
         text = self.banner + text
         if self.values.keep_going:  # only the live preview compares them (incremental.py)
@@ -220,6 +249,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        ahead = self._ahead.pop(page.file.src_uri)
+        if ahead is not None:
+            return ahead.replay().hand_over(page, files, self._index)  # (sanitized)
         armed = self._disarm()
         if armed is not None and time.monotonic() - armed[1] > PAGE_SECONDS:
             # The alarm went off inside a finalizer, where Python drops what it raises.
@@ -233,6 +265,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return sanitize(html)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._ahead.close()
         armed = self._disarm()
         if isinstance(error, MarkdownTimeout) and armed is not None:
             raise self._too_slow(armed[0], str(error)) from None
@@ -258,6 +291,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
+        if self._lazy:  # MkDocs renders every page next: done here, in `jobs` processes
+            self._ahead = prerender(config, files, self.values.jobs, self._index is not None)
         return nav
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -286,6 +321,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return context
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self._ahead.close()  # (every page is rendered: its children have ended)
         # The last step before any theme template runs: every title, nav title, front-
         # matter value and toc entry the theme may print becomes plain theme text.
         for file in files.documentation_pages():
@@ -317,7 +353,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         folder = self.values.site_dir or Path(config.site_dir)
         shown = (folder.resolve().relative_to(self.settings.root).as_posix()
                  if folder.resolve().is_relative_to(self.settings.root) else str(folder))
-        found = external_assets(Path(config.site_dir), shown, self.settings.options.diagnostics)
+        found = external_assets(Path(config.site_dir), shown, self.settings.options.diagnostics,
+                                self.values.jobs)
         if self.values.plan is None:
             for problem in found:
                 log.warning(problem.to_text())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.codes import Choice
 from generator.diagnostics import Diagnostic, Diagnostics
+from generator.forkmap import fork_map
 
 SUFFIXES = (".html", ".htm", ".css", ".js", ".mjs")
 ASSET_TAGS = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",),
@@ -27,27 +28,32 @@ _JS = re.compile(r"""(?:\bimportScripts\s*\(|\bimport\s*\(|\bfrom)\s*(["'`])"""
 
 
 def external_assets(site_dir: Path, shown: str,
-                    severities: Mapping[str, Choice] | None = None) -> list[Diagnostic]:
+                    severities: Mapping[str, Choice] | None = None,
+                    jobs: int = 1) -> list[Diagnostic]:
     """An `external-asset` warning for every reference to an asset outside the site in the
     HTML, CSS and JS files of `site_dir`; `shown` is that folder as diagnostics name it.
+    The files are read in `jobs` processes (`fork_map`).
 
     Links a reader follows (`<a href>`, `<link rel=canonical>`) are not assets.
     """
     diagnostics = Diagnostics()
     diagnostics.set_severities(severities or {})
     files = sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-    for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if not _HINT.search(text):
-            continue
+    found = fork_map(_file_references, files, jobs)
+    for path, references in zip(files, found, strict=True):
         where = f"{shown}/{path.relative_to(site_dir).as_posix()}"
-        for line, column, url in _references(path.suffix.lower(), text):
+        for line, column, url in references:
             diagnostics.warning(
                 where, line, column, "external-asset",
                 f"the built site loads {url} from outside itself; it fails offline",
                 "serve the file from the site (docs/ or the theme's custom_dir) or turn "
                 "the theme feature off")
     return diagnostics.sorted()
+
+
+def _file_references(path: Path) -> list[tuple[int, int, str]]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return list(_references(path.suffix.lower(), text)) if _HINT.search(text) else []
 
 
 def _references(suffix: str, text: str) -> Iterator[tuple[int, int, str]]:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
-from mkdocs.contrib.search.search_index import ContentParser, SearchIndex
+from mkdocs.contrib.search.search_index import ContentParser, ContentSection, SearchIndex
 from mkdocs.structure.pages import Page
 
 _TOKEN = re.compile(
@@ -98,21 +99,44 @@ def _attrs(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """What MkDocs' `ContentParser` reads from a page's content."""
+
+    content: str
+    """The content it was read from (a page whose content is another is read again)."""
+    text: str
+    sections: list[ContentSection]
+
+
+def page_text(content: str) -> PageText:
+    parser = ContentParser()
+    feed_tokens(parser, content, mkdocs_reads)
+    return PageText(content, parser.stripped_html, parser.data)
+
+
 class FastSearchIndex(SearchIndex):
-    """MkDocs' own search index, its `ContentParser` fed by `feed_tokens`."""
+    """MkDocs' own search index, its `ContentParser` fed by `feed_tokens`; a page read
+    already (in another process: see `prerender`) is not read again."""
 
     config: dict[str, Any]
 
+    def __init__(self, **config: Any) -> None:
+        super().__init__(**config)
+        self.ahead: dict[str, PageText] = {}
+        """Pages read already, by URL."""
+
     def add_entry_from_context(self, page: Page) -> None:
         # As SearchIndex.add_entry_from_context (MkDocs 1.6), but for the feeding.
-        parser = ContentParser()
         assert page.content is not None
-        feed_tokens(parser, page.content, mkdocs_reads)
+        read = self.ahead.pop(page.url, None)
+        if read is None or read.content is not page.content:
+            read = page_text(page.content)
         url = page.url
-        text = parser.stripped_html.rstrip("\n") if self.config["indexing"] == "full" else ""
+        text = read.text.rstrip("\n") if self.config["indexing"] == "full" else ""
         self._add_entry(title=page.title, text=text, loc=url)
         if self.config["indexing"] in ["full", "sections"]:
-            for section in parser.data:
+            for section in read.sections:
                 self.create_entry_for_section(section, page.toc, url)
 
 
@@ -123,8 +147,8 @@ def faster_index(index: object) -> object | None:
     if kind is SearchIndex:
         return FastSearchIndex(**index.config)  # type: ignore[attr-defined]
     if (kind.__module__, kind.__name__) == ("material.plugins.search.plugin", "SearchIndex"):
-        faster: object = _material_index(kind)(**index.config)  # type: ignore[attr-defined]
-        return faster
+        material: object = _material_index(kind)(**index.config)  # type: ignore[attr-defined]
+        return material
     return None
 
 

@@ -27,7 +27,7 @@ from generator.jsonschema import schema_names, schemas
 from generator.kinds import names
 from generator.pages import Context, PageSpec, url_of
 from generator.pages.compose import body_markdown, render_page
-from generator.pages.figures import figures_for
+from generator.pages.figures import draw_figures
 from generator.pages.record_pages import decorate_record
 from generator.pages.registry import plan_pages
 from generator.pipeline import CheckResult
@@ -131,14 +131,14 @@ class SitePlan:
 
 def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
               draw: Collection[str] | None = None,
-              env: jinja2.Environment | None = None) -> SitePlan:
+              env: jinja2.Environment | None = None, jobs: int = 1) -> SitePlan:
     """Plan every generated page, figure and file; which content files are not published;
     and find two sources for one output path among them and `content` (each content file
     MkDocs found, docs-relative, with how it is shown: see `content_files`).
 
     `draw` limits the diagrams drawn to these pages (a front end that renders only them).
     `env` is the site's template environment, if one was made before (its templates are
-    compiled once, when first used).
+    compiled once, when first used). `jobs` processes draw the diagrams (`fork_each`).
     """
     env = env or site_environment(result.settings)
     context = Context(result.model, env)
@@ -147,10 +147,9 @@ def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
     config_path = _shown_config(result.settings)
     for spec in plan_pages(context):
         plan.pages[spec.src_uri] = spec
-    for src_uri, spec in plan.pages.items():
-        if draw is None or src_uri in draw:
-            plan.figures[src_uri] = figures_for(context, spec, result.diagnostics, config_path,
-                                                plan.files)
+    plan.figures = draw_figures(
+        context, [spec for src_uri, spec in plan.pages.items() if draw is None or src_uri in draw],
+        result.diagnostics, config_path, plan.files, jobs)
     for document in _documents(result):
         plan.drop.add(document)
     for record in result.model.records:

@@ -5,6 +5,7 @@ page of the example site, under MkDocs' theme and Material's."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -129,11 +130,17 @@ def page_contents(request: pytest.FixtureRequest,
     config = config.replace("theme:\n  name: material", f"theme:\n  name: {request.param}")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     generator.searchindex.feed_tokens = spy  # type: ignore[assignment]
+    jobs = os.environ.get("PMSITE_JOBS")
+    os.environ["PMSITE_JOBS"] = "1"  # (the pages are read in this process, by the spy)
     try:
         done = main(["build", "-f", str(root / "mkdocs.yml"), "--as-of", "2026-11-20",
                      "--site-dir", str(root / "site")])
     finally:
         generator.searchindex.feed_tokens = original
+        if jobs is None:
+            del os.environ["PMSITE_JOBS"]
+        else:
+            os.environ["PMSITE_JOBS"] = jobs
     assert done == 0
     return seen
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from generator import diagrams
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostic, Diagnostics
+from generator.forkmap import fork_each
 from generator.pages import Context, PageSpec, relative
 
 Figures = Callable[[Context, PageSpec, str], dict[str, str]]
@@ -107,6 +109,41 @@ def figures_for(context: Context, spec: PageSpec, diagnostics: Diagnostics,
             files[spec.url + file_name] = standalone(svg)
         found[name] = fit(svg, file_name if files is not None else "")
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """One page's diagrams as a child process drew them (see `draw_figures`)."""
+
+    figures: dict[str, Markup]
+    files: dict[str, str | bytes]
+    problems: list[Diagnostic]
+    no_diagrams: bool
+
+
+def draw_figures(context: Context, specs: Iterable[PageSpec], diagnostics: Diagnostics,
+                 config_path: str, files: MutableMapping[str, str | bytes],
+                 jobs: int = 1) -> dict[str, dict[str, Markup]]:
+    """`figures_for` of every page, by src_uri, drawn in `jobs` processes (`fork_each`):
+    the same figures, files and problems, in the same order, as drawing them one by one."""
+    specs = [spec for spec in specs if spec.template in FIGURES]
+
+    def draw(spec: PageSpec) -> _Drawn:
+        found, made = Diagnostics(), dict[str, str | bytes]()
+        figures = figures_for(context, spec, found, config_path, made)
+        return _Drawn(figures, made, list(found), context.no_diagrams)
+
+    figures = {}
+    for spec, done in zip(specs, fork_each(draw, specs, jobs), strict=True):
+        if done is None or context.no_diagrams:  # (ours; or after no engine, as one by one)
+            figures[spec.src_uri] = figures_for(context, spec, diagnostics, config_path, files)
+            continue
+        result = done.replay()
+        diagnostics.extend(result.problems)
+        files.update(result.files)
+        figures[spec.src_uri] = result.figures
+        context.no_diagrams = result.no_diagrams
+    return figures
 
 
 _STYLE = re.compile(r"<style>.*?</style>\n?", re.DOTALL)

@@ -1,0 +1,255 @@
+"""Work shared out to forked processes, its results and log records brought back in order.
+
+A build is a loop over pages, each rendered from the same frozen plan. `fork_each` shares
+such a loop out: of `jobs` shares (every `jobs`-th item), the caller keeps the first and
+makes those items itself, the ordinary way, as its loop reaches them; each other share
+goes to a child process forked from this one, which starts with the whole plan already
+in memory (copy-on-write), makes its items in order and sends each back, pickled, as it
+is done. The caller takes the results in the list's order, so the output does not depend
+on which process was quicker, and a child's side effects stay in the child.
+
+What a child logs is not printed by the child. It is kept with the item it belongs to,
+and the caller `replay`s it when it takes that item's result, through the parent's own
+loggers: messages come out once, in the serial order, and MkDocs' `--strict` counter
+(a logging handler in the parent) counts them.
+
+An item that raised in a child, or that a failed child never sent, comes back as None,
+as the caller's own items do: the caller makes it the ordinary way, so an error is raised
+by the parent exactly where and how a serial run raises it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import gc
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Self, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+JOBS_VARIABLE = "PMSITE_JOBS"
+"""Environment variable: how many processes a build renders in (1: no forking)."""
+MIN_ITEMS = 64
+"""Fewer items than this are made without forking: it would cost more than it saves."""
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(slots=True)
+class Done(Generic[Result]):
+    """One item's result, and what was logged while it was made."""
+
+    value: Result
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+    def replay(self) -> Result:
+        """Log the item's records through this process's loggers; its result."""
+        for record in self.records:
+            logger = logging.getLogger(record.name)
+            if logger.isEnabledFor(record.levelno):
+                logger.handle(record)
+        self.records = []
+        return self.value
+
+
+def default_jobs() -> int:
+    """`PMSITE_JOBS` if set (at least 1), else the cores this process may use."""
+    given = os.environ.get(JOBS_VARIABLE, "").strip()
+    if given:
+        try:
+            return max(1, int(given))
+        except ValueError:
+            return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # (not on every platform)
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Whether forking is safe here: a POSIX process with no other thread running (a
+    thread holding a lock at the fork would leave it held in the child forever)."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and sys.platform != "darwin"
+
+
+def forks(jobs: int, count: int) -> bool:
+    """Whether `fork_each` would fork for `count` items."""
+    return jobs > 1 and count >= MIN_ITEMS and can_fork()
+
+
+def fork_each(make: Callable[[Item], Result], items: Sequence[Item],
+              jobs: int) -> Iterator[Done[Result] | None]:
+    """For each item in order: `make(item)` as a child made it, or None where the caller
+    makes it (its own share, an item that raised in a child, or every item unless
+    `forks(jobs, len(items))`). Take them in order; a child waits for the caller only
+    when it is a page ahead and the pipe is full."""
+    if not forks(jobs, len(items)):
+        yield from (None for _ in items)
+        return
+    gc.freeze()  # a child's collections would otherwise touch (and copy) every object
+    try:
+        children = [_start(make, items, range(first, len(items), jobs))
+                    for first in range(1, jobs)]
+    finally:
+        gc.unfreeze()
+    try:
+        for index in range(len(items)):
+            yield None if index % jobs == 0 else children[index % jobs - 1].next()
+    finally:  # (all taken, or the caller stopped: a child still at work is stopped)
+        for child in children:
+            child.stop()
+
+
+def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
+             jobs: int) -> list[Result]:
+    """`make` of every item, in order, made in `jobs` processes (`fork_each`)."""
+    return [make(item) if done is None else done.replay()
+            for item, done in zip(items, fork_each(make, items, jobs), strict=True)]
+
+
+_LENGTH = 8
+PIPE_BYTES = 1 << 20
+"""How much a child may send ahead of the caller (Linux's default largest pipe)."""
+
+
+@dataclass(slots=True)
+class _Child:
+    pid: int
+    pipe: int
+    data: bytearray = field(default_factory=bytearray)
+    """Bytes read and not yet a whole result."""
+    ended: bool = False
+    """The child closed its pipe (done, or failed): what was not sent is None."""
+
+    def next(self) -> Any:
+        """The child's next result (None for an item that raised, or one never sent)."""
+        while not self.ended:
+            if len(self.data) >= _LENGTH:
+                size = int.from_bytes(self.data[:_LENGTH], "big")
+                if len(self.data) >= _LENGTH + size:
+                    frame = bytes(self.data[_LENGTH:_LENGTH + size])
+                    del self.data[:_LENGTH + size]
+                    try:
+                        return pickle.loads(frame)
+                    except Exception:  # noqa: BLE001 (not readable back: done by the caller)
+                        return None
+            chunk = os.read(self.pipe, PIPE_BYTES)
+            if not chunk:
+                self.stop()
+            self.data += chunk
+        return None
+
+    def stop(self) -> None:
+        """Close the pipe and reap the child, stopping it if it is still at work."""
+        if self.pipe < 0:
+            return
+        os.close(self.pipe)
+        self.pipe, self.ended, self.data = -1, True, bytearray()
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            if pid == 0:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def _start(make: Callable[[Item], Result], items: Sequence[Item],
+           share: range) -> _Child:
+    read_end, write_end = os.pipe()
+    if hasattr(fcntl, "F_SETPIPE_SZ"):
+        try:
+            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:
+            pass
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        os.close(write_end)
+        return _Child(pid, read_end)
+    # The child: make its share, sending each item as it is done, and leave without
+    # running anything of the parent's (atexit handlers, buffered output, finalizers).
+    status = 1
+    try:
+        _die_with(parent)
+        os.close(read_end)
+        for index in share:
+            data = pickle.dumps(_made(make, items[index]), pickle.HIGHEST_PROTOCOL)
+            _send(write_end, len(data).to_bytes(_LENGTH, "big") + data)
+        os.close(write_end)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _die_with(parent: int) -> None:
+    """A child outlives no parent (one killed by SIGTERM or SIGKILL): on Linux the kernel
+    kills it when the parent dies; elsewhere it stops when it finds its pipe closed."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # (the parent died before that was set)
+        os._exit(1)
+
+
+def _made(make: Callable[[Item], Result], item: Item) -> Done[Result] | None:
+    """`make(item)` with what it logs kept; None if it raised."""
+    kept = _Keep()
+    with kept:
+        try:
+            value = make(item)
+        except Exception:  # noqa: BLE001 (the parent does the item again, and raises it there)
+            return None
+    return Done(value, [_portable(record) for record in kept.records])
+
+
+def _send(pipe: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(pipe, view):]
+
+
+class _Keep(logging.Handler):
+    """While entered: every record any logger would handle is kept instead (once, even
+    when it passes several handlers on its way up)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+        self._saved: list[tuple[logging.Logger, list[logging.Handler]]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.records or self.records[-1] is not record:
+            self.records.append(record)
+
+    def __enter__(self) -> Self:
+        root = logging.getLogger()
+        self._saved.append((root, root.handlers))  # (none: Python's last resort prints)
+        root.handlers = [self]
+        for logger in logging.Logger.manager.loggerDict.values():
+            if isinstance(logger, logging.Logger) and logger.handlers:
+                self._saved.append((logger, logger.handlers))
+                logger.handlers = [self]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for logger, handlers in self._saved:
+            logger.handlers = handlers
+        self._saved = []
+
+
+def _portable(record: logging.LogRecord) -> logging.LogRecord:
+    """`record` with its message made and nothing that may not pickle."""
+    record.msg, record.args = record.getMessage(), None
+    record.exc_info, record.exc_text, record.stack_info = None, None, None
+    return record

@@ -1,0 +1,194 @@
+"""`fork_map`: work shared out to forked processes, results and log records back in order."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from generator import forkmap
+from generator.forkmap import default_jobs, fork_each, fork_map, forks
+from tests.conftest import REPO
+
+log = logging.getLogger("mkdocs.test_forkmap")
+
+
+@pytest.fixture(autouse=True)
+def few_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forkmap, "MIN_ITEMS", 4)
+
+
+def test_results_come_back_in_order_the_callers_share_left_to_it() -> None:
+    items = list(range(40))
+    done = list(fork_each(lambda n: (n * n, os.getpid()), items, jobs=3))
+    assert [i for i, d in enumerate(done) if d is None] == list(range(0, 40, 3))
+    made = {i: d.replay() for i, d in enumerate(done) if d is not None}
+    assert {i: square for i, (square, _) in made.items()} == \
+        {n: n * n for n in items if n % 3}
+    pids = {pid for _, pid in made.values()}
+    assert os.getpid() not in pids
+    assert len(pids) == 2
+
+
+def test_fork_map_makes_every_item_in_order() -> None:
+    assert fork_map(lambda n: n * n, list(range(30)), jobs=2) == [n * n for n in range(30)]
+
+
+def test_what_a_child_changes_stays_in_the_child() -> None:
+    touched: list[int] = []
+
+    def make(n: int) -> int:
+        touched.append(n)
+        return n
+
+    assert fork_map(make, list(range(10)), jobs=2) == list(range(10))
+    assert touched == list(range(0, 10, 2))  # (the caller's share only)
+
+
+def test_an_item_that_raises_in_a_child_is_left_to_the_caller() -> None:
+    def make(n: int) -> int:
+        if n == 7:
+            raise ValueError("seven")
+        return n
+
+    done = list(fork_each(make, list(range(12)), jobs=2))
+    assert [i for i, d in enumerate(done) if d is None] == [0, 2, 4, 6, 7, 8, 10]
+    assert [d.value for d in done if d is not None] == [1, 3, 5, 9, 11]
+
+
+def test_a_child_that_dies_leaves_the_rest_of_its_share_to_the_caller() -> None:
+    def make(n: int) -> int:
+        if n == 5:  # (the child's share is 1, 3, 5, 7, 9)
+            os._exit(9)
+        return n
+
+    done = list(fork_each(make, list(range(10)), jobs=2))
+    assert [i for i, d in enumerate(done) if d is not None] == [1, 3]
+
+
+def test_a_caller_that_stops_early_stops_the_children() -> None:
+    made = fork_each(lambda n: time.sleep(60), list(range(8)), jobs=3)
+    assert next(made) is None
+    started = time.monotonic()
+    made.close()
+    assert time.monotonic() - started < 5
+
+
+class _Count(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}:{record.getMessage()}")
+
+
+@pytest.fixture
+def counted() -> Iterator[_Count]:
+    logger = logging.getLogger("mkdocs")
+    handler, propagate, level = _Count(), logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+    logger.propagate = propagate
+    logger.setLevel(level)
+
+
+def test_what_children_log_is_logged_by_the_parent_once_in_order(counted: _Count) -> None:
+    def make(n: int) -> int:
+        log.warning("item %d of %s", n, "ten")
+        if n % 3 == 0:
+            log.info("every third: %d", n)
+        return n
+
+    made = fork_each(make, list(range(10)), jobs=2)
+    for index, item in enumerate(made):
+        if item is None:  # (the caller's own: logged as it is made)
+            make(index)
+        else:
+            assert f"WARNING:item {index} of ten" not in counted.messages  # (not yet)
+            item.replay()
+            item.replay()  # (once only)
+    expected = []
+    for n in range(10):
+        expected.append(f"WARNING:item {n} of ten")
+        if n % 3 == 0:
+            expected.append(f"INFO:every third: {n}")
+    assert counted.messages == expected
+
+
+def test_with_another_thread_running_nothing_forks() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forks(2, 100)
+        assert list(fork_each(lambda n: n, list(range(10)), jobs=2)) == [None] * 10
+        assert set(fork_map(lambda n: os.getpid(), list(range(10)), jobs=2)) == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
+    assert forks(2, 100)
+
+
+def test_one_job_or_few_items_do_not_fork() -> None:
+    assert not forks(1, 100)
+    assert not forks(2, 3)
+    assert list(fork_each(lambda n: n, list(range(10)), jobs=1)) == [None] * 10
+
+
+def test_jobs_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMSITE_JOBS", "3")
+    assert default_jobs() == 3
+    monkeypatch.setenv("PMSITE_JOBS", "0")
+    assert default_jobs() == 1
+    monkeypatch.setenv("PMSITE_JOBS", "many")
+    assert default_jobs() == 1
+    monkeypatch.delenv("PMSITE_JOBS")
+    assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+CHILDREN_OF_A_KILLED_BUILD = """
+import sys, time
+from generator import forkmap
+forkmap.MIN_ITEMS = 1
+start = forkmap._start
+def shown(*args):
+    child = start(*args)
+    print(child.pid, flush=True)
+    return child
+forkmap._start = shown
+forkmap.fork_map(lambda n: time.sleep(60), list(range(6)), 3)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return "\\nState:\\tZ" not in status.read()
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc (Linux)")
+def test_children_do_not_outlive_a_killed_parent() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", CHILDREN_OF_A_KILLED_BUILD],
+                              stdout=subprocess.PIPE, text=True, cwd=REPO)
+    assert parent.stdout is not None
+    pids = [int(parent.stdout.readline()) for _ in range(2)]
+    assert all(_alive(pid) for pid in pids)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)

@@ -1,0 +1,165 @@
+"""`pmsite build` in several processes: the same site, the same messages, the same errors.
+
+Diagrams are drawn and pages rendered in forked processes (`forkmap`, `prerender`); the
+output must not depend on it. These builds lower `MIN_ITEMS` so that the small sites here
+fork as a large one does.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import forkmap, prerender
+from generator.cli import main
+from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
+from generator.pipeline import check
+from generator.settings import load_settings
+from generator.site import plan_site
+from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
+
+pytestmark = pytest.mark.usefixtures("own_mkdocs_handlers")
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Fork for any number of items; the list collects the pid of every child started."""
+    monkeypatch.setattr(forkmap, "MIN_ITEMS", 1)
+    started: list[int] = []
+    start = forkmap._start
+
+    def counted(*args: Any) -> Any:
+        child = start(*args)
+        started.append(child.pid)
+        return child
+
+    monkeypatch.setattr(forkmap, "_start", counted)
+    return started
+
+
+def build(config: Path, site: Path, jobs: int, monkeypatch: pytest.MonkeyPatch,
+          *extra: str, as_of: str = "2026-06-30") -> int:
+    monkeypatch.setenv("PMSITE_JOBS", str(jobs))
+    return main(["build", "-f", str(config), "--as-of", as_of, "--site-dir", str(site), *extra])
+
+
+def same_tree(left: Path, right: Path) -> list[str]:
+    """Paths that differ between two folders (content, or present in one only)."""
+    differ: list[str] = []
+    compared = filecmp.dircmp(left, right)
+    stack = [(compared, "")]
+    while stack:
+        node, prefix = stack.pop()
+        differ += [prefix + n for n in node.left_only + node.right_only + node.funny_files]
+        _, mismatch, errors = filecmp.cmpfiles(node.left, node.right, node.common_files,
+                                               shallow=False)
+        differ += [prefix + n for n in mismatch + errors]
+        stack += [(sub, f"{prefix}{name}/") for name, sub in node.subdirs.items()]
+    return sorted(differ)
+
+
+def test_the_example_site_is_the_same_bytes_built_in_two_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        capsys: Any) -> None:
+    config = REPO / "mkdocs.yml"
+    assert build(config, tmp_path / "one", 1, monkeypatch, as_of="2026-11-20") == 0
+    one_err = capsys.readouterr().err
+    assert forked == []
+    parent, render, rendered = os.getpid(), prerender._render, tmp_path / "rendered"
+
+    def noted(page: Any, *args: Any) -> Any:
+        done = render(page, *args)
+        if os.getpid() != parent:  # (a child's note, for the parent to count)
+            with rendered.open("a", encoding="utf-8") as note:
+                note.write(page.file.src_uri + "\n")
+        return done
+
+    monkeypatch.setattr(prerender, "_render", noted)
+    assert build(config, tmp_path / "two", 2, monkeypatch, as_of="2026-11-20") == 0
+    two_err = capsys.readouterr().err
+    pages = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.html"))
+    by_child = rendered.read_text(encoding="utf-8").split()
+    assert abs(len(by_child) - len(pages) / 2) < 10, "the child did not render its half"
+    # diagrams, pages, and the offline scan: one child each (the build does a share)
+    assert len(forked) == 3
+    assert same_tree(tmp_path / "one", tmp_path / "two") == []
+    assert one_err.replace("/one", "/two") == two_err
+
+
+ANCHORED = {
+    "portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
+    "projects/a.md": project("a"), "projects/b.md": project("b"),
+    "guide.md": "# Guide\n\nSee [the rules](rules.md#no-such-section).\n",
+    "rules.md": "# Rules\n\n## Real section\n\nText.\n",
+}
+
+
+def test_what_mkdocs_warns_of_is_said_once_and_fails_strict(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        capsys: Any) -> None:
+    # (pmsite hands MkDocs links already resolved, which this setting reports)
+    config = write_site(tmp_path, ANCHORED)
+    config.write_text(config.read_text() + "validation:\n  unrecognized_links: warn\n",
+                      encoding="utf-8")
+    warning = "WARNING: Doc file 'guide.md' contains an unrecognized relative link"
+    assert build(config, tmp_path / "one", 1, monkeypatch) == 0
+    assert capsys.readouterr().err.count(warning) == 1
+    assert build(config, tmp_path / "site", 2, monkeypatch) == 0
+    err = capsys.readouterr().err
+    assert forked, "the build did not fork"
+    assert err.count(warning) == 1, err
+    assert build(config, tmp_path / "strict", 2, monkeypatch, "--strict") == 1
+    assert warning in capsys.readouterr().err
+    assert not (tmp_path / "strict").exists()
+
+
+def test_a_page_that_fails_in_a_child_is_rendered_again_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        capsys: Any) -> None:
+    config = write_site(tmp_path, ANCHORED)
+    assert build(config, tmp_path / "one", 1, monkeypatch) == 0
+    parent, render = os.getpid(), prerender._render
+
+    failed = tmp_path / "failed"
+
+    def flaky(page: Any, *args: Any) -> Any:
+        if os.getpid() != parent and page.file.src_uri in ("guide.md", "projects/a.md"):
+            with failed.open("a", encoding="utf-8") as note:  # (the parent cannot see it)
+                note.write(page.file.src_uri + "\n")
+            raise RuntimeError("only in a child")
+        return render(page, *args)
+
+    monkeypatch.setattr(prerender, "_render", flaky)
+    for jobs in (2, 3):  # (each page is a child's in one of the two)
+        assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
+        assert same_tree(tmp_path / "one", tmp_path / f"jobs{jobs}") == []
+    assert forked
+    assert failed.read_text(encoding="utf-8").split() != []
+
+
+@pytest.mark.parametrize("error", [NoLayoutEngine, LayoutError])
+def test_diagrams_that_fail_in_children_fail_as_they_do_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        error: type[Exception]) -> None:
+    def fail(*_: Any, **__: Any) -> Any:
+        raise error("cannot draw diagrams")
+
+    monkeypatch.setattr(graphdraw, "layout", fail)
+    config = write_site(tmp_path, ANCHORED)
+    planned = []
+    for jobs in (1, 2):
+        result = check(load_settings(config), date(2026, 6, 30))
+        plan = plan_site(result, jobs=jobs)
+        planned.append(([d.to_text() for d in result.diagnostics.sorted()], plan.figures,
+                        sorted(plan.files)))
+    assert forked
+    assert planned[0] == planned[1]
+    problems = planned[0][0]
+    assert problems and all("[diagram-failed]" in p for p in problems)
+    if error is NoLayoutEngine:
+        assert len(problems) == 1
