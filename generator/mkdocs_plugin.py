@@ -265,8 +265,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return sanitize(html)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._ahead.close()
         armed = self._disarm()
+        self._ahead.close()  # (after the alarm is off: stopping the children takes time)
         if isinstance(error, MarkdownTimeout) and armed is not None:
             raise self._too_slow(armed[0], str(error)) from None
 

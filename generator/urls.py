@@ -50,14 +50,14 @@ def record_url(record: Record[Any]) -> str:
         return source_url(record.source.doc.rel)
     if record.source.base and record.kind in LOGGED:
         # An entry of a risk, issue or lesson log is a row, not a page: a portfolio keeps
-        # thousands of them and thin pages would swamp the site. Risks and issues are rows
-        # of their project's (or program's) page, lessons of their category's page.
-        if holds(record, Lesson):
-            return f"lessons/{lesson_category_slug(record.model.category)}/#lesson-{record.id}"
+        # thousands of them and thin pages would swamp the site. Each is a row of its
+        # project's (or program's) page; a lesson of neither, of its category's page.
         scope = dict(record.references)
         for field, folder in (("project", "projects"), ("program", "programs")):
             if field in scope:
                 return f"{folder}/{scope[field]}/#{record.kind}-{record.id}"
+        if holds(record, Lesson):
+            return f"lessons/{lesson_category_slug(record.model.category)}/#lesson-{record.id}"
         return f"{FOLDERS[record.kind]}/#{record.kind}-{record.id}"
     return f"{FOLDERS.get(record.kind, record.kind + 's')}/{record.id}/"
 

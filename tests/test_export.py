@@ -233,8 +233,8 @@ def test_decisions_and_lessons(exported):
     assert isinstance(lesson["id"], str) and lesson["id"]
     assert (lesson["title"], lesson["project"], lesson["category"]) == (
         "Plan early", "a", "planning")
-    # a row of its category's page in the library
-    assert lesson["url"] == f"lessons/category-planning/#lesson-{lesson['id']}"
+    # a row of its project's page, as a logged risk or issue is
+    assert lesson["url"] == f"projects/a/#lesson-{lesson['id']}"
 
 
 def test_diagnostics_in_export(exported):

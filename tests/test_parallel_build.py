@@ -15,13 +15,14 @@ from typing import Any
 
 import pytest
 
-from generator import forkmap, prerender
+from generator import forkmap, mkdocs_plugin, prerender
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
 from generator.pipeline import check
 from generator.settings import load_settings
 from generator.site import plan_site
 from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
+from tests.test_orchestrate import SLOW
 
 pytestmark = pytest.mark.usefixtures("own_mkdocs_handlers")
 
@@ -163,3 +164,33 @@ def test_diagrams_that_fail_in_children_fail_as_they_do_here(
     assert problems and all("[diagram-failed]" in p for p in problems)
     if error is NoLayoutEngine:
         assert len(problems) == 1
+
+
+@pytest.mark.parametrize("slow_page", ["handbook/a-slow.md", "handbook/b-slow.md"])
+def test_a_page_over_its_time_budget_stops_the_build_located(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int], capsys: Any,
+        slow_page: str) -> None:
+    # (the two names put the page in the build's share and in the child's)
+    config = write_site(tmp_path, {**ANCHORED, slow_page: SLOW})
+    monkeypatch.setattr(mkdocs_plugin, "PAGE_SECONDS", 0.3)
+    code = build(config, tmp_path / "site", 2, monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert forked
+    assert (f"content/{slow_page}: error: [markdown-too-complex] rendering took longer "
+            "than 0.3 s") in err
+    assert "internal error" not in err
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_alarm_that_goes_off_again_while_children_stop_is_still_located(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        capsys: Any) -> None:
+    # A budget this small repeats its alarm every millisecond: it goes off again while
+    # the build stops its children after the first page over budget.
+    config = write_site(tmp_path, {**ANCHORED, "handbook/slow.md": SLOW})
+    monkeypatch.setattr(mkdocs_plugin, "PAGE_SECONDS", 0.001)
+    assert build(config, tmp_path / "site", 2, monkeypatch) == 1
+    err = capsys.readouterr().err
+    assert forked
+    assert "error: [markdown-too-complex] rendering took longer than 0.001 s" in err, err

@@ -12,6 +12,7 @@ from generator.pages.views import (
     Link,
     action_row,
     dated,
+    lesson_row,
     log_row,
     person_link,
     record_link,
@@ -19,7 +20,6 @@ from generator.pages.views import (
     tag_slug,
 )
 from generator.records import Record
-from generator.schema import Lesson
 from generator.urls import lesson_category_slug
 
 _ADR_NAME = re.compile(r"(\d{1,5})-")
@@ -104,8 +104,10 @@ def build_lessons(context: Context) -> list[PageSpec]:
     lessons = sorted(model.of_kind("lesson"), key=lambda r: (r.title.casefold(), r.id))
     categories: dict[str, dict[str, Any]] = {}
     tags: dict[str, dict[str, Any]] = {}
+    programs: dict[str, str | None] = {}
     for lesson in lessons:
-        row = _lesson_row(context, lesson)
+        row = lesson_row(model, lesson)
+        programs[lesson.id] = program_id(model, lesson)
         slug = lesson_category_slug(lesson.model.category)
         group = categories.setdefault(slug, {"name": lesson.model.category or "General",
                                              "slug": slug, "rows": []})
@@ -128,14 +130,27 @@ def build_lessons(context: Context) -> list[PageSpec]:
         by_tag = [t | {"lessons": [], "count": len(t["lessons"])} for t in by_tag]
     pages = [PageSpec("lessons.md", "lessons.md.j2", "Lessons learned",
                       {"groups": [], "categories": [_category(g) for g in groups],
-                       "tags": by_tag, **counts},
+                       "tags": by_tag, "parts": [], "part_of": None, **counts},
                       section="lessons")]
     for group in groups:
-        pages.append(PageSpec(f"lessons/{group['slug']}.md", "lessons.md.j2",
-                              f"Lessons learned: {group['name']}",
-                              {"groups": [group], "categories": [], "tags": [],
-                               **counts, "total": len(group["rows"])},
-                              section="lessons"))
+        # A large category is split by program (`lessons/<category>/_/<program>/`); a
+        # lesson whose URL is an anchor of the category's page stays on it.
+        slug = group["slug"]
+        spec = PageSpec(f"lessons/{slug}.md", "lessons.md.j2",
+                        f"Lessons learned: {group['name']}",
+                        {"categories": [], "tags": [], **counts, "total": len(group["rows"])},
+                        section="lessons")
+        here = f"lessons/{slug}/#"
+
+        def pinned(row: dict[str, Any], here: str = here) -> bool:
+            return bool(row["link"].url.startswith(here))
+
+        for page in split_by_program(context, spec, group["rows"],
+                                     lambda row: programs[row["id"]],
+                                     base=f"lessons/{slug}/_", standalone="Other lessons",
+                                     pinned=pinned):
+            page.values = {**page.values, "groups": [group | {"rows": page.values["rows"]}]}
+            pages.append(page)
     return pages
 
 
@@ -147,9 +162,3 @@ def _category(group: dict[str, Any]) -> dict[str, Any]:
             "went_well": sum(1 for r in rows if r["type"] == "went-well")}
 
 
-def _lesson_row(context: Context, lesson: Record[Lesson]) -> dict[str, Any]:
-    row = log_row(context.model, lesson)
-    m = lesson.model
-    row.update(type=m.type, impact=m.impact, recommendation=m.recommendation, tags=m.tags,
-               category=m.category)
-    return row

@@ -14,6 +14,7 @@ from generator.pages.views import (
     dated,
     dependency_row,
     issue_row,
+    lesson_row,
     milestone_row,
     person_link,
     program_row,
@@ -121,6 +122,8 @@ def _program_values(context: Context, summary: ProgramSummary,
              if program.model.sponsor else None,
              **{f"{kind}s": dated(r for r in logs if r.kind == kind)
                 for kind in names(program_log=True)},
+             "lessons": [lesson_row(model, r) for r in dated(r for r in logs
+                                                              if r.kind == "lesson")],
              "risks": _by_score([risk_row(model, f)
                                  for f in model.risks_by_scope[program.id]]),
              "issues": [issue_row(model, f) for f in model.issues_by_scope[program.id]],
@@ -166,6 +169,6 @@ def _project_values(context: Context, project: Record[Any],
              "decisions": related(context, project, "decision"),
              "changes": related(context, project, "change"),
              "meetings": related(context, project, "meeting"),
-             "lessons": related(context, project, "lesson"),
+             "lessons": [lesson_row(model, r) for r in related(context, project, "lesson")],
              "what_changed": scoped_what_changed(context, index(), project.id),
              "backlinks": backlinks(context, project)}

@@ -185,6 +185,15 @@ def log_row(model: PortfolioModel, record: Record[Any]) -> dict[str, Any]:
             "scope": scope_link(model, record)}
 
 
+def lesson_row(model: PortfolioModel, lesson: Record[Any]) -> dict[str, Any]:
+    """A lesson as a row of a lessons table: a log row with what the lesson says."""
+    row = log_row(model, lesson)
+    m = lesson.model
+    row.update(type=m.type, impact=m.impact, recommendation=m.recommendation, tags=m.tags,
+               category=m.category)
+    return row
+
+
 def project_milestone_row(model: PortfolioModel, fact: MilestoneFact) -> dict[str, Any]:
     """A milestone row that also names its project and the project's status."""
     return milestone_row(fact) | {"project": record_link(fact.record),
