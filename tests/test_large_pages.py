@@ -240,3 +240,55 @@ def test_a_tag_named_index_takes_no_other_pages_url(
     assert {"tags/_index.md", "tags/indexing.md"} <= set(plan.pages)
     assert parts.page_name("people/_", "index") == "people/_/_index.md"  # (letters "index")
     assert [d.to_text() for d in result.diagnostics.sorted() if d.code == "url-collision"] == []
+
+
+def test_a_large_lesson_category_is_split_by_program_its_anchors_kept(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import PORTFOLIO, PROGRAM, project, write_site
+
+    monkeypatch.setattr(parts, "SPLIT_AT", 2)
+    log = ("kind: lesson\n{scope}\nentries:\n" + "".join(
+        f"  - title: Lesson {n}\n    category: planning\n    recommendation: Do {n}.\n"
+        for n in range(3)))
+    files = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
+             "projects/a.md": project("a"), "projects/s.md": project("s", program="")
+             .replace("program: \n", ""),
+             "lessons/a.yml": log.format(scope="project: a"),
+             "lessons/cx.yml": log.format(scope="program: cx").replace("Lesson", "Program lesson"),
+             "lessons/s.yml": log.format(scope="project: s").replace("Lesson", "Alone lesson"),
+             "lessons/loose.md": "---\nkind: lesson\ntitle: Loose\ncategory: planning\n---\nText.\n",
+             "lessons/general.yml": "kind: lesson\nentries:\n  - title: Portfolio-wide\n"
+                                    "    category: planning\n"}
+    result = check(load_settings(write_site(tmp_path, files)), AS_OF)
+    assert not result.has_errors, [d.to_text() for d in result.diagnostics.sorted()]
+    plan = plan_site(result)
+    model = plan.context.model
+    lessons = {r.id: r for r in model.of_kind("lesson")}
+    # A logged lesson is a row of its project's (or program's) page, anchor and all.
+    for ident, lesson in lessons.items():
+        url = record_url(lesson)
+        if lesson.model.project or lesson.model.program:
+            scope = ("projects/" + lesson.model.project) if lesson.model.project \
+                else ("programs/" + str(lesson.model.program))
+            assert url == f"{scope}/#lesson-{ident}"
+            page = next(u for u, s in plan.pages.items() if s.url == f"{scope}/")
+            assert f'id="lesson-{ident}"' in plan.markdown(page)
+    # The category's page: a table of programs; cx's lessons on their own page; the
+    # standalone project's three and the hand-written one (a page of its own) on
+    # `_standalone` pages of two.
+    index = plan.pages["lessons/category-planning.md"]
+    subs = _sub_pages(plan, "lessons/category-planning/_/")
+    assert subs == ["lessons/category-planning/_/_standalone-2.md",
+                    "lessons/category-planning/_/_standalone.md",
+                    "lessons/category-planning/_/cx.md"]
+    assert len(plan.pages["lessons/category-planning/_/cx.md"].values["rows"]) == 6
+    shown = [row["id"] for uri in ["lessons/category-planning.md", *subs]
+             for row in plan.pages[uri].values["groups"][0]["rows"]]
+    assert sorted(shown) == sorted(lessons)
+    hrefs = _links(plan, "lessons/category-planning.md")
+    assert all(plan.pages[sub].url in hrefs for sub in subs)
+    # (a logged lesson of no project or program: its anchor is on the category's page)
+    [kept] = index.values["groups"][0]["rows"]
+    assert kept["link"].text == "Portfolio-wide"
+    assert record_url(lessons[kept["id"]]) == f"lessons/category-planning/#lesson-{kept['id']}"
+    assert f'id="lesson-{kept["id"]}"' in plan.markdown("lessons/category-planning.md")
