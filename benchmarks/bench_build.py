@@ -129,7 +129,7 @@ def child_stages(config: Path, site_dir: Path, as_of: str) -> dict[str, Any]:
     for owner, attribute, stage in [
         (generator.cli, "check", "check"),
         (generator.build, "plan_site", "plan_site"),
-        (generator.site, "figures_for", "diagrams"),
+        (generator.site, "draw_figures", "diagrams"),
         (generator.site.SitePlan, "markdown", "markdown"),
         (plugin, "on_files", "on_files"),
         (plugin, "on_page_markdown", "page_hooks"),
@@ -142,6 +142,9 @@ def child_stages(config: Path, site_dir: Path, as_of: str) -> dict[str, Any]:
     ]:
         timer.wrap(owner, attribute, stage)
     argv = ["build", "--as-of", as_of, "-f", str(config), "--site-dir", str(site_dir)]
+    # In one process, so that each stage is the work itself (shared out to forked
+    # processes, the parent's timers would see only its own share and its waiting).
+    os.environ["PMSITE_JOBS"] = "1"
     started = time.perf_counter()
     code, errors = run_build_main(argv)
     total = time.perf_counter() - started
@@ -429,7 +432,7 @@ def format_table(results: Sequence[SizeResult], themes: Sequence[str]) -> str:
 STAGES = [  # key, label, depth; "mkdocs" and "other" are computed
     ("check", "check (load, validate, resolve, model)", 0),
     ("plan_site", "plan_site (page specs, diagrams, exports, assets, collisions)", 0),
-    ("diagrams", "of which diagrams (figures_for)", 1),
+    ("diagrams", "of which diagrams (draw_figures)", 1),
     ("markdown", "page Markdown: plan.markdown(src) for each page", 0),
     ("mkdocs", "MkDocs itself (the rest)", 0),
     ("on_files_other", "plugin on_files besides the page Markdown (files, nav)", 1),
@@ -463,7 +466,8 @@ def stage_rows(stages: dict[str, Any]) -> list[tuple[str, str, int, float, int]]
 
 def format_stages(stages: dict[str, Any]) -> str:
     total = stages["total_seconds"]
-    head = f"Stages of one in-process pmsite build at N={stages['n']} (default theme)"
+    head = (f"Stages of one in-process pmsite build at N={stages['n']} (default theme, "
+            "PMSITE_JOBS=1)")
     rows = [head, f"{'stage':<62}{'seconds':>9}{'share':>7}{'calls':>7}", "-" * 85]
     for _, label, depth, seconds, calls in stage_rows(stages):
         name = "  " * depth + label
