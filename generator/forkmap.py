@@ -29,7 +29,8 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
 
@@ -86,7 +87,7 @@ def forks(jobs: int, count: int) -> bool:
 
 
 def fork_each(make: Callable[[Item], Result], items: Sequence[Item],
-              jobs: int) -> Iterator[Done[Result] | None]:
+              jobs: int) -> Generator[Done[Result] | None, None, None]:
     """For each item in order: `make(item)` as a child made it, or None where the caller
     makes it (its own share, an item that raised in a child, or every item unless
     `forks(jobs, len(items))`). Take them in order; a child waits for the caller only
@@ -94,12 +95,20 @@ def fork_each(make: Callable[[Item], Result], items: Sequence[Item],
     if not forks(jobs, len(items)):
         yield from (None for _ in items)
         return
+    children: list[_Child] = []
     gc.freeze()  # a child's collections would otherwise touch (and copy) every object
     try:
-        children = [_start(make, items, range(first, len(items), jobs))
-                    for first in range(1, jobs)]
+        for first in range(1, jobs):
+            children.append(_start(make, items, range(first, len(items), jobs)))
+    except OSError:  # (no process or pipe to be had: the caller makes every item)
+        for child in children:
+            child.stop()
+        children = []
     finally:
         gc.unfreeze()
+    if not children:
+        yield from (None for _ in items)
+        return
     try:
         for index in range(len(items)):
             yield None if index % jobs == 0 else children[index % jobs - 1].next()
@@ -111,8 +120,9 @@ def fork_each(make: Callable[[Item], Result], items: Sequence[Item],
 def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
              jobs: int) -> list[Result]:
     """`make` of every item, in order, made in `jobs` processes (`fork_each`)."""
-    return [make(item) if done is None else done.replay()
-            for item, done in zip(items, fork_each(make, items, jobs), strict=True)]
+    with closing(fork_each(make, items, jobs)) as made:  # (stopped even if `make` raises)
+        return [make(item) if done is None else done.replay()
+                for item, done in zip(items, made, strict=True)]
 
 
 _LENGTH = 8
@@ -171,7 +181,12 @@ def _start(make: Callable[[Item], Result], items: Sequence[Item],
         except OSError:
             pass
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     if pid:
         os.close(write_end)
         return _Child(pid, read_end)

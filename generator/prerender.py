@@ -35,6 +35,9 @@ class Rendered:
     """What MkDocs' reading and rendering leave on a page, rendered in a child process."""
 
     meta: MutableMapping[str, Any]
+    markdown: str | None
+    """The Markdown MkDocs rendered (a theme template may print it; a generated page's is
+    let go, see `PmsitePlugin._let_go`)."""
     content: str
     toc: TableOfContents
     title: str | None
@@ -49,6 +52,7 @@ class Rendered:
         search read of it; its content."""
         if index is not None and self.search is not None:
             index.ahead[page.url] = self.search
+        page.markdown = self.markdown
         page.toc = self.toc
         page._title_from_render = self.title
         page.present_anchor_ids = self.anchors
@@ -91,6 +95,8 @@ class Ahead:
 
     def close(self) -> None:
         """Stop and reap the children (once every page is taken, they have ended)."""
+        if os.getpid() != self._owner:  # (a child's copy: not its to close)
+            return
         close = getattr(self._made, "close", None)
         if close is not None:
             close()
@@ -129,9 +135,14 @@ def _render(page: Page, config: MkDocsConfig, files: Files) -> Rendered:
         assert page.content is not None
         page.content = config.plugins.on_page_content(page.content, page=page, config=config,
                                                       files=files)
+    except Exception as error:
+        # As MkDocs would: the plugins let go of the page (the pmsite plugin switches its
+        # time budget's alarm off, which would otherwise go off in the next page).
+        config.plugins.on_build_error(error=error)
+        raise
     finally:
         config._current_page = None
-    return Rendered(page.meta, page.content, page.toc, page._title_from_render,
+    return Rendered(page.meta, page.markdown, page.content, page.toc, page._title_from_render,
                     page.present_anchor_ids, _by_uri(page.links_to_anchors), None)
 
 

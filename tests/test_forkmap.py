@@ -192,3 +192,21 @@ def test_children_do_not_outlive_a_killed_parent() -> None:
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_when_a_fork_fails_the_caller_makes_every_item_and_no_child_is_left(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fork, started = os.fork, []
+
+    def fork() -> int:
+        if started:
+            raise BlockingIOError("Resource temporarily unavailable")
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    assert list(fork_each(lambda n: time.sleep(60), list(range(9)), jobs=3)) == [None] * 9
+    assert len(started) == 1
+    assert not _alive(started[0])

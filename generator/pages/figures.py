@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, MutableMapping
+from contextlib import closing
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -134,15 +135,16 @@ def draw_figures(context: Context, specs: Iterable[PageSpec], diagnostics: Diagn
         return _Drawn(figures, made, list(found), context.no_diagrams)
 
     figures = {}
-    for spec, done in zip(specs, fork_each(draw, specs, jobs), strict=True):
-        if done is None or context.no_diagrams:  # (ours; or after no engine, as one by one)
-            figures[spec.src_uri] = figures_for(context, spec, diagnostics, config_path, files)
-            continue
-        result = done.replay()
-        diagnostics.extend(result.problems)
-        files.update(result.files)
-        figures[spec.src_uri] = result.figures
-        context.no_diagrams = result.no_diagrams
+    with closing(fork_each(draw, specs, jobs)) as drawn:  # (stopped even if ours raises)
+        for spec, done in zip(specs, drawn, strict=True):
+            if done is None or context.no_diagrams:  # (ours; or after no engine, as one by one)
+                figures[spec.src_uri] = figures_for(context, spec, diagnostics, config_path, files)
+                continue
+            result = done.replay()
+            diagnostics.extend(result.problems)
+            files.update(result.files)
+            figures[spec.src_uri] = result.figures
+            context.no_diagrams = result.no_diagrams
     return figures
 
 
