@@ -110,9 +110,13 @@ class PageText:
 
 
 def page_text(content: str) -> PageText:
+    """`content` read as MkDocs' search reads it; each section's text fragments joined as
+    the index joins them (kept for later, thousands of fragments would weigh more)."""
     parser = ContentParser()
     feed_tokens(parser, content, mkdocs_reads)
-    return PageText(content, parser.stripped_html, parser.data)
+    sections = [ContentSection([" ".join(section.text)], section.id, section.title)
+                for section in parser.data]
+    return PageText(content, parser.stripped_html, sections)
 
 
 class FastSearchIndex(SearchIndex):
