@@ -92,20 +92,7 @@ def fork_each(make: Callable[[Item], Result], items: Sequence[Item],
     makes it (its own share, an item that raised in a child, or every item unless
     `forks(jobs, len(items))`). Take them in order; a child waits for the caller only
     when it is a page ahead and the pipe is full."""
-    if not forks(jobs, len(items)):
-        yield from (None for _ in items)
-        return
-    children: list[_Child] = []
-    gc.freeze()  # a child's collections would otherwise touch (and copy) every object
-    try:
-        for first in range(1, jobs):
-            children.append(_start(make, items, range(first, len(items), jobs)))
-    except OSError:  # (no process or pipe to be had: the caller makes every item)
-        for child in children:
-            child.stop()
-        children = []
-    finally:
-        gc.unfreeze()
+    children = _children(make, items, jobs) if forks(jobs, len(items)) else []
     if not children:
         yield from (None for _ in items)
         return
@@ -115,6 +102,24 @@ def fork_each(make: Callable[[Item], Result], items: Sequence[Item],
     finally:  # (all taken, or the caller stopped: a child still at work is stopped)
         for child in children:
             child.stop()
+
+
+def _children(make: Callable[[Item], Result], items: Sequence[Item],
+              jobs: int) -> list[_Child]:
+    """A child for each share but the caller's; none if the system will not give them
+    all (no process or pipe to be had: the caller makes every item)."""
+    children: list[_Child] = []
+    gc.freeze()  # a child's collections would otherwise touch (and copy) every object
+    try:
+        for first in range(1, jobs):
+            children.append(_start(make, items, range(first, len(items), jobs)))
+    except OSError:
+        for child in children:
+            child.stop()
+        children = []
+    finally:
+        gc.unfreeze()
+    return children
 
 
 def fork_map(make: Callable[[Item], Result], items: Sequence[Item],

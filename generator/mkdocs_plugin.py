@@ -102,12 +102,12 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """A generated page's Markdown is let go once rendered, every page's HTML once
         written (see `_lets_go`)."""
         self._ahead = NOTHING_AHEAD
-        """Pages rendered already, in other processes (see `prerender`), by src_uri."""
+        """The pages other processes render (see `prerender`)."""
         self._lazy = False
-        self._index: FastSearchIndex | None = None
-        """MkDocs' search index, fed by `feed_tokens`."""
         """Generated pages are rendered when read (by `prerender`'s processes), not when
         handed to MkDocs."""
+        self._index: FastSearchIndex | None = None
+        """MkDocs' search index, fed by `feed_tokens`."""
         self.digests: dict[str, bytes] = {}
         """Each page's rendered source (front matter, Markdown, stashed HTML), as a digest:
         the incremental preview re-renders a page only when its digest changes."""

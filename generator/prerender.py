@@ -17,7 +17,7 @@ page is logged by the parent when MkDocs' loop reaches that page (`Done.replay`)
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Generator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,8 @@ class Ahead:
     """The pages child processes render, taken in MkDocs' order: asking for a page waits
     for its child, if that page is one of a child's (see `fork_each`)."""
 
-    def __init__(self, pages: list[str], made: Iterator[Done[Rendered] | None]) -> None:
+    def __init__(self, pages: list[str],
+                 made: Generator[Done[Rendered] | None, None, None]) -> None:
         self._pages, self._made = pages, made
         self._order = {src_uri: index for index, src_uri in enumerate(pages)}
         self._taken = 0
@@ -97,13 +98,15 @@ class Ahead:
         """Stop and reap the children (once every page is taken, they have ended)."""
         if os.getpid() != self._owner:  # (a child's copy: not its to close)
             return
-        close = getattr(self._made, "close", None)
-        if close is not None:
-            close()
+        self._made.close()
         self._kept = {}
 
 
-NOTHING_AHEAD = Ahead([], iter(()))
+def _nothing() -> Generator[Done[Rendered] | None, None, None]:
+    yield from ()
+
+
+NOTHING_AHEAD = Ahead([], _nothing())
 
 
 def prerender(config: MkDocsConfig, files: Files, jobs: int,

@@ -78,8 +78,6 @@ def build_dependencies(context: Context) -> list[PageSpec]:
     return pages
 
 
-
-
 ALL_DEPENDENCIES_ROWS = 300
 """Above this many dependencies on one page, it lists only the at-risk ones."""
 

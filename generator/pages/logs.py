@@ -58,10 +58,8 @@ def build_decisions(context: Context) -> list[PageSpec]:
                     section="decisions")
     # A large log is split by program under `decisions/_/` (where no decision's own page
     # is); a decision whose URL is an anchor here stays here.
-    return split_by_program(context, spec, rows,
-                            lambda row: row["program_id"], base="decisions/_",
-                            standalone="Not in a program",
-                            pinned=lambda row: row["link"].url.startswith("decisions/#"))
+    return split_by_program(context, spec, rows, lambda row: row["program_id"],
+                            base="decisions/_", standalone="Not in a program")
 
 
 def build_changes(context: Context) -> list[PageSpec]:
@@ -140,15 +138,9 @@ def build_lessons(context: Context) -> list[PageSpec]:
                         f"Lessons learned: {group['name']}",
                         {"categories": [], "tags": [], **counts, "total": len(group["rows"])},
                         section="lessons")
-        here = f"lessons/{slug}/#"
-
-        def pinned(row: dict[str, Any], here: str = here) -> bool:
-            return bool(row["link"].url.startswith(here))
-
         for page in split_by_program(context, spec, group["rows"],
                                      lambda row: programs[row["id"]],
-                                     base=f"lessons/{slug}/_", standalone="Other lessons",
-                                     pinned=pinned):
+                                     base=f"lessons/{slug}/_", standalone="Other lessons"):
             page.values = {**page.values, "groups": [group | {"rows": page.values["rows"]}]}
             pages.append(page)
     return pages

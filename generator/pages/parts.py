@@ -38,14 +38,13 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
                      program_of: Callable[[Any], str | None],
                      weight: Callable[[Any], int] = lambda row: 1, *,
                      base: str | None = None,
-                     standalone: str = "Standalone projects",
-                     pinned: Callable[[Any], bool] = lambda row: False) -> list[PageSpec]:
+                     standalone: str = "Standalone projects") -> list[PageSpec]:
     """`spec` with `rows`, or (when large) an index plus one page per program.
 
     `weight` says how many projects a row stands for (a roadmap row is a whole program);
     `base` is the folder of the sub-pages (default: the page's own, `status/`);
     `standalone` names the rows of no program when they need a page of their own;
-    a `pinned` row (one whose URL is an anchor on this page) never leaves the page.
+    a row whose own link is an anchor of this page (its only place) never leaves it.
     """
     if sum(weight(row) for row in rows) <= SPLIT_AT:
         spec.values = {**spec.values, "rows": rows, "parts": [], "part_of": None,
@@ -71,8 +70,8 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
     for program in model.of_kind("program"):
         if mine := grouped.get(program.id, []):
             part(program.id, program.title, mine, model.program_rollups[program.id].status)
-    rest = [row for row in grouped.get(None, []) if pinned(row)]
-    loose = [row for row in grouped.get(None, []) if not pinned(row)]
+    rest = [row for row in grouped.get(None, []) if _anchored_on(row, spec.url)]
+    loose = [row for row in grouped.get(None, []) if not _anchored_on(row, spec.url)]
     if sum(weight(row) for row in loose) > SPLIT_AT:
         for n, chunk in enumerate(_chunks(loose, weight), start=1):
             part(STANDALONE if n == 1 else f"{STANDALONE}-{n}",
@@ -82,6 +81,12 @@ def split_by_program(context: Context, spec: PageSpec, rows: list[Any],
     spec.values = {**spec.values, "rows": rest, "parts": parts,
                    "part_of": None, "program_id": None}
     return [spec, *pages]
+
+
+def _anchored_on(row: Any, url: str) -> bool:
+    """Whether `row`'s own link is an anchor of the page at `url`."""
+    link = row.get("link") if isinstance(row, dict) else None
+    return isinstance(link, Link) and link.url.startswith(url + "#")
 
 
 def _chunks(rows: list[Any], weight: Callable[[Any], int]) -> list[list[Any]]:
