@@ -32,6 +32,13 @@ _TOKEN = re.compile(
 _ATTR = re.compile(
     r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?""")
 _RAW = re.compile(r"<(?:script|style)\b|<!\[CDATA\[|<![A-Za-z]|<\?", re.IGNORECASE)
+_ATTRS_TEXT = r"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+_CUT = re.compile(
+    rf"(<(/?)[hH][1-6](?=[\t\n\r\f />\x00])({_ATTRS_TEXT})(/?)>)"
+    rf"|<!--.*?-->|</?[a-zA-Z][^\t\n\r\f />\x00]*{_ATTRS_TEXT}/?>", re.DOTALL)
+"""The tokens `_TOKEN` matches, a heading tag's parts captured: `_CUT.split` gives the
+text between tokens at every fifth place, a heading tag's parts (None for another tag) at
+the four after it."""
 
 
 AttrsRead = Callable[[str, str], bool]
@@ -111,7 +118,51 @@ class PageText:
 
 def page_text(content: str) -> PageText:
     """`content` read as MkDocs' search reads it; each section's text fragments joined as
-    the index joins them (kept for later, thousands of fragments would weigh more)."""
+    the index joins them (kept for later, thousands of fragments would weigh more).
+
+    The result of `ContentParser` fed by `feed_tokens`, without a handler call per tag:
+    only headings change the parser's state, so one regex split cuts the page at every
+    tag, keeping the parts of heading tags, and the loop runs over headings alone
+    (tests/test_search_index.py compares both ways)."""
+    if _RAW.search(content):
+        return _parsed_text(content)
+    parts = _CUT.split(content)
+    texts = [unescape(text) for text in parts[::5]]
+    headings = [(i // 5, parts[i:i + 4]) for i in range(1, len(parts), 5)
+                if parts[i] is not None]
+    sections: list[ContentSection] = []
+    section: ContentSection | None = None
+    for number, (at, (_, close, attrs, selfclosing)) in enumerate(headings):
+        # What follows the tag, up to the next heading tag (text index `at` is before it).
+        upto = headings[number + 1][0] + 1 if number + 1 < len(headings) else len(texts)
+        pieces = [text for text in texts[at + 1:upto] if text]
+        if close:
+            if section is not None and pieces:
+                section.text += [piece.rstrip("\n") for piece in pieces]
+            continue
+        # ContentParser: a heading opens a section (`<h2/>` closes it again) and its
+        # text up to the closing tag is the title (the last piece of it).
+        section = ContentSection(id_=_last_id(attrs))
+        sections.append(section)
+        if selfclosing:
+            section.text += [piece.rstrip("\n") for piece in pieces]
+        elif pieces:
+            section.title = pieces[-1]
+    joined = [ContentSection([" ".join(s.text)], s.id, s.title) for s in sections]
+    return PageText(content, "\n".join(text for text in texts if text), joined)
+
+
+def _last_id(attrs: str) -> str | None:
+    """The `id` ContentParser keeps from a heading's attributes (the last one)."""
+    found = None
+    for name, value in _attrs(attrs):
+        if name == "id":
+            found = value
+    return found
+
+
+def _parsed_text(content: str) -> PageText:
+    """`page_text` by way of the parser (and the real `HTMLParser` where it must)."""
     parser = ContentParser()
     feed_tokens(parser, content, mkdocs_reads)
     sections = [ContentSection([" ".join(section.text)], section.id, section.title)

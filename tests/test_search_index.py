@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser as MaterialParser
 from mkdocs.contrib.search.search_index import ContentParser
 
@@ -19,10 +21,13 @@ import generator.searchindex
 from generator.cli import main
 from generator.searchindex import (
     AttrsRead,
+    PageText,
+    _parsed_text,
     every_tag,
     feed_tokens,
     material_reads,
     mkdocs_reads,
+    page_text,
 )
 from tests.conftest import REPO
 
@@ -107,6 +112,39 @@ def test_each_index_reads_the_same_from_the_attributes_it_is_handed(html: str) -
     assert _material(html, fast=True) == _material(html, fast=False)
 
 
+EDGES = [
+    "<h2 id=\"a\">A<h3 id=\"b\">B</h3>C</h2>D\n\n<p>E</p>\n",  # nested headings
+    "</h2>before any section<h2 id=\"x\"/>after a self-closed heading<h2>T</h2>",
+    "<h2 title=\"<h3>\" id=\"q\">T</h2><!-- <h1>not</h1> --><p>a < b &amp c &#x26;</p>",
+    "<h2 id=a id=b>Two ids</h2><H6\tID='tab'>Tab</H6 >x<h7>no heading</h7><h2x>no</h2x>",
+    "text\n<h4 id=\"t\">\nTitle\n<a class=\"headerlink\" href=\"#t\">&para;</a></h4>\n\n",
+    "<p>unclosed <h2 id=\"u\">U",
+]
+
+
+def _read(text: PageText) -> tuple[Any, ...]:
+    return text.content, text.text, [(s.id, s.title, s.text) for s in text.sections]
+
+
+@pytest.mark.parametrize("html", SAMPLES + EDGES)
+def test_page_text_reads_as_the_parser_does(html: str) -> None:
+    """`page_text` (one split, a loop over headings) equals ContentParser fed tag by tag."""
+    assert _read(page_text(html)) == _read(_parsed_text(html))
+
+
+_FRAGMENTS = st.sampled_from([
+    "<h2 id=\"a\">", "</h2>", "<h3>", "</h3>", "<H1 ID=b/>", "<h2 title='<p>'>", "<p>",
+    "</p>", "<a href=\"#x\">", "</a>", "<br/>", "<!-- c -->", "<!--", "-->", "<", ">",
+    "&amp;", "&lt;", "&#60;", "&para", "\n", "\n\n", " ", "text", "é", "\"", "'",
+    "<td data-x=\"a>b\">", "</td>", "<h2x>",
+])
+
+
+@given(st.lists(_FRAGMENTS, max_size=40).map("".join))
+def test_page_text_reads_any_markup_as_the_parser_does(html: str) -> None:
+    assert _read(page_text(html)) == _read(_parsed_text(html))
+
+
 def test_script_and_style_go_to_the_real_parser() -> None:
     html = "<h2 id=\"s\">S</h2><script>if (a < b) { x = '</p>' }</script><p>after</p>"
     assert _calls(html, fast=True) == _calls(html, fast=False)
@@ -118,11 +156,15 @@ def page_contents(request: pytest.FixtureRequest,
     """The content of every page as the theme's search plugin is handed it, from a real
     build of the example site with pmsite's index in place."""
     seen: dict[str, str] = {}
-    original = generator.searchindex.feed_tokens
+    original, original_text = generator.searchindex.feed_tokens, generator.searchindex.page_text
 
     def spy(parser: HTMLParser, html: str, reads: AttrsRead = every_tag) -> None:
         seen[f"{len(seen)}"] = html
         original(parser, html, reads)
+
+    def spy_text(html: str) -> PageText:  # (MkDocs' index reads with page_text)
+        seen[f"{len(seen)}"] = html
+        return original_text(html)
 
     root = tmp_path_factory.mktemp("search")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
@@ -130,6 +172,7 @@ def page_contents(request: pytest.FixtureRequest,
     config = config.replace("theme:\n  name: material", f"theme:\n  name: {request.param}")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     generator.searchindex.feed_tokens = spy  # type: ignore[assignment]
+    generator.searchindex.page_text = spy_text
     jobs = os.environ.get("PMSITE_JOBS")
     os.environ["PMSITE_JOBS"] = "1"  # (the pages are read in this process, by the spy)
     try:
@@ -137,6 +180,7 @@ def page_contents(request: pytest.FixtureRequest,
                      "--site-dir", str(root / "site")])
     finally:
         generator.searchindex.feed_tokens = original
+        generator.searchindex.page_text = original_text
         if jobs is None:
             del os.environ["PMSITE_JOBS"]
         else:
@@ -151,6 +195,7 @@ def test_every_page_of_the_example_site_indexes_the_same(page_contents: dict[str
         assert _calls(content, fast=True) == _calls(content, fast=False)
         assert _mkdocs(content, fast=True) == _mkdocs(content, fast=False)
         assert _material(content, fast=True) == _material(content, fast=False)
+        assert _read(page_text(content)) == _read(_parsed_text(content))
 
 
 def test_the_built_index_has_every_heading_of_a_project_page(tmp_path: Path) -> None:
