@@ -34,7 +34,7 @@ from generator.pagemeta import safe_page_meta
 from generator.pipeline import check
 from generator.prerender import NOTHING_AHEAD, prerender
 from generator.sanitize import sanitize
-from generator.searchindex import FastSearchIndex, faster_index
+from generator.searchindex import FastSearchIndex, faster_index, page_text
 from generator.settings import Options, Settings, resolve_as_of
 from generator.site import GENERATED_OWNERS, SitePlan, content_files, plan_site
 from generator.themetext import make_nav_safe, make_page_safe, theme_text, unescape_search_titles
@@ -262,7 +262,12 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             # a content file's stays for the theme (and is read from disk anyway).
             page.markdown = ""  # (None would read as "not yet read": no title)
             page.file.content_string = ""
-        return sanitize(html)
+        content = sanitize(html)
+        if self._lazy and self._index is not None and self._ahead.here():
+            # Read for search now, as the children read theirs: the build would otherwise
+            # read its share after every page is rendered, with the children done and idle.
+            self._index.ahead[page.url] = page_text(content)
+        return content
 
     def on_build_error(self, *, error: Exception) -> None:
         armed = self._disarm()

@@ -53,7 +53,12 @@ def external_assets(site_dir: Path, shown: str,
 
 def _file_references(path: Path) -> list[tuple[int, int, str]]:
     text = path.read_text(encoding="utf-8", errors="replace")
-    return list(_references(path.suffix.lower(), text)) if _HINT.search(text) else []
+    suffix = path.suffix.lower()
+    # Every page of a theme links somewhere outside, so the hint would pass each HTML
+    # file only to have it scanned again: HTML goes straight to its targeted scan.
+    if suffix not in (".html", ".htm") and _HINT.search(text) is None:
+        return []
+    return list(_references(suffix, text))
 
 
 def _references(suffix: str, text: str) -> Iterator[tuple[int, int, str]]:
@@ -76,18 +81,25 @@ def _css(text: str, line: int, column: int) -> Iterator[tuple[int, int, str]]:
             yield (line + at_line - 1, at_column + (column - 1 if at_line == 1 else 0), url)
 
 
+def _loads_outside(css: str) -> bool:
+    return any(_OUTSIDE.match(match[2] or match[4]) for match in _CSS.finditer(css))
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 _NAMES = "|".join(sorted(ASSET_TAGS))
-_TAG = re.compile(rf"""<({_NAMES})\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_TAG = re.compile(rf"""<({_NAMES})\b((?:[^>"']+|"[^"]*"|'[^']*')*+)>""", re.IGNORECASE)
 """A start tag that can load something, its attributes kept whole (quotes may hold `>`)."""
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-_STYLE_ATTR = re.compile(r"""<[a-zA-Z][^\s/>]*\s(?:[^>"']|"[^"]*"|'[^']*')*?(?<=\s)style\s*=\s*"""
-                         r"""(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_STYLE_ATTR = re.compile(r"""<[a-zA-Z][^\s/>]*(?=\s)(?:[^>"'\s]+|"[^"]*"|'[^']*'"""
+                         r"""|\s(?!style\s*=\s*["']))*+\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""",
+                         re.IGNORECASE)
+"""A start tag up to its first quoted `style` attribute (the loop gives nothing back:
+where it stops is the one place such an attribute can start)."""
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
@@ -105,15 +117,20 @@ def _html(text: str) -> Iterator[tuple[int, int, str]]:
                   for m in _ATTR.finditer(match[2])}
         if tag == "link" and not set(values.get("rel", "").lower().split()) - NOT_FETCHED:
             continue
-        line, column = _position(text, match.start())
+        urls = []
         for name in ASSET_TAGS[tag]:
             value = values.get(name, "")
-            urls = ([part.split()[0] for part in value.split(",") if part.strip()]
-                    if name.endswith("srcset") else [value])
-            found += [(line, column, url.strip()) for url in urls if _OUTSIDE.match(url)]
+            urls += ([part.split()[0] for part in value.split(",") if part.strip()]
+                     if name.endswith("srcset") else [value])
+        outside = [url.strip() for url in urls if _OUTSIDE.match(url)]
+        if outside:  # (where it is, only then: counting lines is the slow part)
+            line, column = _position(text, match.start())
+            found += [(line, column, url) for url in outside]
     for match in _STYLE_BLOCK.finditer(text):
-        found += _css(match[1], *_position(text, match.start(1)))
+        if _loads_outside(match[1]):
+            found += _css(match[1], *_position(text, match.start(1)))
     for match in _STYLE_ATTR.finditer(text):
-        line, column = _position(text, match.start())
-        found += _css(unescape(match[1] or match[2] or ""), line, column)
+        css = unescape(match[1] or match[2] or "")
+        if _loads_outside(css):
+            found += _css(css, *_position(text, match.start()))
     return iter(sorted(found))

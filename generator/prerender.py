@@ -89,6 +89,10 @@ class Ahead:
             self._taken += 1
         return self._kept.get(src_uri)
 
+    def here(self) -> bool:
+        """Whether this is the process that takes the pages (not a child's copy)."""
+        return os.getpid() == self._owner
+
     def pop(self, src_uri: str) -> Done[Rendered] | None:
         done = self.get(src_uri)
         self._kept.pop(src_uri, None)

@@ -4,12 +4,16 @@ and what would is an `external-asset` warning."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from generator import offline
 from generator.offline import external_assets
 from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
 
@@ -90,3 +94,50 @@ def test_what_counts_as_an_outside_asset(tmp_path: Path) -> None:
         ("site/page/index.html", 11, "external-asset", "warning", "http://cdn.example/d.png"),
         ("site/w.js", 2, "external-asset", "warning", "https://cdn.example/worker.js")]
     assert external_assets(tmp_path, "site", {"external-asset": "off"}) == []
+
+
+# The scan's two tag patterns as they were first written (char by char, lazily): the
+# rewritten ones (runs, possessive loops) must find exactly the same matches.
+_FIRST_TAG = re.compile(rf"""<({offline._NAMES})\b((?:[^>"']|"[^"]*"|'[^']*')*)>""",
+                        re.IGNORECASE)
+_FIRST_STYLE_ATTR = re.compile(
+    r"""<[a-zA-Z][^\s/>]*\s(?:[^>"']|"[^"]*"|'[^']*')*?(?<=\s)style\s*=\s*"""
+    r"""(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_MARKUP = st.lists(st.sampled_from([
+    "<img", "<link", "<p", "<svg", "<IMG", " ", "\n", "/", ">", "=", "\"", "'", "src", "style",
+    "STYLE", "=\"color: red\"", "='x'", " style=", "datastyle", "url(", "https://x/a.png",
+    "//cdn", "rel=stylesheet", "a", "<!--", "-->",
+]), max_size=30).map("".join)
+
+
+def _same_matches(text: str) -> None:
+    for first, now in ((_FIRST_TAG, offline._TAG), (_FIRST_STYLE_ATTR, offline._STYLE_ATTR)):
+        assert ([(m.span(), m.groups()) for m in first.finditer(text)]
+                == [(m.span(), m.groups()) for m in now.finditer(text)]), first.pattern
+
+
+@given(_MARKUP)
+def test_the_tag_patterns_match_as_first_written(text: str) -> None:
+    _same_matches(text)
+
+
+@pytest.mark.parametrize("text", [
+    '<p/ style="a">', '<p style=x style="url(//b)">', '<p\nSTYLE = \'c\'>', '<p title="a>b" style="d">',
+    '<p title=" style=\'e\'" style="f">', '<p datastyle="g" style="h">', '<p style="i', '<p>style="j"',
+    '<img src="//a" <link href=x>', "<IMG SRC='https://c'/>", '<img alt="x>y" src="//z">',
+])
+def test_the_tag_patterns_match_as_first_written_on_edges(text: str) -> None:
+    _same_matches(text)
+
+
+def test_the_tag_patterns_match_as_first_written_on_every_built_page(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--as-of", "2026-11-20",
+                           "-f", str(REPO / "mkdocs.yml"), "--site-dir", str(site)],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 50
+    for page in pages:
+        _same_matches(page.read_text(encoding="utf-8"))
