@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import logging
 import os
 import sys
@@ -119,6 +120,7 @@ def run_build(result: CheckResult, args: argparse.Namespace) -> int:
     # Planning adds its own problems (two sources for one URL, a diagram not drawn).
     job = None if result.failed(args.strict) else plan_build(result, site_dir, args.strict,
                                                              default_jobs())
+    gc.freeze()  # (the planned site, like the model: kept until the command exits)
     _tell(result)
     if job is None or result.failed(args.strict):
         print("pmsite: not built; the previous site is unchanged", file=sys.stderr)

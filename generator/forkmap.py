@@ -109,6 +109,7 @@ def _children(make: Callable[[Item], Result], items: Sequence[Item],
     """A child for each share but the caller's; none if the system will not give them
     all (no process or pipe to be had: the caller makes every item)."""
     children: list[_Child] = []
+    frozen = gc.get_freeze_count() > 0  # (by the caller, for good: left so)
     gc.freeze()  # a child's collections would otherwise touch (and copy) every object
     try:
         for first in range(1, jobs):
@@ -118,7 +119,8 @@ def _children(make: Callable[[Item], Result], items: Sequence[Item],
             child.stop()
         children = []
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
     return children
 
 

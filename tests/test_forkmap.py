@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -210,3 +211,20 @@ def test_when_a_fork_fails_the_caller_makes_every_item_and_no_child_is_left(
     assert list(fork_each(lambda n: time.sleep(60), list(range(9)), jobs=3)) == [None] * 9
     assert len(started) == 1
     assert not _alive(started[0])
+
+
+def test_forking_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """A one-shot command freezes its long-lived objects (`cli.main`): forking keeps that
+    (undoing it made each later full collection walk the whole site again), and freezes
+    nothing for good in a process that had not."""
+    gc.unfreeze()
+    assert fork_map(str, list(range(8)), 2) == [str(n) for n in range(8)]
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        assert fork_map(str, list(range(8)), 2) == [str(n) for n in range(8)]
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
