@@ -109,8 +109,10 @@ def _children(make: Callable[[Item], Result], items: Sequence[Item],
     """A child for each share but the caller's; none if the system will not give them
     all (no process or pipe to be had: the caller makes every item)."""
     children: list[_Child] = []
-    frozen = gc.get_freeze_count() > 0  # (by the caller, for good: left so)
-    gc.freeze()  # a child's collections would otherwise touch (and copy) every object
+    # A child's collections would otherwise touch (and copy) every object. A caller that
+    # froze its objects already (`cli.main`) keeps them frozen, with all made since.
+    frozen = gc.get_freeze_count() > 0
+    gc.freeze()
     try:
         for first in range(1, jobs):
             children.append(_start(make, items, range(first, len(items), jobs)))

@@ -263,7 +263,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             page.markdown = ""  # (None would read as "not yet read": no title)
             page.file.content_string = ""
         content = sanitize(html)
-        if self._lazy and self._index is not None and self._ahead.here():
+        if self._index is not None and self._ahead.shared and self._ahead.here():
             # Read for search now, as the children read theirs: the build would otherwise
             # read its share after every page is rendered, with the children done and idle.
             self._index.ahead[page.url] = page_text(content)

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from generator.forkmap import Done, fork_each
+from generator.forkmap import Done, fork_each, forks
 from generator.searchindex import FastSearchIndex, PageText, page_text
 
 
@@ -69,8 +69,10 @@ class Ahead:
     for its child, if that page is one of a child's (see `fork_each`)."""
 
     def __init__(self, pages: list[str],
-                 made: Generator[Done[Rendered] | None, None, None]) -> None:
+                 made: Generator[Done[Rendered] | None, None, None], shared: bool) -> None:
         self._pages, self._made = pages, made
+        self.shared = shared
+        """Whether children render a share (unless the system refuses to start them)."""
         self._order = {src_uri: index for index, src_uri in enumerate(pages)}
         self._taken = 0
         self._kept: dict[str, Done[Rendered]] = {}
@@ -110,7 +112,7 @@ def _nothing() -> Generator[Done[Rendered] | None, None, None]:
     yield from ()
 
 
-NOTHING_AHEAD = Ahead([], _nothing())
+NOTHING_AHEAD = Ahead([], _nothing(), shared=False)
 
 
 def prerender(config: MkDocsConfig, files: Files, jobs: int,
@@ -126,7 +128,8 @@ def prerender(config: MkDocsConfig, files: Files, jobs: int,
             rendered.search = page_text(rendered.content)
         return rendered
 
-    return Ahead([page.file.src_uri for page in pages], fork_each(render, pages, jobs))
+    return Ahead([page.file.src_uri for page in pages], fork_each(render, pages, jobs),
+                 forks(jobs, len(pages)))
 
 
 def _render(page: Page, config: MkDocsConfig, files: Files) -> Rendered:

@@ -39,6 +39,9 @@ _CUT = re.compile(
 """The tokens `_TOKEN` matches, a heading tag's parts captured: `_CUT.split` gives the
 text between tokens at every fifth place, a heading tag's parts (None for another tag) at
 the four after it."""
+_QUOTED_HEADING = re.compile(r"""</?[hH][1-6]["']""")
+"""Where `_TOKEN` may read a heading whose name runs into a quote (`<h2' x'>`), which
+`_CUT` does not: such a page goes the parser's way."""
 
 
 AttrsRead = Callable[[str, str], bool]
@@ -124,10 +127,11 @@ def page_text(content: str) -> PageText:
     only headings change the parser's state, so one regex split cuts the page at every
     tag, keeping the parts of heading tags, and the loop runs over headings alone
     (tests/test_search_index.py compares both ways)."""
-    if _RAW.search(content):
+    if _RAW.search(content) or _QUOTED_HEADING.search(content):
         return _parsed_text(content)
     parts = _CUT.split(content)
-    texts = [unescape(text) for text in parts[::5]]
+    # (A piece that unescapes to nothing, `&#1;`, is still a piece: None marks no text.)
+    texts = [unescape(text) if text else None for text in parts[::5]]
     headings = [(i // 5, parts[i:i + 4]) for i in range(1, len(parts), 5)
                 if parts[i] is not None]
     sections: list[ContentSection] = []
@@ -135,7 +139,7 @@ def page_text(content: str) -> PageText:
     for number, (at, (_, close, attrs, selfclosing)) in enumerate(headings):
         # What follows the tag, up to the next heading tag (text index `at` is before it).
         upto = headings[number + 1][0] + 1 if number + 1 < len(headings) else len(texts)
-        pieces = [text for text in texts[at + 1:upto] if text]
+        pieces = [text for text in texts[at + 1:upto] if text is not None]
         if close:
             if section is not None and pieces:
                 section.text += [piece.rstrip("\n") for piece in pieces]
@@ -149,7 +153,7 @@ def page_text(content: str) -> PageText:
         elif pieces:
             section.title = pieces[-1]
     joined = [ContentSection([" ".join(s.text)], s.id, s.title) for s in sections]
-    return PageText(content, "\n".join(text for text in texts if text), joined)
+    return PageText(content, "\n".join(text for text in texts if text is not None), joined)
 
 
 def _last_id(attrs: str) -> str | None:

@@ -96,6 +96,17 @@ def test_what_counts_as_an_outside_asset(tmp_path: Path) -> None:
     assert external_assets(tmp_path, "site", {"external-asset": "off"}) == []
 
 
+def test_a_page_with_no_plain_outside_url_is_still_scanned(tmp_path: Path) -> None:
+    """Nothing on this page reads `="https:`, which a quick hint once took as proof that
+    it loads nothing: both outside images are found."""
+    (tmp_path / "index.html").write_text(
+        '<p>\n<img src="a.png" srcset="a.png 1x, https://cdn.example/b.png 2x">\n'
+        '<img src="&#104;ttps://cdn.example/c.png"></p>\n', encoding="utf-8")
+    assert [(d.line, d.message.split(" loads ")[1].split()[0])
+            for d in external_assets(tmp_path, "site")] == [
+        (2, "https://cdn.example/b.png"), (3, "https://cdn.example/c.png")]
+
+
 # The scan's two tag patterns as they were first written (char by char, lazily): the
 # rewritten ones (runs, possessive loops) must find exactly the same matches.
 _FIRST_TAG = re.compile(rf"""<({offline._NAMES})\b((?:[^>"']|"[^"]*"|'[^']*')*)>""",

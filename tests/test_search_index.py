@@ -119,6 +119,8 @@ EDGES = [
     "<h2 id=a id=b>Two ids</h2><H6\tID='tab'>Tab</H6 >x<h7>no heading</h7><h2x>no</h2x>",
     "text\n<h4 id=\"t\">\nTitle\n<a class=\"headerlink\" href=\"#t\">&para;</a></h4>\n\n",
     "<p>unclosed <h2 id=\"u\">U",
+    "<h2>T</h2>a<b>&#1;</b>c<h3>U<b></b>&#1;</h3>",  # pieces that unescape to nothing
+    "<h2' x'>T</h2>after<h2 id=a>V</h2\" x\">more",  # names that run into a quote
 ]
 
 
@@ -136,7 +138,7 @@ _FRAGMENTS = st.sampled_from([
     "<h2 id=\"a\">", "</h2>", "<h3>", "</h3>", "<H1 ID=b/>", "<h2 title='<p>'>", "<p>",
     "</p>", "<a href=\"#x\">", "</a>", "<br/>", "<!-- c -->", "<!--", "-->", "<", ">",
     "&amp;", "&lt;", "&#60;", "&para", "\n", "\n\n", " ", "text", "é", "\"", "'",
-    "<td data-x=\"a>b\">", "</td>", "<h2x>",
+    "<td data-x=\"a>b\">", "</td>", "<h2x>", "&#1;", "<h2'", "</h3\"",
 ])
 
 
