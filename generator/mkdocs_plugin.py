@@ -347,6 +347,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """MkDocs' own search index, written, with its titles as plain text."""
         index = Path(config.site_dir) / "search" / "search_index.json"
         search = config.plugins.get("search")
+        if isinstance(getattr(search, "search_index", None), FastSearchIndex):
+            return  # (its titles are plain text already)
         if index.is_file() and type(search).__module__.startswith("mkdocs.contrib.search"):
             text = unescape_search_titles(index.read_text(encoding="utf-8"))
             index.write_text(text, encoding="utf-8")

@@ -17,7 +17,7 @@ entries, the same `search_index.json`, the same search in the browser
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
@@ -111,12 +111,22 @@ def _attrs(text: str) -> list[tuple[str, str | None]]:
 
 @dataclass(frozen=True, slots=True)
 class PageText:
-    """What MkDocs' `ContentParser` reads from a page's content."""
+    """What MkDocs' `ContentParser` reads from a page's content, its text as the index
+    keeps it (`index_text`)."""
 
     content: str
     """The content it was read from (a page whose content is another is read again)."""
     text: str
     sections: list[ContentSection]
+
+
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def index_text(text: str) -> str:
+    """`text` as MkDocs' index keeps it (`SearchIndex._add_entry`, MkDocs 1.6): no-break
+    spaces as spaces, ends stripped, each run of whitespace one space."""
+    return _SPACES.sub(" ", text.replace("\u00a0", " ").strip())
 
 
 def page_text(content: str) -> PageText:
@@ -152,8 +162,14 @@ def page_text(content: str) -> PageText:
             section.text += [piece.rstrip("\n") for piece in pieces]
         elif pieces:
             section.title = pieces[-1]
-    joined = [ContentSection([" ".join(s.text)], s.id, s.title) for s in sections]
-    return PageText(content, "\n".join(text for text in texts if text is not None), joined)
+    return _kept(content, "\n".join(text for text in texts if text is not None), sections)
+
+
+def _kept(content: str, text: str, sections: list[ContentSection]) -> PageText:
+    """What the index keeps of a page: its whole text, and each section's."""
+    return PageText(content, index_text(text),
+                    [ContentSection([index_text(" ".join(s.text))], s.id, s.title)
+                     for s in sections])
 
 
 def _last_id(attrs: str) -> str | None:
@@ -169,14 +185,14 @@ def _parsed_text(content: str) -> PageText:
     """`page_text` by way of the parser (and the real `HTMLParser` where it must)."""
     parser = ContentParser()
     feed_tokens(parser, content, mkdocs_reads)
-    sections = [ContentSection([" ".join(section.text)], section.id, section.title)
-                for section in parser.data]
-    return PageText(content, parser.stripped_html, sections)
+    return _kept(content, parser.stripped_html, parser.data)
 
 
 class FastSearchIndex(SearchIndex):
     """MkDocs' own search index, its `ContentParser` fed by `feed_tokens`; a page read
-    already (in another process: see `prerender`) is not read again."""
+    already (in another process: see `prerender`) is not read again, its text kept as the
+    index keeps it already; titles are plain text (see `themetext.unescape_search_titles`,
+    which this index needs no more)."""
 
     config: dict[str, Any]
 
@@ -186,17 +202,35 @@ class FastSearchIndex(SearchIndex):
         """Pages read already, by URL."""
 
     def add_entry_from_context(self, page: Page) -> None:
-        # As SearchIndex.add_entry_from_context (MkDocs 1.6), but for the feeding.
+        # As SearchIndex.add_entry_from_context and create_entry_for_section (MkDocs 1.6),
+        # but for the reading, and the text already as `_add_entry` would make it.
         assert page.content is not None
         read = self.ahead.pop(page.url, None)
         if read is None or read.content is not page.content:
             read = page_text(page.content)
-        url = page.url
-        text = read.text.rstrip("\n") if self.config["indexing"] == "full" else ""
-        self._add_entry(title=page.title, text=text, loc=url)
+        url, full = page.url, self.config["indexing"] == "full"
+        self._add(page.title, read.text if full else "", url)
         if self.config["indexing"] in ["full", "sections"]:
+            toc = _toc_by_id(page.toc)
             for section in read.sections:
-                self.create_entry_for_section(section, page.toc, url)
+                item = toc.get(section.id)
+                if item is not None:
+                    self._add(item.title, section.text[0] if full else "", url + item.url)
+
+    def _add(self, title: str | None, text: str, location: str) -> None:
+        plain = unescape(title) if isinstance(title, str) else title
+        self._entries.append({"title": plain, "text": text, "location": location})
+
+
+def _toc_by_id(items: Iterable[Any]) -> dict[str | None, Any]:
+    """Each id's first entry in the table of contents, in the order
+    `SearchIndex._find_toc_by_id` searches it (depth first)."""
+    found: dict[str | None, Any] = {}
+    for item in items:
+        found.setdefault(item.id, item)
+        for key, value in _toc_by_id(item.children).items():
+            found.setdefault(key, value)
+    return found
 
 
 def faster_index(index: object) -> object | None:

@@ -210,3 +210,30 @@ def test_the_built_index_has_every_heading_of_a_project_page(tmp_path: Path) -> 
     locations = {doc["location"] for doc in index["docs"]}
     assert "milestones" in ids
     assert {f"projects/network-refresh/#{i}" for i in ids} <= locations
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_index_is_the_one_mkdocs_search_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """Under MkDocs' own search plugin, pmsite's index (pages read ahead, text kept as the
+    index keeps it, titles plain) writes the very file MkDocs' index writes, once pmsite
+    has made its titles plain text."""
+    import generator.forkmap
+    import generator.mkdocs_plugin
+
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: content", f"docs_dir: {REPO / 'content'}")
+    config = config.replace("theme:\n  name: material", "theme:\n  name: mkdocs")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    monkeypatch.setenv("PMSITE_JOBS", jobs)
+    monkeypatch.setattr(generator.forkmap, "MIN_ITEMS", 1)  # (the example forks, too)
+    built = []
+    for name, faster in (("ours", generator.mkdocs_plugin.faster_index),
+                         ("mkdocs", lambda index: None)):
+        monkeypatch.setattr(generator.mkdocs_plugin, "faster_index", faster)
+        site = tmp_path / name
+        assert main(["build", "-f", str(tmp_path / "mkdocs.yml"), "--as-of", "2026-11-20",
+                     "--site-dir", str(site)]) == 0
+        built.append((site / "search" / "search_index.json").read_bytes())
+    assert len(json.loads(built[0])["docs"]) > 500
+    assert built[0] == built[1]
