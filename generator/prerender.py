@@ -122,10 +122,13 @@ def prerender(config: MkDocsConfig, files: Files, jobs: int,
     page's content as MkDocs' search reads it."""
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
 
-    def render(page: Page) -> Rendered:
+    def render(page: Page) -> Rendered:  # (in a child)
         rendered = _render(page, config, files)
         if search:
             rendered.search = page_text(rendered.content)
+        # The child's copy of the page is not read again: what it was given goes with the
+        # result (kept, its share of the pages would weigh some 100 MB at 1,000 projects).
+        page.markdown, page.content = "", ""
         return rendered
 
     return Ahead([page.file.src_uri for page in pages], fork_each(render, pages, jobs),
