@@ -83,18 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.run_diff(settings, as_of, args)
         result = check(settings, as_of)
         # A one-shot command keeps the model until it exits: leave its millions of objects
-        # out of every later garbage collection (each would walk them all again). Undone
-        # on the way out, for a caller that goes on (tests call `main` in their process).
-        frozen = gc.get_freeze_count() > 0
+        # out of every later garbage collection (each would walk them all again, the last
+        # one at the interpreter's exit). A caller that goes on may `gc.unfreeze()`.
         gc.freeze()
         run = {"check": commands.run_check, "export": commands.run_export,
                "build": commands.run_build, "report": commands.run_report,
                "new": commands.run_new}[args.command]
-        try:
-            return run(result, args)
-        finally:
-            if not frozen:
-                gc.unfreeze()
+        return run(result, args)
     except ConfigError as exc:
         print(f"pmsite: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

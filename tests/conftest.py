@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import textwrap
@@ -23,6 +24,14 @@ hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 AS_OF = date(2026, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def _collectable_again() -> Iterator[None]:
+    """`cli.main` freezes what a one-shot command made, for good (the process exits next);
+    the suite calls it in its own process, test after test: each test's is let go."""
+    yield
+    gc.unfreeze()
 
 MKDOCS_YML = """\
 site_name: Test PMO
