@@ -190,7 +190,9 @@ class _Child:
     def drain(self) -> None:
         """Read what the child has sent so far, without waiting (so that it does not
         wait on a full pipe while the caller is busy)."""
-        while not (self.ended or self.eof) and select.select([self.pipe], [], [], 0)[0]:
+        ready = select.poll()  # (not select.select: it fails on descriptors past 1023)
+        ready.register(self.pipe, select.POLLIN)
+        while not (self.ended or self.eof) and ready.poll(0):
             self._read()
 
     def _read(self) -> None:

@@ -139,7 +139,11 @@ class _GraphvizFailed(Exception):
 def warm_up() -> None:
     """Ready the wasm engine now: compiling Graphviz takes a third of a second. Done
     before a build forks, its processes share the compiled code instead of each
-    compiling it again (at the same time, on the same cores)."""
+    compiling it again (at the same time, on the same cores).
+
+    Compiling leaves wasmtime's worker threads idle in this process (not Python threads:
+    `forkmap.can_fork` does not see them). A child never compiles again, so it never
+    needs them; it only calls into the module compiled here."""
     try:
         _run_engines("digraph {}\n", ("wasm",))
     except (NoLayoutEngine, _GraphvizFailed):
