@@ -134,15 +134,17 @@ def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
     children send meanwhile: neither waits for the other item by item (a child whose pipe
     is full would, and so would a caller whose next item is a child's not made yet). What
     it logs is kept and logged in order with the children's; an item a child did not make
-    it makes at its place in the order, as `fork_each` does. So the caller's own items
-    are made before any other is taken: `make` may not rely on what earlier items did."""
+    it makes at its place in the order, as `fork_each` does (and one of its own that
+    raised: made again there, it raises where one by one it would). So the caller's own
+    items are made before any other is taken: `make` may not rely on what earlier items
+    did."""
     children = _children(make, items, jobs) if forks(jobs, len(items)) else []
     if not children:
         return [make(item) for item in items]
     try:
         mine: dict[int, Done[Result] | None] = {}
         for index in range(0, len(items), jobs):
-            mine[index] = _made(make, items[index])
+            mine[index] = _made(make, items[index], sent=False)
             for child in children:
                 child.drain()
         results = []
@@ -275,15 +277,17 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _made(make: Callable[[Item], Result], item: Item) -> Done[Result] | None:
-    """`make(item)` with what it logs kept; None if it raised."""
+def _made(make: Callable[[Item], Result], item: Item,
+          sent: bool = True) -> Done[Result] | None:
+    """`make(item)` with what it logs kept (made `_portable` if it is to be `sent` to
+    another process); None if it raised."""
     kept = _Keep()
     with kept:
         try:
             value = make(item)
         except Exception:  # noqa: BLE001 (the parent does the item again, and raises it there)
             return None
-    return Done(value, [_portable(record) for record in kept.records])
+    return Done(value, [_portable(record) for record in kept.records] if sent else kept.records)
 
 
 def _send(pipe: int, data: bytes) -> None:

@@ -127,22 +127,20 @@ def draw_figures(context: Context, specs: Iterable[PageSpec], diagnostics: Diagn
     """`figures_for` of every page, by src_uri, drawn in `jobs` processes (`fork_map`):
     the same figures, files and problems, in the same order, as drawing them one by one."""
     specs = [spec for spec in specs if spec.template in FIGURES]
-    no_engine = known_missing = context.no_diagrams
+    no_engine = context.no_diagrams
 
     def draw(spec: PageSpec) -> _Drawn:
-        # Every page tries the engines afresh (a process's own earlier pages are not the
-        # ones before it in the site's order), and says if there is none.
-        context.no_diagrams = known_missing
         found, made = Diagnostics(), dict[str, str | bytes]()
         figures = figures_for(context, spec, found, config_path, made)
         return _Drawn(figures, made, list(found), context.no_diagrams)
 
-    if forks(jobs, len(specs)) and not known_missing:
+    if forks(jobs, len(specs)) and not no_engine:
         diagrams.warm_up()
     figures: dict[str, dict[str, Markup]] = {}
     for spec, drawn in zip(specs, fork_map(draw, specs, jobs), strict=True):
         # One by one, the first page to find no engine says so, and no later page is
-        # drawn: so here, whichever process drew it.
+        # drawn: so here, whichever process drew it. (Each process finds out on its own
+        # first page; the build's own share starts with the first page of all.)
         figures[spec.src_uri] = {} if no_engine else drawn.figures
         if not no_engine:
             diagnostics.extend(drawn.problems)
