@@ -81,7 +81,7 @@ class Ahead:
     def get(self, src_uri: str) -> Done[Rendered] | None:
         """What a child rendered for the page, or None: render it here (always, in a
         child: it renders its pages the ordinary way)."""
-        if os.getpid() != self._owner:
+        if not self.here():
             return None
         index = self._order.get(src_uri, -1)
         while self._taken <= index:
@@ -102,7 +102,7 @@ class Ahead:
 
     def close(self) -> None:
         """Stop and reap the children (once every page is taken, they have ended)."""
-        if os.getpid() != self._owner:  # (a child's copy: not its to close)
+        if not self.here():  # (a child's copy: not its to close)
             return
         self._made.close()
         self._kept = {}

@@ -151,15 +151,16 @@ def page_text(content: str) -> PageText:
         upto = headings[number + 1][0] + 1 if number + 1 < len(headings) else len(texts)
         pieces = [text for text in texts[at + 1:upto] if text is not None]
         if close:
-            if section is not None and pieces:
-                section.text += [piece.rstrip("\n") for piece in pieces]
+            if section is not None:
+                section.text += pieces
             continue
         # ContentParser: a heading opens a section (`<h2/>` closes it again) and its
-        # text up to the closing tag is the title (the last piece of it).
+        # text up to the closing tag is the title (the last piece of it). (The parser's
+        # pieces lose their last newlines; `index_text` makes that the same.)
         section = ContentSection(id_=_last_id(attrs))
         sections.append(section)
         if selfclosing:
-            section.text += [piece.rstrip("\n") for piece in pieces]
+            section.text += pieces
         elif pieces:
             section.title = pieces[-1]
     return _kept(content, "\n".join(text for text in texts if text is not None), sections)

@@ -138,7 +138,7 @@ def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
 
     `draw` limits the diagrams drawn to these pages (a front end that renders only them).
     `env` is the site's template environment, if one was made before (its templates are
-    compiled once, when first used). `jobs` processes draw the diagrams (`fork_each`).
+    compiled once, when first used). `jobs` processes draw the diagrams (`draw_figures`).
     """
     env = env or site_environment(result.settings)
     context = Context(result.model, env)

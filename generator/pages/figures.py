@@ -113,7 +113,7 @@ def figures_for(context: Context, spec: PageSpec, diagnostics: Diagnostics,
 
 @dataclass(frozen=True, slots=True)
 class _Drawn:
-    """One page's diagrams as a child process drew them (see `draw_figures`)."""
+    """One page's diagrams as one of the processes drew them (see `draw_figures`)."""
 
     figures: dict[str, Markup]
     files: dict[str, str | bytes]
@@ -141,11 +141,13 @@ def draw_figures(context: Context, specs: Iterable[PageSpec], diagnostics: Diagn
         # One by one, the first page to find no engine says so, and no later page is
         # drawn: so here, whichever process drew it. (Each process finds out on its own
         # first page; the build's own share starts with the first page of all.)
-        figures[spec.src_uri] = {} if no_engine else drawn.figures
-        if not no_engine:
-            diagnostics.extend(drawn.problems)
-            files.update(drawn.files)
-            no_engine = drawn.no_diagrams
+        if no_engine:
+            figures[spec.src_uri] = {}
+            continue
+        figures[spec.src_uri] = drawn.figures
+        diagnostics.extend(drawn.problems)
+        files.update(drawn.files)
+        no_engine = drawn.no_diagrams
     context.no_diagrams = no_engine
     return figures
 
