@@ -4,12 +4,10 @@ Python-Markdown passes raw HTML, `javascript:` links and (with attr_list) `oncli
 through, so every page's HTML is cleaned after rendering, with ammonia (nh3): scripts,
 event handlers, `javascript:` and `data:` URLs, iframes and forms never reach the site.
 The allowlist covers what Markdown, the common extensions and pmsite's own tables and
-SVG diagrams produce; a site may only make it stricter.
+SVG diagrams produce.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import nh3
 
@@ -47,9 +45,13 @@ ATTRIBUTES: dict[str, set[str]] = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
-def sanitize(html: str, remove_tags: Iterable[str] = ()) -> str:
-    """`html` with everything outside the allowlist removed (`remove_tags` removes more)."""
-    tags = (HTML_TAGS | SVG_TAGS) - set(remove_tags)
-    return nh3.clean(html, tags=set(tags), attributes=ATTRIBUTES,
-                     generic_attribute_prefixes={"data-"}, url_schemes=set(URL_SCHEMES),
-                     link_rel=None, strip_comments=True)
+_CLEANER = nh3.Cleaner(tags=set(HTML_TAGS | SVG_TAGS), attributes=ATTRIBUTES,
+                       generic_attribute_prefixes={"data-"}, url_schemes=set(URL_SCHEMES),
+                       link_rel=None, strip_comments=True)
+"""Made once: building ammonia's allowlist from these sets on every call cost more than
+cleaning an average page (0.14 ms of 0.5 ms)."""
+
+
+def sanitize(html: str) -> str:
+    """`html` with everything outside the allowlist removed."""
+    return _CLEANER.clean(html)

@@ -3,14 +3,19 @@ Markdown, and every page of the example site comes out as it did without the sta
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import generator.site
+from generator import htmlstash
 from generator.cli import main
+from generator.forkmap import JOBS_VARIABLE
 from generator.htmlstash import mark_body, restore, stash, unmark
 from tests.conftest import REPO
 
@@ -53,12 +58,31 @@ def test_html_that_does_not_close_is_left_to_markdown() -> None:
     assert blocks == [] and source == page
 
 
+_HANDED: list[str] = []
+"""Every page's marked text the example's build handed to `stash`."""
+
+
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("stash")
     args = ["build", "-f", str(REPO / "mkdocs.yml"), "--as-of", "2026-11-20", "--site-dir"]
-    assert main([*args, str(root / "stashed")]) == 0
     kept = generator.site.stash
+
+    def seen(text: str) -> tuple[str, list[str]]:
+        _HANDED.append(text)
+        return kept(text)
+
+    generator.site.stash = seen
+    jobs = os.environ.get(JOBS_VARIABLE)
+    os.environ[JOBS_VARIABLE] = "1"  # (a forked child's pages would not reach _HANDED)
+    try:
+        assert main([*args, str(root / "stashed")]) == 0
+    finally:
+        generator.site.stash = kept
+        if jobs is None:
+            del os.environ[JOBS_VARIABLE]
+        else:
+            os.environ[JOBS_VARIABLE] = jobs
     generator.site.stash = lambda text: (unmark(text), [])  # Python-Markdown sees it all
     try:
         assert main([*args, str(root / "plain")]) == 0
@@ -80,3 +104,37 @@ def test_every_page_is_the_same_with_and_without_the_stash(both: tuple[Path, Pat
         assert _squeezed((stashed / page).read_text()) == _squeezed((plain / page).read_text()), page
     assert ((stashed / "search" / "search_index.json").read_bytes()
             == (plain / "search" / "search_index.json").read_bytes())
+
+
+# The tag pattern as first written (char by char, lazily): the rewritten one (runs,
+# possessive loops) must find exactly the same tags.
+_FIRST_TAG = re.compile(r"""<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""",
+                        re.DOTALL)
+_MARKUP = st.lists(st.sampled_from([
+    "<div", "<br", "</div>", "<p", "</p>", "<!--", "-->", "<a:b", "<x-y", " ", "\n", "/", ">", "=",
+    '"', "'", "/>", "a", "1", "<", "title=\"a>b\"", "'/>'",
+]), max_size=30).map("".join)
+
+
+def _same_tags(text: str) -> None:
+    assert ([(m.span(), m.groups()) for m in _FIRST_TAG.finditer(text)]
+            == [(m.span(), m.groups()) for m in htmlstash._TAG.finditer(text)])
+
+
+@given(_MARKUP)
+def test_the_tag_pattern_matches_as_first_written(text: str) -> None:
+    _same_tags(text)
+
+
+@pytest.mark.parametrize("text", [
+    "<br/>", "<br />", "<br/ >", "<a href=/x/>", "<a href='/x/'/>", '<p title="/>">', "<p title='a",
+    "<div/x>", "<svg:rect/>", "<!-- <p> -->", "<!-- never closed <p>", "<p//>", "</p/>", "<a b=\"\"/>",
+])
+def test_the_tag_pattern_matches_as_first_written_on_edges(text: str) -> None:
+    _same_tags(text)
+
+
+def test_the_tag_pattern_matches_as_first_written_on_every_page(both: tuple[Path, Path]) -> None:
+    assert len(_HANDED) > 50
+    for text in _HANDED:
+        _same_tags(text)
