@@ -236,6 +236,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         ahead = self._ahead.get(page.file.src_uri)
         if ahead is not None:  # rendered already: MkDocs renders nothing
             page.meta = ahead.value.meta
+            ahead.value.skip_render(page)
             return ""
         text, self._blocks = self.plan.page_source(page.file.src_uri, markdown)
         text = self.banner + text

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.structure.pages import Page
 
 from generator import forkmap, mkdocs_plugin, prerender
 from generator.cli import main
@@ -90,6 +91,35 @@ def test_the_example_site_is_the_same_bytes_built_in_two_processes(
     assert len(forked) == 3
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
     assert one_err.replace("/one", "/two") == two_err
+
+
+def test_the_build_runs_no_python_markdown_for_a_page_its_child_rendered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+    """MkDocs' `Page.render` would set up a Markdown instance, every extension with it,
+    to render the empty text of a page rendered ahead (3 ms a page with pymdownx.emoji)."""
+    parent, render, rendered = os.getpid(), prerender._render, tmp_path / "rendered"
+    here: list[str] = []
+
+    def noted(page: Any, *args: Any) -> Any:
+        if os.getpid() != parent:
+            with rendered.open("a", encoding="utf-8") as note:
+                note.write(page.file.src_uri + "\n")
+        return render(page, *args)
+
+    def counted(page: Page, *args: Any) -> None:
+        if os.getpid() == parent:
+            here.append(page.file.src_uri)
+        page_render(page, *args)
+
+    page_render = Page.render
+    monkeypatch.setattr(prerender, "_render", noted)
+    monkeypatch.setattr(Page, "render", counted)
+    assert build(REPO / "mkdocs.yml", tmp_path / "two", 2, monkeypatch, as_of="2026-11-20") == 0
+    pages = [p for p in (tmp_path / "two").rglob("*.html") if p.name != "404.html"]
+    by_child = rendered.read_text(encoding="utf-8").split()
+    assert forked and len(by_child) > 20
+    assert not set(here) & set(by_child)
+    assert len(here) + len(by_child) == len(pages)
 
 
 ANCHORED = {
