@@ -15,7 +15,8 @@ its programs, as a real site's would be; see `curated_nav`). Without the plugin 
 
 The best wall time of ``--reps`` is kept for each. Every output folder is scanned for its
 size, its HTML pages and the largest page. With ``--material`` both sides are measured
-again with ``theme: material``. Last, one in-process build at the largest N is timed by
+again with ``theme: material``; with ``--material-ext`` with Material and the Markdown
+extensions a Material site commonly turns on. Last, one in-process build at the largest N is timed by
 stage (check, plan_site with its diagrams, page Markdown, MkDocs itself).
 
 Exit 1 when pmsite takes more than ``--max-ratio`` (default 1.5) times the plain build at
@@ -45,7 +46,14 @@ from typing import Any
 from common import HERE, BenchError, base_parser, report_header
 
 MAX_PAGE_BYTES = 1_000_000
-THEMES = ("mkdocs", "material")
+MATERIAL_EXTENSIONS: list[Any] = [
+    {"toc": {"permalink": True}}, "tables", "admonition", "attr_list", "def_list", "footnotes",
+    "md_in_html", "pymdownx.details", "pymdownx.superfences",
+    {"pymdownx.tabbed": {"alternate_style": True}}, "pymdownx.highlight",
+    "pymdownx.inlinehilite", "pymdownx.emoji", "pymdownx.tasklist", "pymdownx.mark",
+    "pymdownx.caret", "pymdownx.tilde", "pymdownx.keys",
+]
+"""`material-ext`: what a Material site commonly turns on (both sides get the same)."""
 
 
 
@@ -307,7 +315,9 @@ def write_configs(outdir: Path, theme: str) -> tuple[Path, Path]:
             raise BenchError(f"{outdir / 'mkdocs.yml'} sets theme {config['theme']!r}")
         pmsite_yml, plain_yml = outdir / "mkdocs.yml", outdir / "mkdocs-plain.yml"
     else:
-        config["theme"] = {"name": theme}
+        config["theme"] = {"name": "material"}
+        if theme == "material-ext":
+            config["markdown_extensions"] = MATERIAL_EXTENSIONS
         pmsite_yml, plain_yml = outdir / f"mkdocs-{theme}.yml", outdir / f"mkdocs-plain-{theme}.yml"
         pmsite_yml.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     plain = dict(config, plugins=["search"], nav=curated_nav(outdir / config["docs_dir"]))
@@ -420,7 +430,7 @@ def format_table(results: Sequence[SizeResult], themes: Sequence[str]) -> str:
         ("largest page KB", 15, lambda r: f"{r.pmsite_output.largest_page_bytes / 1e3:.0f}"),
     ]
     if len(themes) > 1:
-        columns.insert(1, ("theme", 8, lambda r: r.theme))
+        columns.insert(1, ("theme", 12, lambda r: r.theme))
     head = "  ".join(f"{name:>{width}}" for name, width, _ in columns) + "  largest page"
     rows = [head, "-" * len(head)]
     for r in results:
@@ -525,12 +535,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--material", action="store_true",
                         help="also measure both sides with theme: material")
+    parser.add_argument("--material-ext", action="store_true",
+                        help="also measure both sides with theme: material and 18 common "
+                             "Markdown extensions (pymdownx.emoji among them)")
     parser.add_argument("--no-stages", action="store_true",
                         help="skip the stage breakdown at the largest N")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="also profile one build at the largest N; pstats go to FILE")
     args = parser.parse_args(args_list)
-    themes = list(THEMES if args.material else THEMES[:1])
+    themes = ["mkdocs", *(["material"] if args.material else []),
+              *(["material-ext"] if args.material_ext else [])]
 
     results: list[SizeResult] = []
     stages: dict[str, Any] | None = None
