@@ -22,12 +22,14 @@ BODY_CLOSE = "\x00/pmsite-body\x00"
 
 _MARKS = re.compile(f"{re.escape(BODY_OPEN)}|{re.escape(BODY_CLOSE)}")
 _BLOCK_START = re.compile(r"^<(?:[a-zA-Z][a-zA-Z0-9-]*|!--)", re.MULTILINE)
-_TAG = re.compile(r"""<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)"""
-                  r"""(?:[^>"'/]++|"[^"]*+"|'[^']*+'|/(?!>))*+(/?)>""", re.DOTALL)
+_TAG = re.compile(r"""<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)"""
+                  r"""(?>(?:[^>"'/]+|"[^"]*"|'[^']*'|/(?!>))*)(/?)>""", re.DOTALL)
 """A comment, or a tag: its slash, its name, and the slash of a self-closed one. Every
-character has one way to match (a slash only ends the tag right before `>`), so the runs
-need not backtrack: the first tag pattern, `(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>`, found the
-same tags a third slower (a test compares them)."""
+character has one way to match (a slash only ends the tag right before `>`), so the
+attributes are one atomic group that never backtracks: the first tag pattern,
+`(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>`, found the same tags a third slower (a test compares
+them). An atomic group, not possessive quantifiers: Python before 3.11.5 (Debian 12's
+3.11.2) repeats a possessive group of alternatives wrongly (CPython issue 106052)."""
 _VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 _PLACEHOLDER = re.compile(r"<p>pmsitestash(\d+)z</p>|pmsitestash(\d+)z")
 """A stashed block's stand-in: a word Python-Markdown passes through as it is."""

@@ -91,15 +91,17 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 
 _NAMES = "|".join(sorted(ASSET_TAGS))
-_TAG = re.compile(rf"""<({_NAMES})\b((?:[^>"']+|"[^"]*"|'[^']*')*+)>""", re.IGNORECASE)
+_TAG = re.compile(rf"""<({_NAMES})\b((?>(?:[^>"']+|"[^"]*"|'[^']*')*))>""", re.IGNORECASE)
 """A start tag that can load something, its attributes kept whole (quotes may hold `>`)."""
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-_STYLE_ATTR = re.compile(r"""<[a-zA-Z][^\s/>]*(?=\s)(?:[^>"'\s]+|"[^"]*"|'[^']*'"""
-                         r"""|\s(?!style\s*=\s*["']))*+\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""",
+_STYLE_ATTR = re.compile(r"""<[a-zA-Z][^\s/>]*(?=\s)(?>(?:[^>"'\s]+|"[^"]*"|'[^']*'"""
+                         r"""|\s(?!style\s*=\s*["']))*)\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""",
                          re.IGNORECASE)
 """A start tag up to its first quoted `style` attribute (the loop gives nothing back:
-where it stops is the one place such an attribute can start)."""
+where it stops is the one place such an attribute can start). The loops are atomic
+groups, not possessive quantifiers, which Python before 3.11.5 repeats wrongly (CPython
+issue 106052; Debian 12 has 3.11.2)."""
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 

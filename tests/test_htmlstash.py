@@ -112,7 +112,7 @@ _FIRST_TAG = re.compile(r"""<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:[^>"']|"[
                         re.DOTALL)
 _MARKUP = st.lists(st.sampled_from([
     "<div", "<br", "</div>", "<p", "</p>", "<!--", "-->", "<a:b", "<x-y", " ", "\n", "/", ">", "=",
-    '"', "'", "/>", "a", "1", "<", "title=\"a>b\"", "'/>'",
+    '"', "'", "/>", "a", "1", "<", "title=\"a>b\"", "'/>'", "_", ".", "\u00e9",
 ]), max_size=30).map("".join)
 
 
@@ -129,6 +129,7 @@ def test_the_tag_pattern_matches_as_first_written(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "<br/>", "<br />", "<br/ >", "<a href=/x/>", "<a href='/x/'/>", '<p title="/>">', "<p title='a",
     "<div/x>", "<svg:rect/>", "<!-- <p> -->", "<!-- never closed <p>", "<p//>", "</p/>", "<a b=\"\"/>",
+    "<!--a--><p><!--b-->", "<a_b/>", "<a.b x>", "<p\u00e9>", "<a\">", "<a'>",
 ])
 def test_the_tag_pattern_matches_as_first_written_on_edges(text: str) -> None:
     _same_tags(text)

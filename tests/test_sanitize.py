@@ -13,6 +13,7 @@ from generator.sanitize import sanitize
     ('<a href="javascript:alert(1)" onclick="y">z</a>', "<a>z</a>"),
     ('<img src="x" onerror="alert(1)">', '<img src="x">'),
     ('<a href="data:text/html,x">d</a>', "<a>d</a>"),
+    ('<a href="ftp://x/y">f</a><a href="mailto:a@b.c">m</a>', '<a>f</a><a href="mailto:a@b.c">m</a>'),
     ("<iframe src=//x></iframe><form><input name=a></form>", '<input name="a">'),
     ('<p style="background:url(//x)">s</p><!-- c -->', "<p>s</p>"),
     ('<svg viewBox="0 0 1 1"><script>1</script><style>a{}</style><rect x="0"/></svg>',
