@@ -48,8 +48,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _CLEANER = nh3.Cleaner(tags=set(HTML_TAGS | SVG_TAGS), attributes=ATTRIBUTES,
                        generic_attribute_prefixes={"data-"}, url_schemes=set(URL_SCHEMES),
                        link_rel=None, strip_comments=True)
-"""Made once: building ammonia's allowlist from these sets on every call cost more than
-cleaning an average page (0.14 ms of 0.5 ms)."""
+"""Made once: building ammonia's allowlist from these sets on every call cost 0.14 ms of
+an average page's 0.5 ms of cleaning."""
 
 
 def sanitize(html: str) -> str:
