@@ -28,6 +28,7 @@ from generator.errors import ConfigError
 from generator.htmlstash import restore
 from generator.load import ReadDocument
 from generator.mdlimits import MarkdownTimeout, time_budget
+from generator.mdreuse import SharedMarkdown, shared_markdown
 from generator.navigation import curated_nav, keep_out_of_nav, section_page
 from generator.offline import external_assets
 from generator.pagemeta import safe_page_meta
@@ -108,6 +109,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         handed to MkDocs."""
         self._index: FastSearchIndex | None = None
         """MkDocs' search index, fed by `feed_tokens`."""
+        self._markdown: SharedMarkdown | None = None
+        """The one Python-Markdown every page of this build renders with, where that is
+        known to be what MkDocs renders (see `mdreuse`)."""
         self.digests: dict[str, bytes] = {}
         """Each page's rendered source (front matter, Markdown, stashed HTML), as a digest:
         the incremental preview re-renders a page only when its digest changes."""
@@ -211,6 +215,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     @event_priority(-100)  # after the search plugin has made its index
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._markdown = shared_markdown(config)  # (every plugin's on_config has run)
         self._index = None
         for plugin in config.plugins.values():  # MkDocs' search, or Material's
             faster = faster_index(getattr(plugin, "search_index", None))
@@ -243,6 +248,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if self.values.keep_going:  # only the live preview compares them (incremental.py)
             self.digests[page.file.src_uri] = source_digest(page.meta, text, self._blocks)
         # Python-Markdown renders the page next; a page it would hang on stops the build.
+        if self._markdown is not None:
+            self._markdown.attach(page)
         self._disarm()
         self._budget.enter_context(time_budget(PAGE_SECONDS))
         self._page = (page, time.monotonic())
@@ -253,6 +260,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         ahead = self._ahead.pop(page.file.src_uri)
         if ahead is not None:
             return ahead.replay().hand_over(page, files, self._index)  # (sanitized)
+        SharedMarkdown.detach(page)
         armed = self._disarm()
         if armed is not None and time.monotonic() - armed[1] > PAGE_SECONDS:
             # The alarm went off inside a finalizer, where Python drops what it raises.

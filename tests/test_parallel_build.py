@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from mkdocs.structure.pages import Page
 
-from generator import forkmap, mkdocs_plugin, prerender
+from generator import forkmap, mdreuse, mkdocs_plugin, prerender
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
 from generator.pipeline import check
@@ -111,9 +111,15 @@ def test_the_build_runs_no_python_markdown_for_a_page_its_child_rendered(
             here.append(page.file.src_uri)
         page_render(page, *args)
 
-    page_render = Page.render
+    def counted_shared(self: mdreuse.SharedMarkdown, page: Page, *args: Any) -> None:
+        if os.getpid() == parent:
+            here.append(page.file.src_uri)
+        shared_render(self, page, *args)
+
+    page_render, shared_render = Page.render, mdreuse.SharedMarkdown.render
     monkeypatch.setattr(prerender, "_render", noted)
     monkeypatch.setattr(Page, "render", counted)
+    monkeypatch.setattr(mdreuse.SharedMarkdown, "render", counted_shared)
     assert build(REPO / "mkdocs.yml", tmp_path / "two", 2, monkeypatch, as_of="2026-11-20") == 0
     pages = [p for p in (tmp_path / "two").rglob("*.html") if p.name != "404.html"]
     by_child = rendered.read_text(encoding="utf-8").split()

@@ -1,0 +1,287 @@
+"""One Python-Markdown instance for every page renders what MkDocs' `Page.render` renders.
+
+`SharedMarkdown` resets one instance between pages where MkDocs sets up a new one for each
+(see `generator.mdreuse`). The expected values here are MkDocs' own: every page is rendered
+by `Page.render` with a fresh instance, then by the shared one in several orders, so that
+each page follows others whose state (footnotes, abbreviations, link references, tab
+groups, heading ids) would show if a reset missed it.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, get_files
+from mkdocs.structure.pages import Page
+
+from generator import mdreuse
+from generator.cli import main
+from generator.mdreuse import REUSABLE, SharedMarkdown, extension_name, reusable
+from tests.conftest import REPO
+
+EXTENSION_SETS: dict[str, list[Any]] = {
+    "mkdocs-default": [],  # (MkDocs adds toc, tables and fenced_code to every set)
+    "material": [
+        {"toc": {"permalink": True}}, "admonition", "attr_list", "def_list", "footnotes",
+        "md_in_html", "pymdownx.details", "pymdownx.superfences",
+        {"pymdownx.tabbed": {"alternate_style": True}}, "pymdownx.highlight",
+        "pymdownx.inlinehilite", "pymdownx.emoji", "pymdownx.tasklist", "pymdownx.mark",
+        "pymdownx.caret", "pymdownx.tilde", "pymdownx.keys",
+    ],
+    "markdown-own": [
+        "extra", {"codehilite": {"linenums": True}}, "meta", "nl2br", "sane_lists",
+        "smarty", "wikilinks", "markdown.extensions.abbr",
+    ],
+    "markdown-legacy": ["abbr", "legacy_attrs", "legacy_em", "footnotes"],
+    "pymdownx-more": [
+        "pymdownx.arithmatex", "pymdownx.betterem", "pymdownx.critic", "pymdownx.magiclink",
+        "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed", "footnotes",
+        "abbr", "attr_list",
+    ],
+}
+
+PAGES = {
+    "index.md": """# Home
+
+A footnote[^1], HTML and a [reference link][ref]; [to b](b.md#beta), [to c](c.md).
+
+*[HTML]: Hyper Text Markup Language
+
+[ref]: https://example.org/ref "Ref"
+
+[^1]: The home page's note.
+
+## Same
+
+## Same
+
+=== "One"
+
+    Tab one
+
+=== "Two"
+
+    Tab two
+
+??? note "Details"
+    Hidden text.
+
+!!! warning "Careful"
+    An admonition.
+
+- [x] done
+- [ ] not done
+
+```python
+print("fenced")
+```
+
+    indented code
+
+Inline `#!python x = 1`, ==mark==, ^^insert^^, ~~delete~~, ++ctrl+alt+del++, :smile:.
+
+Term
+:   Definition
+
+<div markdown="1">*inside* an HTML block</div>
+
+<p id="raw-anchor">raw HTML with an id</p>
+
+A paragraph with attributes.
+{: .special #para }
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+$x^2$ and {++added++} {--removed--}, https://example.org/magic, (c) 1/2 -->,
+"smart quotes", _legacy em_ and __strong__, [[Wiki Link]].
+Line one
+line two
+""",
+    "b.md": """# Beta {#beta}
+
+Uses [ref][ref] and [^1] without defining them here, and HTML without its abbreviation.
+
+A second footnote[^2].
+
+[^2]: B's own note.
+
+## Same
+
+=== "Only"
+
+    One tab
+
+??? tip
+    Again
+
+```
+plain fence
+```
+""",
+    "c.md": """Title: Gamma
+Author: Someone
+
+Gamma's text, no heading, HTML again, [back home](index.md#same_1).
+
+1. one
+2. two
+
+* three
+""",
+    "d/deep.md": """# Deep
+
+[up](../index.md) [missing](../nowhere.md) [anchor](../b.md#beta) ![img](../img.png)
+
+## Same
+### Same
+""",
+}
+
+
+def _site(tmp_path: Path, extensions: list[Any]) -> tuple[MkDocsConfig, Files]:
+    docs = tmp_path / "docs"
+    for name, text in PAGES.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    config = load_config(config_file=None, site_name="t", docs_dir=str(docs),
+                         site_dir=str(tmp_path / "site"),
+                         markdown_extensions=copy.deepcopy(extensions),  # (MkDocs pops)
+                         plugins=[])
+    return config, get_files(config)
+
+
+def _rendered(page: Page) -> tuple[Any, ...]:
+    links = page.links_to_anchors
+    return (page.content, [(i.title, i.id, i.level, [c.id for c in i.children])
+                           for i in page.toc], page._title_from_render,
+            page.present_anchor_ids,
+            None if links is None else {f.src_uri: v for f, v in links.items()})
+
+
+def _page(file: Any, config: MkDocsConfig) -> Page:
+    page = Page(None, file, config)
+    page.read_source(config)
+    return page
+
+
+def test_every_reusable_extension_is_tested() -> None:
+    named = {extension_name(next(iter(e)) if isinstance(e, dict) else e)
+             for extensions in EXTENSION_SETS.values() for e in extensions}
+    assert named | set(MkDocsConfig.markdown_extensions.builtins) == REUSABLE
+
+
+@pytest.mark.parametrize("name", sorted(EXTENSION_SETS))
+def test_one_instance_renders_each_page_as_a_new_one_would(tmp_path: Path, name: str) -> None:
+    config, files = _site(tmp_path, EXTENSION_SETS[name])
+    assert reusable(config)
+    documents = list(files.documentation_pages())
+    expected = {}
+    for file in documents:
+        page = _page(file, config)
+        Page.render(page, config, files)
+        expected[file.src_uri] = _rendered(page)
+    assert "fn:1" in expected["index.md"][0] or name == "mkdocs-default"
+
+    shared = SharedMarkdown(config)
+    made = []
+    original = markdown.Markdown.__init__
+
+    def counted(self: markdown.Markdown, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    markdown.Markdown.__init__ = counted  # type: ignore[method-assign]
+    try:
+        # Each page after every other, and twice in a row.
+        for order in (documents, documents[::-1], [d for d in documents for _ in (1, 2)]):
+            for file in order:
+                page = _page(file, config)
+                shared.attach(page)
+                page.render(config, files)
+                shared.detach(page)
+                assert "render" not in vars(page)
+                assert _rendered(page) == expected[file.src_uri], (name, file.src_uri)
+    finally:
+        markdown.Markdown.__init__ = original  # type: ignore[method-assign]
+    assert len(made) == 1
+
+
+def test_a_page_after_one_that_raised_renders_as_mkdocs_would(tmp_path: Path) -> None:
+    config, files = _site(tmp_path, EXTENSION_SETS["material"])
+    index, beta = (files.get_file_from_path(uri) for uri in ("index.md", "b.md"))
+    fresh = _page(beta, config)
+    Page.render(fresh, config, files)
+    shared = SharedMarkdown(config)
+    shared.render(_page(index, config), config, files)
+    stopped = _page(index, config)
+    stopped.markdown = "# Stopped\n\nA footnote[^9].\n\n[^9]: note"
+
+    def interrupted(self: Any, root: Any) -> Any:
+        raise TimeoutError("the time budget's alarm")
+
+    tree = markdown.treeprocessors.InlineProcessor.run
+    markdown.treeprocessors.InlineProcessor.run = interrupted  # type: ignore[method-assign]
+    try:
+        with pytest.raises(TimeoutError):
+            shared.render(stopped, config, files)
+    finally:
+        markdown.treeprocessors.InlineProcessor.run = tree  # type: ignore[method-assign]
+    again = _page(beta, config)
+    shared.render(again, config, files)
+    assert _rendered(again) == _rendered(fresh)
+
+
+def test_another_configs_page_renders_with_its_own_instance(tmp_path: Path) -> None:
+    config, _ = _site(tmp_path / "one", EXTENSION_SETS["material"])
+    other, other_files = _site(tmp_path / "two", [])
+    shared = SharedMarkdown(config)
+    page, fresh = (_page(other_files.get_file_from_path("index.md"), other) for _ in (1, 2))
+    shared.render(page, other, other_files)
+    Page.render(fresh, other, other_files)
+    assert _rendered(page) == _rendered(fresh)
+    assert "<details" not in page.content  # (not rendered with the first config's extensions)
+
+
+@pytest.mark.parametrize("extensions", [
+    ["pymdownx.snippets"], ["abbr", "some_module.extension"], ["toc", "mdx_truly_sane_lists"],
+])
+def test_an_extension_not_known_to_reset_keeps_mkdocs_way(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extensions: list[str]) -> None:
+    config = MkDocsConfig()
+    config["markdown_extensions"] = extensions
+    assert not reusable(config)
+    config["markdown_extensions"] = ["toc", markdown.extensions.Extension()]  # an object
+    assert not reusable(config)
+    config["markdown_extensions"] = ["markdown.extensions.toc", "tables:TableExtension"]
+    assert reusable(config)
+    monkeypatch.setattr(mdreuse.mkdocs, "__version__", "1.7.0")
+    assert not reusable(config)
+
+
+def test_a_build_sets_up_python_markdown_once_per_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[int] = []
+    original = markdown.Markdown.__init__
+
+    def counted(self: markdown.Markdown, *args: Any, **kwargs: Any) -> None:
+        if "extensions" in kwargs:  # (MkDocs' config check sets up a bare one, then adds them)
+            made.append(os.getpid())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counted)
+    monkeypatch.setenv("PMSITE_JOBS", "1")
+    site = tmp_path / "site"
+    args = ["build", "-f", str(REPO / "mkdocs.yml"), "--as-of", "2026-11-20", "--site-dir"]
+    assert main([*args, str(site)]) == 0
+    pages = [p for p in site.rglob("index.html")]
+    assert len(pages) > 50
+    assert made == [os.getpid()]  # (MkDocs' way: one per page)
