@@ -57,8 +57,6 @@ MATERIAL_EXTENSIONS: list[Any] = [
 
 
 
-
-
 def peak_rss_mb(who: int) -> float:
     """Peak resident set size in MiB of `who` (RUSAGE_SELF, or RUSAGE_CHILDREN: the largest
     waited-for child)."""
