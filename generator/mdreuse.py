@@ -39,11 +39,12 @@ REUSABLE = frozenset({
     "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code",
     "footnotes", "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists",
     "smarty", "tables", "toc", "wikilinks",
-    # PyMdown Extensions that Material's documentation sets up
+    # PyMdown Extensions (not `pymdownx.blocks.*`: not tested here)
     "pymdownx.arithmatex", "pymdownx.betterem", "pymdownx.caret", "pymdownx.critic",
     "pymdownx.details", "pymdownx.emoji", "pymdownx.highlight", "pymdownx.inlinehilite",
     "pymdownx.keys", "pymdownx.magiclink", "pymdownx.mark", "pymdownx.smartsymbols",
-    "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
+    "pymdownx.snippets", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist",
+    "pymdownx.tilde",
 })
 """Extensions whose state `Markdown.reset()` clears (each is covered by the tests)."""
 

@@ -43,7 +43,7 @@ EXTENSION_SETS: dict[str, list[Any]] = {
     "pymdownx-more": [
         "pymdownx.arithmatex", "pymdownx.betterem", "pymdownx.critic", "pymdownx.magiclink",
         "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed", "footnotes",
-        "abbr", "attr_list",
+        "abbr", "attr_list", {"pymdownx.snippets": {"base_path": ["SNIPPETS"]}},
     ],
 }
 
@@ -105,6 +105,8 @@ $x^2$ and {++added++} {--removed--}, https://example.org/magic, (c) 1/2 -->,
 "smart quotes", _legacy em_ and __strong__, [[Wiki Link]].
 Line one
 line two
+
+--8<-- "part.md"
 """,
     "b.md": """# Beta {#beta}
 
@@ -126,6 +128,10 @@ A second footnote[^2].
 ```
 plain fence
 ```
+
+--8<-- "part.md"
+
+--8<-- "missing.md"
 """,
     "c.md": """Title: Gamma
 Author: Someone
@@ -147,11 +153,25 @@ Gamma's text, no heading, HTML again, [back home](index.md#same_1).
 }
 
 
+SNIPPET = """*[API]: Application Programming Interface
+
+A snippet with an API, a footnote[^s] and a [snippet reference][sref].
+
+[sref]: https://example.org/snippet
+[^s]: The snippet's note.
+"""
+
+
 def _site(tmp_path: Path, extensions: list[Any]) -> tuple[MkDocsConfig, Files]:
-    docs = tmp_path / "docs"
+    docs, snippets = tmp_path / "docs", tmp_path / "snippets"
     for name, text in PAGES.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
+    snippets.mkdir()
+    (snippets / "part.md").write_text(SNIPPET, encoding="utf-8")
+    extensions = [{"pymdownx.snippets": {"base_path": [str(snippets)]}}
+                  if isinstance(e, dict) and "pymdownx.snippets" in e else e
+                  for e in extensions]
     config = load_config(config_file=None, site_name="t", docs_dir=str(docs),
                          site_dir=str(tmp_path / "site"),
                          markdown_extensions=copy.deepcopy(extensions),  # (MkDocs pops)
@@ -252,7 +272,8 @@ def test_another_configs_page_renders_with_its_own_instance(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("extensions", [
-    ["pymdownx.snippets"], ["abbr", "some_module.extension"], ["toc", "mdx_truly_sane_lists"],
+    ["pymdownx.blocks.admonition"], ["abbr", "some_module.extension"],
+    ["toc", "mdx_truly_sane_lists"],
 ])
 def test_an_extension_not_known_to_reset_keeps_mkdocs_way(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extensions: list[str]) -> None:
