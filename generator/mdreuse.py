@@ -10,11 +10,18 @@ with that one change: the four processors MkDocs adds for the page are made for 
 page, as there, and replace the previous page's (same names, same priorities, so the
 same order).
 
-It is used only where it is known to give exactly what `Page.render` gives:
+It is used only where it is known to give exactly what `Page.render` gives
+(`reusable`):
 
-- under MkDocs 1.6, whose `Page.render` this follows (those processors are private to it);
+- under the versions it was checked against: MkDocs 1.6, whose `Page.render` this
+  follows (those processors are private to it), Python-Markdown 3 and, where one is
+  configured, PyMdown Extensions 13;
 - when every configured extension is one of `REUSABLE`, whose state is reset:
-  `tests/test_mdreuse.py` renders pages one after another both ways and compares.
+  `tests/test_mdreuse.py` renders pages one after another both ways and compares;
+- when no extension is set to count its resets (footnotes' `UNIQUE_IDS`: a new instance
+  resets twice while being set up, so its every page has the same prefix);
+- when every function the config hands an extension (a fence formatter, a slugify, an
+  emoji index) comes from Python-Markdown, PyMdown Extensions or Material.
 
 Otherwise `shared_markdown` gives None and pages render the ordinary way. A page whose
 rendering raised (a time budget's alarm may stop it half-way) lets go of the instance:
@@ -23,6 +30,7 @@ the next page gets a new one.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -48,21 +56,76 @@ REUSABLE = frozenset({
 })
 """Extensions whose state `Markdown.reset()` clears (each is covered by the tests)."""
 
+CHECKED = {"mkdocs": 1, "markdown": 3, "pymdownx": 13}
+"""The major version of each package `REUSABLE` was checked against (MkDocs: 1.6)."""
+KNOWN_CODE = ("markdown.", "pymdownx.", "material.extensions.")
+"""Where the functions a config hands an extension may come from."""
+
 _OWN = "markdown.extensions."
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def extension_name(extension: object) -> str | None:
-    """How `REUSABLE` names an extension given in `markdown_extensions` (None for an
-    extension object: what it keeps is not known)."""
+    """How `REUSABLE` names an extension given in `markdown_extensions`; None for an
+    extension object, or a class of a module given by a name of its own (`toc:Class`
+    imports a module `toc`, whatever that is)."""
     if not isinstance(extension, str):
         return None
-    return extension.partition(":")[0].removeprefix(_OWN)
+    module, _, cls = extension.partition(":")
+    if cls and not module.startswith((_OWN, "pymdownx.")):
+        return None
+    return module.removeprefix(_OWN)
 
 
 def reusable(config: MkDocsConfig) -> bool:
     """Whether one Markdown instance renders `config`'s pages as `Page.render` would."""
-    return mkdocs.__version__.startswith("1.6.") and all(
-        extension_name(extension) in REUSABLE for extension in config["markdown_extensions"])
+    names = [extension_name(extension) for extension in config["markdown_extensions"]]
+    configs: dict[str, Any] = config["mdx_configs"] or {}
+    return (_versions_checked(any(str(n).startswith("pymdownx.") for n in names))
+            and all(name in REUSABLE for name in names)
+            and not any(_counts_resets(extension_name(key), value)
+                        for key, value in configs.items())
+            and _known_code(configs))
+
+
+def _versions_checked(pymdownx: bool) -> bool:
+    if not mkdocs.__version__.startswith("1.6."):
+        return False
+    if markdown.__version_info__[0] != CHECKED["markdown"]:
+        return False
+    if pymdownx:
+        try:
+            from pymdownx.__meta__ import __version_info__ as version
+        except ImportError:  # (not installed, or laid out otherwise: not the one checked)
+            return False
+        return bool(version.major == CHECKED["pymdownx"])
+    return True
+
+
+def _counts_resets(name: str | None, value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    if name == "extra":
+        value = value.get("footnotes") or value.get(_OWN + "footnotes") or {}
+    elif name != "footnotes":
+        return False
+    return isinstance(value, dict) and bool(value.get("UNIQUE_IDS"))
+
+
+def _known_code(value: Any) -> bool:
+    """Whether `value` holds only plain values and functions from `KNOWN_CODE`."""
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, dict):
+        return all(_known_code(k) and _known_code(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_known_code(item) for item in value)
+    if isinstance(value, functools.partial):
+        return _known_code(value.func) and _known_code(value.args) and _known_code(
+            value.keywords)
+    if callable(value):
+        return str(getattr(value, "__module__", "")).startswith(KNOWN_CODE)
+    return False
 
 
 class SharedMarkdown:
@@ -76,7 +139,10 @@ class SharedMarkdown:
         """Have `page.render` use the shared instance, for this page only (`detach`)."""
 
         def render(config: MkDocsConfig, files: Files) -> None:
-            self.render(page, config, files)
+            try:
+                self.render(page, config, files)
+            finally:
+                self.detach(page)
 
         page.render = render  # type: ignore[method-assign]  # (this page's only)
 
@@ -86,12 +152,16 @@ class SharedMarkdown:
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
         """`Page.render` (MkDocs 1.6) with the shared instance."""
-        if config is not self._config:  # (another build's: set up as MkDocs would)
+        if config is not self._config or (self._md is None and not reusable(config)):
+            # Another build's config, or one a later event changed: MkDocs' way.
             Page.render(page, config, files)
             return
         if page.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        md, self._md = self._instance(), None  # (kept again only if the page renders)
+        md, self._md = self._md, None  # (kept again only if the page renders)
+        md = md.reset() if md is not None else markdown.Markdown(
+            extensions=config["markdown_extensions"],
+            extension_configs=config["mdx_configs"] or {})
         raw_html = mkdocs_pages._RawHTMLPreprocessor()
         raw_html._register(md)
         anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
@@ -108,13 +178,6 @@ class SharedMarkdown:
         if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = relative.links_to_anchors
         self._md = md
-
-    def _instance(self) -> markdown.Markdown:
-        if self._md is None:
-            config: Any = self._config
-            return markdown.Markdown(extensions=config["markdown_extensions"],
-                                     extension_configs=config["mdx_configs"] or {})
-        return self._md.reset()
 
 
 def shared_markdown(config: MkDocsConfig) -> SharedMarkdown | None:

@@ -16,10 +16,13 @@ from typing import Any
 
 import markdown
 import pytest
+from material.extensions.emoji import to_svg, twemoji
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, get_files
 from mkdocs.structure.pages import Page
+from pymdownx.slugs import slugify
+from pymdownx.superfences import fence_code_format
 
 from generator import mdreuse
 from generator.cli import main
@@ -31,9 +34,19 @@ EXTENSION_SETS: dict[str, list[Any]] = {
     "material": [
         {"toc": {"permalink": True}}, "admonition", "attr_list", "def_list", "footnotes",
         "md_in_html", "pymdownx.details", "pymdownx.superfences",
-        {"pymdownx.tabbed": {"alternate_style": True}}, "pymdownx.highlight",
-        "pymdownx.inlinehilite", "pymdownx.emoji", "pymdownx.tasklist", "pymdownx.mark",
+        "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.tasklist", "pymdownx.mark",
         "pymdownx.caret", "pymdownx.tilde", "pymdownx.keys",
+        # As Material's documentation sets them up: functions handed to extensions.
+        {"pymdownx.emoji": {"emoji_index": twemoji, "emoji_generator": to_svg}},
+        {"pymdownx.superfences": {"custom_fences": [
+            {"name": "mermaid", "class": "mermaid", "format": fence_code_format}]}},
+        {"pymdownx.tabbed": {"slugify": slugify(case="lower")}},
+    ],
+    "highlight-lines": [
+        {"pymdownx.highlight": {"linenums": True, "anchor_linenums": True,
+                                "line_spans": "__span"}},
+        "pymdownx.superfences", "pymdownx.inlinehilite", "footnotes", "pymdownx.details",
+        {"pymdownx.emoji": {"strict": False}},
     ],
     "markdown-own": [
         "extra", {"codehilite": {"linenums": True}}, "meta", "nl2br", "sane_lists",
@@ -133,6 +146,29 @@ plain fence
 
 --8<-- "missing.md"
 """,
+    "lists.md": """# Lists
+
+- item
+
+    ??? note "In a list"
+        Folded
+
+    === "A"
+        In a list's tab
+
+    === "B"
+        The other
+
+- another[^1]
+
+    ```mermaid
+    graph LR
+      a --> b
+    ```
+
+[^1]: A note in a list.
+""",
+    "blank.md": "   \n\n",
     "c.md": """Title: Gamma
 Author: Someone
 
@@ -271,21 +307,84 @@ def test_another_configs_page_renders_with_its_own_instance(tmp_path: Path) -> N
     assert "<details" not in page.content  # (not rendered with the first config's extensions)
 
 
+def _config(tmp_path: Path, extensions: list[Any]) -> MkDocsConfig:
+    return _site(tmp_path, extensions)[0]
+
+
 @pytest.mark.parametrize("extensions", [
-    ["pymdownx.blocks.admonition"], ["abbr", "some_module.extension"],
-    ["toc", "mdx_truly_sane_lists"],
+    ["pymdownx.blocks.admonition"], ["abbr", "pymdownx.escapeall"],
+    [{"footnotes": {"UNIQUE_IDS": True}}],  # (its ids count the resets)
+    [{"extra": {"footnotes": {"UNIQUE_IDS": True}}}],
+    [{"pymdownx.superfences": {"custom_fences": [
+        {"name": "x", "class": "x", "format": lambda *args, **kwargs: ""}]}}],
+    [{"toc": {"slugify": lambda text, separator: text}}],
 ])
-def test_an_extension_not_known_to_reset_keeps_mkdocs_way(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extensions: list[str]) -> None:
-    config = MkDocsConfig()
-    config["markdown_extensions"] = extensions
+def test_what_a_reset_is_not_known_to_clear_keeps_mkdocs_way(
+        tmp_path: Path, extensions: list[Any]) -> None:
+    config = _config(tmp_path, extensions)
     assert not reusable(config)
-    config["markdown_extensions"] = ["toc", markdown.extensions.Extension()]  # an object
+    assert mdreuse.shared_markdown(config) is None
+
+
+def test_extension_names_as_mkdocs_takes_them(tmp_path: Path) -> None:
+    assert reusable(_config(tmp_path, [
+        "markdown.extensions.abbr", "markdown.extensions.def_list:DefListExtension",
+        "pymdownx.mark:MarkExtension", {"footnotes": {"UNIQUE_IDS": False}}]))
+    assert extension_name(markdown.extensions.Extension()) is None  # (an object)
+    assert extension_name("tables:TableExtension") is None  # (a module named `tables`)
+
+
+@pytest.mark.parametrize(("package", "version"), [
+    ("mkdocs", "1.7.0"), ("markdown", (4, 0, 0)), ("pymdownx", 14)])
+def test_only_the_versions_checked_reuse(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str, version: Any) -> None:
+    config = _config(tmp_path, ["abbr", "pymdownx.mark"])
+    plain = _config(tmp_path / "plain", ["abbr"])
+    assert reusable(config) and reusable(plain)
+    if package == "mkdocs":
+        monkeypatch.setattr(mdreuse.mkdocs, "__version__", version)
+    elif package == "markdown":
+        monkeypatch.setattr(mdreuse.markdown, "__version_info__", version)
+    else:
+        import pymdownx.__meta__ as meta
+        monkeypatch.setattr(meta, "__version_info__", meta.__version_info__._replace(
+            major=version))
     assert not reusable(config)
-    config["markdown_extensions"] = ["markdown.extensions.toc", "tables:TableExtension"]
-    assert reusable(config)
-    monkeypatch.setattr(mdreuse.mkdocs, "__version__", "1.7.0")
-    assert not reusable(config)
+    assert reusable(plain) is (package == "pymdownx")
+
+
+def test_a_page_whose_rendering_raised_is_left_as_it_was(tmp_path: Path) -> None:
+    config, files = _site(tmp_path, EXTENSION_SETS["material"])
+    shared = SharedMarkdown(config)
+    page = _page(files.get_file_from_path("index.md"), config)
+    shared.attach(page)
+    page.markdown = None  # (as MkDocs' own: raises)
+    with pytest.raises(RuntimeError):
+        page.render(config, files)
+    assert "render" not in vars(page)
+
+
+def test_a_reset_that_raised_leaves_no_instance_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config, files = _site(tmp_path, EXTENSION_SETS["material"])
+    shared = SharedMarkdown(config)
+    index = files.get_file_from_path("index.md")
+    shared.render(_page(index, config), config, files)
+    stopped: list[markdown.Markdown] = []
+
+    def alarm(self: markdown.Markdown) -> markdown.Markdown:
+        stopped.append(self)
+        raise TimeoutError("the time budget's alarm, during the reset")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(markdown.Markdown, "reset", alarm)
+        with pytest.raises(TimeoutError):
+            shared.render(_page(index, config), config, files)
+    page, fresh = _page(index, config), _page(index, config)
+    shared.render(page, config, files)
+    Page.render(fresh, config, files)
+    assert _rendered(page) == _rendered(fresh)
+    assert stopped and shared._md is not stopped[0]
 
 
 def test_a_build_sets_up_python_markdown_once_per_process(
