@@ -103,13 +103,22 @@ def _versions_checked(pymdownx: bool) -> bool:
 
 
 def _counts_resets(name: str | None, value: Any) -> bool:
-    if not isinstance(value, dict):
+    """Whether `value`, the settings of extension `name`, turn on footnotes' UNIQUE_IDS
+    (or might: settings that are not a mapping, which Python-Markdown also accepts as
+    pairs)."""
+    if name not in ("footnotes", "extra"):
         return False
-    if name == "extra":
-        value = value.get("footnotes") or value.get(_OWN + "footnotes") or {}
-    elif name != "footnotes":
-        return False
-    return isinstance(value, dict) and bool(value.get("UNIQUE_IDS"))
+    settings = _mapping(value)
+    if settings is not None and name == "extra":
+        settings = _mapping(settings.get("footnotes"))
+    return settings is None or bool(settings.get("UNIQUE_IDS"))
+
+
+def _mapping(value: Any) -> dict[Any, Any] | None:
+    try:
+        return dict(value or {})
+    except (TypeError, ValueError):
+        return None
 
 
 def _known_code(value: Any) -> bool:

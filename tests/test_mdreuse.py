@@ -315,6 +315,7 @@ def _config(tmp_path: Path, extensions: list[Any]) -> MkDocsConfig:
     ["pymdownx.blocks.admonition"], ["abbr", "pymdownx.escapeall"],
     [{"footnotes": {"UNIQUE_IDS": True}}],  # (its ids count the resets)
     [{"extra": {"footnotes": {"UNIQUE_IDS": True}}}],
+    [{"extra": {"footnotes": [["UNIQUE_IDS", True]]}}],  # (pairs: Python-Markdown takes them)
     [{"pymdownx.superfences": {"custom_fences": [
         {"name": "x", "class": "x", "format": lambda *args, **kwargs: ""}]}}],
     [{"toc": {"slugify": lambda text, separator: text}}],
@@ -351,6 +352,19 @@ def test_only_the_versions_checked_reuse(
             major=version))
     assert not reusable(config)
     assert reusable(plain) is (package == "pymdownx")
+
+
+def test_a_config_changed_after_the_check_renders_mkdocs_way(tmp_path: Path) -> None:
+    config, files = _site(tmp_path, EXTENSION_SETS["material"])
+    shared = mdreuse.shared_markdown(config)
+    assert shared is not None
+    config["mdx_configs"]["footnotes"] = {"UNIQUE_IDS": True}  # (a later event, say)
+    for uri in ("index.md", "b.md", "lists.md"):
+        page, fresh = _page(files.get_file_from_path(uri), config), _page(
+            files.get_file_from_path(uri), config)
+        shared.render(page, config, files)
+        Page.render(fresh, config, files)
+        assert _rendered(page) == _rendered(fresh), uri
 
 
 def test_a_page_whose_rendering_raised_is_left_as_it_was(tmp_path: Path) -> None:
