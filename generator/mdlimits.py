@@ -21,12 +21,14 @@ import bisect
 import itertools
 import re
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 from generator.diagnostics import Diagnostics
 from generator.errors import PmsiteError
@@ -560,7 +562,17 @@ def time_budget(seconds: float) -> Iterator[None]:
         if armed:
             raise MarkdownTimeout(f"rendering took longer than {seconds:g} s")
 
+    hook = sys.unraisablehook
+
+    def lost(unraisable: Any) -> None:
+        # The alarm went off inside a finalizer or a gc callback, which Python cannot
+        # raise from (it would print "Exception ignored in ...", a traceback): it goes off
+        # again (see below), so this one says nothing.
+        if not isinstance(unraisable.exc_value, MarkdownTimeout):
+            hook(unraisable)
+
     previous = signal.signal(signal.SIGALRM, expire)
+    sys.unraisablehook = lost
     began = time.monotonic()
     # Repeating: an alarm whose exception is lost (raised inside a finalizer, where Python
     # drops it) goes off again instead of letting the overrun run on.
@@ -571,5 +583,7 @@ def time_budget(seconds: float) -> Iterator[None]:
         armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        if sys.unraisablehook is lost:  # (unless something replaced it meanwhile)
+            sys.unraisablehook = hook
         if outer > 0:
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - began), 1e-3))

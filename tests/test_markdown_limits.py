@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import signal
+import sys
 import threading
 import time
+import types
 
 import markdown
 import pytest
@@ -284,6 +287,37 @@ def test_time_budget_interrupts_a_long_render() -> None:
             time.sleep(0.01)
     assert signal.getsignal(signal.SIGALRM) is before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_lost_in_a_gc_callback_says_nothing_and_goes_off_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python cannot raise from a gc callback or a finalizer: it prints "Exception ignored
+    in ..." and a traceback, which the author of a too-complex page should not see."""
+    heard: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", heard.append)
+    landed: list[bool] = []
+
+    def busy(phase: str, info: dict[str, int]) -> None:  # where the alarm lands
+        if phase == "start" and len(landed) < 3:
+            landed.append(True)
+            until = time.monotonic() + 0.2
+            while time.monotonic() < until:
+                pass
+
+    gc.callbacks.append(busy)
+    try:
+        with pytest.raises(MarkdownTimeout), time_budget(0.05):
+            while len(landed) < 3:
+                gc.collect()
+            while True:  # (the callback is quiet now: the next alarm is raised here)
+                time.sleep(0.01)
+    finally:
+        gc.callbacks.remove(busy)
+    assert heard == []
+    assert sys.unraisablehook == heard.append  # (the hook is the caller's again)
+    with time_budget(5):  # (what is not an alarm is still heard)
+        sys.unraisablehook(types.SimpleNamespace(exc_value=ValueError("other")))
+    assert len(heard) == 1
 
 
 def test_time_budget_lets_a_quick_render_through() -> None:
