@@ -247,9 +247,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         text = self.banner + text
         if self.values.keep_going:  # only the live preview compares them (incremental.py)
             self.digests[page.file.src_uri] = source_digest(page.meta, text, self._blocks)
-        # Python-Markdown renders the page next; a page it would hang on stops the build.
         if self._markdown is not None:
             self._markdown.attach(page)
+        # Python-Markdown renders the page next; a page it would hang on stops the build.
         self._disarm()
         self._budget.enter_context(time_budget(PAGE_SECONDS))
         self._page = (page, time.monotonic())
