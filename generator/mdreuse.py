@@ -15,7 +15,7 @@ It is used only where it is known to give exactly what `Page.render` gives
 
 - under the versions it was checked against: MkDocs 1.6, whose `Page.render` this
   follows (those processors are private to it), Python-Markdown 3 and, where one is
-  configured, PyMdown Extensions 13;
+  configured, PyMdown Extensions 10.17.1 to 13 (`PYMDOWNX`);
 - when every configured extension is one of `REUSABLE`, whose state is reset:
   `tests/test_mdreuse.py` renders pages one after another both ways and compares;
 - when no extension is set to count its resets (footnotes' `UNIQUE_IDS`: a new instance
@@ -56,8 +56,12 @@ REUSABLE = frozenset({
 })
 """Extensions whose state `Markdown.reset()` clears (each is covered by the tests)."""
 
-CHECKED = {"mkdocs": 1, "markdown": 3, "pymdownx": 13}
-"""The major version of each package `REUSABLE` was checked against (MkDocs: 1.6)."""
+PYMDOWNX = ((10, 17, 1), (14, 0, 0))
+"""The PyMdown Extensions `REUSABLE` was checked against: from 10.17.1 (before it,
+`pymdownx.highlight` next to `pymdownx.superfences` took toc out of the extensions a reset
+reaches, and a blank page kept the previous page's toc) to 13.x. The tests passed on
+10.17.1, 10.18, 10.20, 10.21.3, 11.0, 11.0.2, 12.0, 12.3, 13.0 and 13.1.2, and failed on
+10.2, 10.8 and 10.14-10.17."""
 KNOWN_CODE = ("markdown.", "pymdownx.", "material.extensions.")
 """Where the functions a config hands an extension may come from."""
 
@@ -89,16 +93,15 @@ def reusable(config: MkDocsConfig) -> bool:
 
 
 def _versions_checked(pymdownx: bool) -> bool:
-    if not mkdocs.__version__.startswith("1.6."):
-        return False
-    if markdown.__version_info__[0] != CHECKED["markdown"]:
+    if not mkdocs.__version__.startswith("1.6.") or markdown.__version_info__[0] != 3:
         return False
     if pymdownx:
         try:
             from pymdownx.__meta__ import __version_info__ as version
-        except ImportError:  # (not installed, or laid out otherwise: not the one checked)
+        except ImportError:  # (not installed, or laid out otherwise: not one checked)
             return False
-        return bool(version.major == CHECKED["pymdownx"])
+        low, high = PYMDOWNX
+        return low <= (version.major, version.minor, version.micro) < high
     return True
 
 

@@ -336,7 +336,9 @@ def test_extension_names_as_mkdocs_takes_them(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("package", "version"), [
-    ("mkdocs", "1.7.0"), ("markdown", (4, 0, 0)), ("pymdownx", 14)])
+    ("mkdocs", "1.7.0"), ("markdown", (4, 0, 0)), ("pymdownx", (14, 0, 0)),
+    ("pymdownx", (10, 17, 0)),  # (its highlight took toc out of what a reset reaches)
+])
 def test_only_the_versions_checked_reuse(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str, version: Any) -> None:
     config = _config(tmp_path, ["abbr", "pymdownx.mark"])
@@ -348,10 +350,15 @@ def test_only_the_versions_checked_reuse(
         monkeypatch.setattr(mdreuse.markdown, "__version_info__", version)
     else:
         import pymdownx.__meta__ as meta
+        major, minor, micro = version
         monkeypatch.setattr(meta, "__version_info__", meta.__version_info__._replace(
-            major=version))
+            major=major, minor=minor, micro=micro))
     assert not reusable(config)
     assert reusable(plain) is (package == "pymdownx")
+    if package == "pymdownx":
+        monkeypatch.setattr(meta, "__version_info__", meta.__version_info__._replace(
+            major=10, minor=17, micro=1))
+        assert reusable(config)
 
 
 def test_a_config_changed_after_the_check_renders_mkdocs_way(tmp_path: Path) -> None:
