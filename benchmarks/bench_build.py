@@ -16,8 +16,8 @@ its programs, as a real site's would be; see `curated_nav`). Without the plugin 
 The best wall time of ``--reps`` is kept for each. Every output folder is scanned for its
 size, its HTML pages and the largest page. With ``--material`` both sides are measured
 again with ``theme: material``; with ``--material-ext`` with Material and the Markdown
-extensions a Material site commonly turns on. Last, one in-process build at the largest N is timed by
-stage (check, plan_site with its diagrams, page Markdown, MkDocs itself).
+extensions a Material site commonly turns on. Last, one in-process build at the largest N
+is timed by stage (check, plan_site with its diagrams, page Markdown, MkDocs itself).
 
 Exit 1 when pmsite takes more than ``--max-ratio`` (default 1.5) times the plain build at
 the largest N, or writes an HTML page over ``--max-page-bytes`` (default 1 MB); exit 2
@@ -54,7 +54,6 @@ MATERIAL_EXTENSIONS: list[Any] = [
     "pymdownx.caret", "pymdownx.tilde", "pymdownx.keys",
 ]
 """`material-ext`: what a Material site commonly turns on (both sides get the same)."""
-
 
 
 def peak_rss_mb(who: int) -> float:
