@@ -40,6 +40,7 @@ from generator.settings import Options, Settings, resolve_as_of
 from generator.site import GENERATED_OWNERS, SitePlan, content_files, plan_site
 from generator.themetext import make_nav_safe, make_page_safe, theme_text, unescape_search_titles
 from generator.validate import ValidationMemo
+from generator.writeahead import WriteAhead, can_write_ahead, write_ahead
 
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
@@ -104,6 +105,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         written (see `_lets_go`)."""
         self._ahead = NOTHING_AHEAD
         """The pages other processes render (see `prerender`)."""
+        self._written: WriteAhead | None = None
+        """The pages other processes put through the theme and write (see `writeahead`)."""
+        self._dirty = False
         self._lazy = False
         """Generated pages are rendered when read (by `prerender`'s processes), not when
         handed to MkDocs."""
@@ -121,12 +125,13 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._given = values
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self._serving, self._given = command == "serve", None
+        self._serving, self._given, self._dirty = command == "serve", None, dirty
 
     def on_shutdown(self) -> None:
         self._serving, self._given = False, None
         self._ahead.close()
         self._ahead, self._lazy = NOTHING_AHEAD, False
+        self._stop_writing()
         self._disarm()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -281,6 +286,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_build_error(self, *, error: Exception) -> None:
         armed = self._disarm()
         self._ahead.close()  # (after the alarm is off: stopping the children takes time)
+        self._stop_writing()
         if isinstance(error, MarkdownTimeout) and armed is not None:
             raise self._too_slow(armed[0], str(error)) from None
 
@@ -344,11 +350,20 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 make_page_safe(file.page)
         make_nav_safe(self.nav.items)
         self.env, self.files = env, files  # kept for the incremental preview
+        if self._lazy and not self._dirty and can_write_ahead():
+            # Every page is ready for the theme: `jobs` processes write them from here.
+            self._written = write_ahead(config, files, self.nav, env, self.values.jobs)
         return env
+
+    def _stop_writing(self) -> None:
+        written, self._written = self._written, None
+        if written is not None:
+            written.close()
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._disarm()
+        self._stop_writing()  # (every page is written: its children have ended)
         self.fix_search_index(config)
         self.external = self._external_assets(config)
 

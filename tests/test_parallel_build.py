@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs import utils as mkdocs_utils
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
 from generator import forkmap, mdreuse, mkdocs_plugin, prerender
@@ -81,14 +83,26 @@ def test_the_example_site_is_the_same_bytes_built_in_two_processes(
                 note.write(page.file.src_uri + "\n")
         return done
 
+    written, build_page = tmp_path / "written", mkdocs_build._build_page
+
+    def built(page: Any, *args: Any, **kwargs: Any) -> Any:
+        build_page(page, *args, **kwargs)
+        if os.getpid() != parent:
+            with written.open("a", encoding="utf-8") as note:
+                note.write(page.file.src_uri + "\n")
+
     monkeypatch.setattr(prerender, "_render", noted)
+    monkeypatch.setattr(mkdocs_build, "_build_page", built)
     assert build(config, tmp_path / "two", 2, monkeypatch, as_of="2026-11-20") == 0
     two_err = capsys.readouterr().err
     pages = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.html"))
     by_child = rendered.read_text(encoding="utf-8").split()
     assert abs(len(by_child) - len(pages) / 2) < 10, "the child did not render its half"
-    # diagrams, pages, and the offline scan: one child each (the build does a share)
-    assert len(forked) == 3
+    by_writer = written.read_text(encoding="utf-8").split()
+    assert abs(len(by_writer) - len(pages) / 2) < 10, "the child did not write its half"
+    # diagrams, rendering, writing and the offline scan: one child each (the build does
+    # a share)
+    assert len(forked) == 4
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
     assert one_err.replace("/one", "/two") == two_err
 
@@ -177,6 +191,71 @@ def test_a_page_that_fails_in_a_child_is_rendered_again_here(
         assert same_tree(tmp_path / "one", tmp_path / f"jobs{jobs}") == []
     assert forked
     assert failed.read_text(encoding="utf-8").split() != []
+
+
+def test_a_page_that_fails_in_the_writing_child_is_written_again_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+    config = write_site(tmp_path, ANCHORED)
+    assert build(config, tmp_path / "one", 1, monkeypatch) == 0
+    parent, build_page, failed = os.getpid(), mkdocs_build._build_page, tmp_path / "failed"
+
+    def flaky(page: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent and page.file.src_uri in ("guide.md", "projects/a.md"):
+            with failed.open("a", encoding="utf-8") as note:  # (the parent cannot see it)
+                note.write(page.file.src_uri + "\n")
+            raise RuntimeError("only in a child")
+        return build_page(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", flaky)
+    for jobs in (2, 3):  # (each page is a child's in one of the two)
+        assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
+        assert same_tree(tmp_path / "one", tmp_path / f"jobs{jobs}") == []
+    assert failed.read_text(encoding="utf-8").split() != []
+
+
+def test_a_theme_error_in_the_writing_child_stops_the_build_as_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        capsys: Any) -> None:
+    # (a template of the site's own that fails as it renders, for a page of each share)
+    broken = {**ANCHORED,
+              "guide.md": "---\ntemplate: broken.html\n---\n# Guide\n\nText.\n",
+              "rules.md": "---\ntemplate: broken.html\n---\n# Rules\n\nText.\n"}
+    config = write_site(tmp_path, broken)
+    config.write_text(config.read_text() + "theme:\n  name: mkdocs\n  custom_dir: overrides\n",
+                      encoding="utf-8")
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "broken.html").write_text("{{ page.title }} {{ 1 // 0 }}\n")
+    one_code = build(config, tmp_path / "one", 1, monkeypatch)
+    one = capsys.readouterr().err
+    assert build(config, tmp_path / "two", 2, monkeypatch) == one_code != 0
+    two = capsys.readouterr().err
+    assert forked
+    assert "Error building page 'guide.md': integer division or modulo by zero" in one, one
+    assert one.replace("/one", "/two") == two
+    assert not (tmp_path / "two").exists()
+
+
+def test_what_the_writing_child_logs_is_said_once_in_order_and_no_page_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        capsys: Any) -> None:
+    config = write_site(tmp_path, ANCHORED)
+    write_file = mkdocs_utils.write_file
+
+    def noisy(content: bytes, path: str) -> None:  # (as the theme is done with a page)
+        mkdocs_build.log.info(f"theme done with {Path(path).parent.name}")
+        write_file(content, path)
+
+    monkeypatch.setattr(mkdocs_utils, "write_file", noisy)
+    said = []
+    for jobs in (1, 2):
+        assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch, "--verbose") == 0
+        err = capsys.readouterr().err
+        assert "Page skipped" not in err
+        said.append([line.replace(f"jobs{jobs}", "jobs") for line in err.splitlines()
+                     if "theme done with" in line])
+    assert forked
+    assert len(said[0]) > 20
+    assert said[0] == said[1]
 
 
 @pytest.mark.parametrize("error", [NoLayoutEngine, LayoutError])
