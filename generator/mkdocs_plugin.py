@@ -108,6 +108,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._written: WriteAhead | None = None
         """The pages other processes put through the theme and write (see `writeahead`)."""
         self._dirty = False
+        """`mkdocs build --dirty`: MkDocs writes only the pages changed since the last
+        build (no child is asked to write any)."""
         self._lazy = False
         """Generated pages are rendered when read (by `prerender`'s processes), not when
         handed to MkDocs."""

@@ -17,8 +17,8 @@ child, or one a failed child never wrote, is built here the ordinary way, so an 
 is raised where and how a serial build raises it. What a child logged for a page is
 logged here when the loop reaches the page (`Done.replay`).
 
-Only where nothing else could tell: a plain build with MkDocs 1.6, no plugin but pmsite
-and search (`LETS_GO_WITH`), and more than one process.
+Only where nothing else could tell: a build (not the preview, not `--dirty`) with MkDocs
+1.6, no plugin but pmsite and search (`LETS_GO_WITH`), and more than one process.
 """
 
 from __future__ import annotations
