@@ -18,12 +18,14 @@ import fcntl
 import os
 import shutil
 import stat
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -175,9 +177,49 @@ def _build_into(job: SiteBuild, staging: Path) -> None:
         job.external = plugin.external
     except (MkDocsException, Abort) as exc:
         raise BuildError(f"MkDocs could not build the site: {exc}") from None
+    except Exception as exc:
+        where = site_template(exc, job.plan.result.settings.root)
+        if where is None:
+            raise
+        raise ConfigError(f"{where}: the site's template failed: {type(exc).__name__}: "
+                          f"{exc} (the previous site is unchanged)") from None
     finally:
         config.plugins.on_shutdown()
     (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
+
+
+def site_template(exc: BaseException, root: Path) -> str | None:
+    """Where in a template of the site's own (a file under `root`, not one installed
+    with a package or shipped with pmsite) `exc` was raised, as `path:line`: a Jinja
+    error, or an error in the template's own expressions. None for an error raised
+    anywhere else (a bug in pmsite, the theme or MkDocs: an internal error)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return _own_template(exc.filename, exc.lineno, root)
+    frames = traceback.extract_tb(exc.__traceback__)
+    for index in range(len(frames) - 1, -1, -1):
+        frame = frames[index]
+        if not frame.filename.endswith(".py"):  # (Jinja names a template's frames so)
+            after = frames[index + 1:]
+            if all(Path(f.filename).parent.name in ("jinja2", "markupsafe") for f in after):
+                return _own_template(frame.filename, frame.lineno or 0, root)
+            return None
+    return None
+
+
+def _own_template(filename: str | None, line: int, root: Path) -> str | None:
+    if not filename:
+        return None
+    path = Path(filename).resolve()
+    try:
+        from generator.templating import default_templates_dir
+        shipped: Path | None = default_templates_dir()
+    except FileNotFoundError:
+        shipped = None
+    if (not path.is_file() or not path.is_relative_to(root)
+            or "site-packages" in path.parts or "dist-packages" in path.parts
+            or (shipped is not None and path.is_relative_to(shipped))):
+        return None
+    return f"{path.relative_to(root).as_posix()}:{line}"
 
 
 def _is_output(exc: OSError, site_dir: Path) -> bool:

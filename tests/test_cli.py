@@ -170,6 +170,55 @@ def test_invalid_mkdocs_yml_exits_2(site, capsys):
     assert code == 2
 
 
+@pytest.mark.parametrize(("main_html", "where", "error"), [
+    ('{% extends "base.html" %}\n{% block content %}\n{% if %}{% endblock %}\n',
+     "overrides/main.html:3", "TemplateSyntaxError: Expected an expression"),
+    (('{% extends "base.html" %}\n{% block content %}\n{{ page.meta.owner.name }}'
+      '{% endblock %}\n'), "overrides/main.html:3", "UndefinedError: 'dict object' has no"),
+    ('{% extends "base.html" %}\n{% block content %}\n\n{{ 1 // 0 }}{% endblock %}\n',
+     "overrides/main.html:4", "ZeroDivisionError: integer division or modulo by zero"),
+])
+def test_a_failing_template_of_the_site_is_a_located_usage_error(
+        site, capsys, main_html, where, error):
+    """The site's own theme override is the author's to fix, not a bug in pmsite."""
+    root = site(CLEAN)
+    (root / "mkdocs.yml").write_text(
+        (root / "mkdocs.yml").read_text() + "theme:\n  name: mkdocs\n  custom_dir: overrides\n",
+        encoding="utf-8")
+    (root / "overrides").mkdir()
+    (root / "overrides" / "main.html").write_text('{% extends "base.html" %}\n')
+    assert pmsite(capsys, "build", "--as-of", "2026-06-30")[0] == 0
+    before = (root / "site" / "index.html").read_bytes()
+    (root / "overrides" / "main.html").write_text(main_html, encoding="utf-8")
+    code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
+    assert code == 2, err
+    assert f"pmsite: error: {where}: the site's template failed: {error}" in err
+    assert "internal error" not in err
+    assert (root / "site" / "index.html").read_bytes() == before
+
+
+def test_an_error_in_code_a_template_calls_is_still_an_internal_error(
+        site, capsys, monkeypatch):
+    """The site's template is where it was called from, but the bug is in the code."""
+    from mkdocs.structure.files import File
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the code")
+
+    monkeypatch.setattr(File, "url_relative_to", broken)
+    root = site(CLEAN)
+    (root / "mkdocs.yml").write_text(
+        (root / "mkdocs.yml").read_text() + "theme:\n  name: mkdocs\n  custom_dir: overrides\n",
+        encoding="utf-8")
+    (root / "overrides").mkdir()
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n'
+        '{% block content %}{{ page.file.url_relative_to(page.file) }}{% endblock %}\n')
+    code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
+    assert code == 3
+    assert "pmsite: internal error: RuntimeError: a bug in the code" in err
+
+
 # ----------------------------------------------------------------------------- as-of
 
 
