@@ -177,15 +177,25 @@ def _build_into(job: SiteBuild, staging: Path) -> None:
         job.external = plugin.external
     except (MkDocsException, Abort) as exc:
         raise BuildError(f"MkDocs could not build the site: {exc}") from None
+    finally:
+        config.plugins.on_shutdown()
+    (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
+
+
+@contextmanager
+def site_templates_located(root: Path) -> Iterator[None]:
+    """A template of the site's own (`site_template`) that fails while the site is
+    planned or built: a `ConfigError` that names its file and line, not a bug in pmsite."""
+    try:
+        yield
+    except PmsiteError:
+        raise
     except Exception as exc:
-        where = site_template(exc, job.plan.result.settings.root)
+        where = site_template(exc, root)
         if where is None:
             raise
         raise ConfigError(f"{where}: the site's template failed: {type(exc).__name__}: "
                           f"{exc} (the previous site is unchanged)") from None
-    finally:
-        config.plugins.on_shutdown()
-    (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
 
 
 def site_template(exc: BaseException, root: Path) -> str | None:

@@ -112,21 +112,23 @@ def _tell(result: CheckResult) -> None:
 
 def run_build(result: CheckResult, args: argparse.Namespace) -> int:
     """Plan the checked site, then build it into --site-dir (default: mkdocs.yml's)."""
-    from generator.build import build_site, plan_build
+    from generator.build import build_site, plan_build, site_templates_located
     from generator.forkmap import default_jobs
 
     _mkdocs_logging(args.verbose)
     site_dir = Path(args.site_dir) if args.site_dir else result.settings.site_dir
     # Planning adds its own problems (two sources for one URL, a diagram not drawn).
-    job = None if result.failed(args.strict) else plan_build(result, site_dir, args.strict,
-                                                             default_jobs())
+    with site_templates_located(result.settings.root):
+        job = None if result.failed(args.strict) else plan_build(result, site_dir,
+                                                                 args.strict, default_jobs())
     gc.freeze()  # (the planned site, like the model: kept until the command exits)
     _tell(result)
     if job is None or result.failed(args.strict):
         print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
         return EXIT_CONTENT
     try:
-        built = build_site(job)
+        with site_templates_located(result.settings.root):
+            built = build_site(job)
     finally:
         if job.external:  # found in the built files, after the problems above
             print(format_diagnostics(job.external, "text"), file=sys.stderr)

@@ -197,6 +197,22 @@ def test_a_failing_template_of_the_site_is_a_located_usage_error(
     assert (root / "site" / "index.html").read_bytes() == before
 
 
+@pytest.mark.parametrize(("name", "text", "where"), [
+    ("pages/project.md.j2", "# {{ record.title }}\n{% if %}\n", "tpl/pages/project.md.j2:2"),
+    ("diagrams/history.svg.j2", "<svg>\n{{ no_such.thing }}</svg>\n",
+     "tpl/diagrams/history.svg.j2:2"),
+])
+def test_a_failing_page_or_diagram_template_of_the_site_is_located_too(
+        site, capsys, name, text, where):
+    root = site(CLEAN, "templates: tpl")
+    (root / "tpl" / name).parent.mkdir(parents=True)
+    (root / "tpl" / name).write_text(text, encoding="utf-8")
+    code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
+    assert code == 2, err
+    assert f"pmsite: error: {where}: the site's template failed: " in err
+    assert not (root / "site").exists()
+
+
 def test_an_error_in_code_a_template_calls_is_still_an_internal_error(
         site, capsys, monkeypatch):
     """The site's template is where it was called from, but the bug is in the code."""
