@@ -328,9 +328,13 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._section is not None:
             self._section.active, self._section = False, None
+        self._written_page(page)
+        return output
+
+    def _written_page(self, page: Page) -> None:
+        """What this plugin leaves changed on a page once it is written (see `_lets_go`)."""
         if self._let_go:
             page.content = ""
-        return output
 
     def on_template_context(self, context: TemplateContext, *, template_name: str,
                             config: MkDocsConfig) -> TemplateContext:
@@ -354,7 +358,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.env, self.files = env, files  # kept for the incremental preview
         if self._lazy and not self._dirty and can_write_ahead():
             # Every page is ready for the theme: `jobs` processes write them from here.
-            self._written = write_ahead(config, files, self.nav, env, self.values.jobs)
+            self._written = write_ahead(config, files, self.nav, env, self.values.jobs,
+                                        self._written_page)
         return env
 
     def _stop_writing(self) -> None:

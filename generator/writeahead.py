@@ -15,7 +15,8 @@ MkDocs' loop still reaches every page. For one a child wrote, it runs the plugin
 empty template instead of the theme's, and writes nothing. A page that raised in its
 child, or one a failed child never wrote, is built here the ordinary way, so an error
 is raised where and how a serial build raises it. What a child logged for a page is
-logged here when the loop reaches the page (`Done.replay`).
+logged here when the loop reaches the page (`Done.replay`); at MkDocs' DEBUG level (which
+`pmsite build -v` does not reach) its per-page notes then come twice for such a page.
 
 Only where nothing else could tell: a build (not the preview, not `--dirty`) with MkDocs
 1.6, no plugin but pmsite and search (`LETS_GO_WITH`), and more than one process.
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import mkdocs
@@ -109,19 +110,43 @@ class _Quiet(logging.Filter):
 
 
 def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Environment,
-                jobs: int) -> WriteAhead | None:
+                jobs: int, left: Callable[[Page], None]) -> WriteAhead | None:
     """Fork now: children put their share of the pages through the theme and write them.
-    None where there is nothing to share (one process, few pages, no fork)."""
+    None where there is nothing to share (one process, few pages, no fork).
+
+    `left(page)` does to a page what the plugins leave changed on it once it is written
+    (the pmsite plugin lets its HTML go). A child does it to every page before the one it
+    writes next, as MkDocs' loop would have by then, so that a theme reading another
+    page (`page.previous_page.content`) reads what it reads in one process. A child
+    whose page raised writes no more: what MkDocs' loop leaves on a page that fails
+    halfway is not what it leaves on one that is written (the build's process writes the
+    rest, raising where a serial build raises)."""
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = [file.page for file in doc_files if file.page is not None]
     if not forks(jobs, len(pages)):
         return None
+    order = {page.file.src_uri: index for index, page in enumerate(pages)}
+    reached, failed = [0], [False]
 
     def build(page: Page) -> None:  # (in a child: MkDocs' own step, as its loop runs it)
+        if failed[0]:
+            raise RuntimeError("an earlier page of this child failed")
+        index = order[page.file.src_uri]
+        for earlier in pages[reached[0]:index]:
+            left(earlier)
+        reached[0] = index
         excluded = page.file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
-        mkdocs_build._build_page(page, config, doc_files, nav, env, excluded=excluded)
+        try:
+            mkdocs_build._build_page(page, config, doc_files, nav, env, excluded=excluded)
+        except BaseException:
+            failed[0] = True
+            raise
 
     ahead = WriteAhead(config, [page.file.src_uri for page in pages],
                        fork_each(build, pages, jobs), env)
-    ahead.written(pages[0].file.src_uri)  # (the first is this process's: children start)
+    try:
+        ahead.written(pages[0].file.src_uri)  # (the first is this process's: children start)
+    except BaseException:
+        ahead.close()
+        raise
     return ahead

@@ -8,7 +8,9 @@ fork as a large one does.
 from __future__ import annotations
 
 import filecmp
+import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from mkdocs.structure.pages import Page
 from generator import forkmap, mdreuse, mkdocs_plugin, prerender
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
+from generator.mkdocs_plugin import PmsitePlugin
 from generator.pipeline import check
 from generator.settings import load_settings
 from generator.site import plan_site
@@ -193,29 +196,91 @@ def test_a_page_that_fails_in_a_child_is_rendered_again_here(
     assert failed.read_text(encoding="utf-8").split() != []
 
 
+@pytest.fixture
+def writers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """The pages a child put through the theme, as a function to call after the builds
+    (the parent cannot see a child's list: each notes its pages in a file)."""
+    parent, build_page, notes = os.getpid(), mkdocs_build._build_page, tmp_path / "writers"
+
+    def noted(page: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            with notes.open("a", encoding="utf-8") as note:
+                note.write(page.file.src_uri + "\n")
+        return build_page(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", noted)
+    return lambda: notes.read_text(encoding="utf-8").split() if notes.exists() else []
+
+
+def nothing_left_behind() -> None:
+    """No child process, and MkDocs' log as it was."""
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert logging.getLogger(mkdocs_build.__name__).filters == []
+
+
+@pytest.mark.parametrize("where", ["before", "inside"])
 def test_a_page_that_fails_in_the_writing_child_is_written_again_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        writers: Callable[[], list[str]], where: str) -> None:
+    """Whether it failed before MkDocs' step or halfway through it (after the plugins'
+    `on_page_context` marked its section current), the page and every page after it in
+    the child's share come out as in one process."""
     config = write_site(tmp_path, ANCHORED)
     assert build(config, tmp_path / "one", 1, monkeypatch) == 0
-    parent, build_page, failed = os.getpid(), mkdocs_build._build_page, tmp_path / "failed"
+    parent, failed = os.getpid(), tmp_path / "failed"
+    build_page, post_page = mkdocs_build._build_page, PmsitePlugin.on_post_page
+
+    def fails(page: Any) -> bool:
+        if os.getpid() == parent or page.file.src_uri not in ("guide.md", "projects/a.md"):
+            return False
+        with failed.open("a", encoding="utf-8") as note:  # (the parent cannot see it)
+            note.write(page.file.src_uri + "\n")
+        return True
 
     def flaky(page: Any, *args: Any, **kwargs: Any) -> Any:
-        if os.getpid() != parent and page.file.src_uri in ("guide.md", "projects/a.md"):
-            with failed.open("a", encoding="utf-8") as note:  # (the parent cannot see it)
-                note.write(page.file.src_uri + "\n")
+        if where == "before" and fails(page):
             raise RuntimeError("only in a child")
         return build_page(page, *args, **kwargs)
 
+    def flaky_post_page(self: PmsitePlugin, output: str, *, page: Any, config: Any) -> str:
+        if where == "inside" and fails(page):
+            raise RuntimeError("only in a child")
+        return post_page(self, output, page=page, config=config)
+
     monkeypatch.setattr(mkdocs_build, "_build_page", flaky)
+    monkeypatch.setattr(PmsitePlugin, "on_post_page", flaky_post_page)
     for jobs in (2, 3):  # (each page is a child's in one of the two)
         assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
         assert same_tree(tmp_path / "one", tmp_path / f"jobs{jobs}") == []
     assert failed.read_text(encoding="utf-8").split() != []
+    assert writers()
+    nothing_left_behind()
+
+
+def test_a_theme_reading_an_earlier_page_reads_it_as_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        writers: Callable[[], list[str]]) -> None:
+    """Once written, a page's HTML is let go; in a child too, the pages before the one it
+    writes have let theirs go, whichever process wrote them."""
+    config = write_site(tmp_path, ANCHORED)
+    config.write_text(config.read_text() + "theme:\n  name: mkdocs\n  custom_dir: overrides\n",
+                      encoding="utf-8")
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}'
+        '{{ ((page.previous_page.content if page.previous_page else "") or "") | length }}'
+        '{{ ((page.next_page.content if page.next_page else "") or "") | length }}'
+        '{% endblock %}\n', encoding="utf-8")
+    assert build(config, tmp_path / "one", 1, monkeypatch) == 0
+    assert build(config, tmp_path / "two", 2, monkeypatch) == 0
+    assert writers()
+    assert same_tree(tmp_path / "one", tmp_path / "two") == []
 
 
 def test_a_theme_error_in_the_writing_child_stops_the_build_as_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
-        capsys: Any) -> None:
+        writers: Callable[[], list[str]], capsys: Any) -> None:
     # (a template of the site's own that fails as it renders, for a page of each share)
     broken = {**ANCHORED,
               "guide.md": "---\ntemplate: broken.html\n---\n# Guide\n\nText.\n",
@@ -227,18 +292,20 @@ def test_a_theme_error_in_the_writing_child_stops_the_build_as_here(
     (tmp_path / "overrides" / "broken.html").write_text("{{ page.title }} {{ 1 // 0 }}\n")
     assert build(config, tmp_path / "one", 1, monkeypatch) == 2
     one = capsys.readouterr().err
+    assert writers() == []
     assert build(config, tmp_path / "two", 2, monkeypatch) == 2
     two = capsys.readouterr().err
-    assert forked
+    assert set(writers()) & {"guide.md", "rules.md"}, "no broken page was the child's"
     assert "Error building page 'guide.md': integer division or modulo by zero" in one, one
     assert ("overrides/broken.html:1: the site's template failed: ZeroDivisionError" in one)
     assert one.replace("/one", "/two") == two
     assert not (tmp_path / "two").exists()
+    nothing_left_behind()
 
 
 def test_what_the_writing_child_logs_is_said_once_in_order_and_no_page_skipped(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
-        capsys: Any) -> None:
+        writers: Callable[[], list[str]], capsys: Any) -> None:
     config = write_site(tmp_path, ANCHORED)
     write_file = mkdocs_utils.write_file
 
@@ -254,9 +321,10 @@ def test_what_the_writing_child_logs_is_said_once_in_order_and_no_page_skipped(
         assert "Page skipped" not in err
         said.append([line.replace(f"jobs{jobs}", "jobs") for line in err.splitlines()
                      if "theme done with" in line])
-    assert forked
+    assert len(writers()) > 5
     assert len(said[0]) > 20
     assert said[0] == said[1]
+    nothing_left_behind()
 
 
 @pytest.mark.parametrize("error", [NoLayoutEngine, LayoutError])
