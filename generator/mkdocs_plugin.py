@@ -26,6 +26,7 @@ from generator.contentfiles import drop_unpublishable, walk_hazards
 from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
 from generator.htmlstash import restore
+from generator.linknotes import QuietLinks, quiet_links, unquiet_links
 from generator.load import ReadDocument
 from generator.mdlimits import MarkdownTimeout, time_budget
 from generator.mdreuse import SharedMarkdown, shared_markdown
@@ -107,6 +108,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """The pages other processes render (see `prerender`)."""
         self._written: WriteAhead | None = None
         """The pages other processes put through the theme and write (see `writeahead`)."""
+        self._quiet_links: QuietLinks | None = None
+        """MkDocs' "unrecognized relative link" note dropped for links that reach a page
+        (see `linknotes`), from `on_nav` to the next build or the end of the process."""
         self._dirty = False
         """`mkdocs build --dirty`: MkDocs writes only the pages changed since the last
         build (no child is asked to write any)."""
@@ -134,6 +138,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._ahead.close()
         self._ahead, self._lazy = NOTHING_AHEAD, False
         self._stop_writing()
+        unquiet_links(self._quiet_links)
+        self._quiet_links = None
         self._disarm()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -313,6 +319,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
+        unquiet_links(self._quiet_links)  # (the previous build's, in the preview)
+        self._quiet_links = quiet_links(files)  # (before pages render, here or forked)
         if self._lazy:  # MkDocs renders every page next: done here, in `jobs` processes
             self._ahead = prerender(config, files, self.values.jobs, self._index is not None)
         return nav

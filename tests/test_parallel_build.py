@@ -156,11 +156,11 @@ ANCHORED = {
 def test_what_mkdocs_warns_of_is_said_once_and_fails_strict(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
         capsys: Any) -> None:
-    # (pmsite hands MkDocs links already resolved, which this setting reports)
-    config = write_site(tmp_path, ANCHORED)
-    config.write_text(config.read_text() + "validation:\n  unrecognized_links: warn\n",
+    # (an absolute link, which MkDocs reports as it renders the page)
+    config = write_site(tmp_path, {**ANCHORED, "guide.md": "# Guide\n\nSee [it](/rules/).\n"})
+    config.write_text(config.read_text() + "validation:\n  absolute_links: warn\n",
                       encoding="utf-8")
-    warning = "WARNING: Doc file 'guide.md' contains an unrecognized relative link"
+    warning = "WARNING: Doc file 'guide.md' contains an absolute link '/rules/'"
     assert build(config, tmp_path / "one", 1, monkeypatch) == 0
     assert capsys.readouterr().err.count(warning) == 1
     assert build(config, tmp_path / "site", 2, monkeypatch) == 0
