@@ -8,6 +8,7 @@ build with a located error instead of hanging it.
 from __future__ import annotations
 
 import ast
+import gc
 import gzip
 import logging
 import os
@@ -25,7 +26,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 
-from generator import mkdocs_plugin
+from generator import commands, mkdocs_plugin
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
 from generator.mkdocs_plugin import PmsitePlugin
@@ -85,6 +86,35 @@ def test_pmsite_build_sets_no_environment_variable(repo: Path, capsys: Any) -> N
     assert pmsite(repo, "build", "--as-of", "2026-06-30", "--site-dir",
                   str(repo / "site")) == 0, capsys.readouterr().err
     assert dict(os.environ) == before
+
+
+def test_pmsite_build_collects_garbage_less_often_and_leaves_it_as_it_was(
+        repo: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+    on_page_content = PmsitePlugin.on_page_content
+
+    def noted(self: PmsitePlugin, *args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.get_threshold())
+        return on_page_content(self, *args, **kwargs)
+
+    monkeypatch.setattr(PmsitePlugin, "on_page_content", noted)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(500, 7, 9)
+        assert pmsite(repo, "build", "--as-of", "2026-06-30", "--site-dir",
+                      str(repo / "site")) == 0, capsys.readouterr().err
+        assert seen and set(seen) == {(commands.GC_YOUNG, 7, 9)}
+        assert gc.get_threshold() == (500, 7, 9)
+        monkeypatch.setattr(PmsitePlugin, "on_page_content", _raises)
+        assert pmsite(repo, "build", "--as-of", "2026-06-30", "--site-dir",
+                      str(repo / "failed")) == 3
+        assert gc.get_threshold() == (500, 7, 9)
+    finally:
+        gc.set_threshold(*before)
+
+
+def _raises(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("a page that fails")
 
 
 def test_two_builds_in_one_process_each_keep_their_date(repo: Path, capsys: Any) -> None:
