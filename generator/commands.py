@@ -172,8 +172,8 @@ def _mkdocs_logging(verbose: bool) -> None:
         handler.pmsite = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
-    # pmsite writes links as final relative URLs, which MkDocs reports (at INFO) as
-    # "unrecognized relative link" on every page: only noise here.
+    # MkDocs' notes on page links stay at WARNING and above, even with -v (its note on
+    # each of pmsite's links, which are final URLs, is dropped anyway: see linknotes).
     logging.getLogger("mkdocs.structure.pages").setLevel(logging.WARNING)
 
 

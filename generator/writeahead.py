@@ -48,10 +48,10 @@ def can_write_ahead() -> bool:
 class WriteAhead:
     """The pages children write, taken in MkDocs' order as its loop reaches them."""
 
-    def __init__(self, config: MkDocsConfig, pages: list[str],
+    def __init__(self, config: MkDocsConfig, order: dict[str, int],
                  made: Generator[Done[None] | None, None, None], env: Environment) -> None:
-        self._order = {src_uri: index for index, src_uri in enumerate(pages)}
-        self._pages, self._made = pages, made
+        self._order, self._pages, self._made = order, list(order), made
+        """Each page's place in MkDocs' loop, by src_uri; the src_uris in that order."""
         self._taken = 0
         self._notes: set[str] = set()
         """MkDocs' "Page skipped" note for each page a child wrote, taken already."""
@@ -142,8 +142,7 @@ def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Enviro
             failed[0] = True
             raise
 
-    ahead = WriteAhead(config, [page.file.src_uri for page in pages],
-                       fork_each(build, pages, jobs), env)
+    ahead = WriteAhead(config, order, fork_each(build, pages, jobs), env)
     try:
         ahead.written(pages[0].file.src_uri)  # (the first is this process's: children start)
     except BaseException:
