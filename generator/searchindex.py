@@ -26,6 +26,8 @@ from typing import Any
 from mkdocs.contrib.search.search_index import ContentParser, ContentSection, SearchIndex
 from mkdocs.structure.pages import Page
 
+from generator.pages.figures import FIGURE_END, FIGURE_START
+
 _TOKEN = re.compile(
     r"""<!--(.*?)-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""",
     re.DOTALL)
@@ -129,6 +131,35 @@ def index_text(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\u00a0", " ").strip())
 
 
+def without_figures(html: str) -> str:
+    """`html` without the diagrams pmsite placed (`figures.fit`), as Material's search
+    leaves out an element marked `data-search-exclude`.
+
+    A string search, not a parse: the start is the scroller's own start tag, which
+    sanitized HTML holds nowhere else (`sanitize` writes `<` and `"` in text and in
+    attribute values as `&lt;` and `&quot;`); the end is the first `</svg></div></div>`
+    after it. Were a label to hold that text unescaped, the cut would end early and the
+    rest of its diagram be indexed, no more. A start with another start before its end
+    is left alone."""
+    if FIGURE_START not in html:
+        return html
+    out: list[str] = []
+    position = 0
+    while (start := html.find(FIGURE_START, position)) >= 0:
+        end = html.find(FIGURE_END, start)
+        if end < 0:
+            break
+        following = html.find(FIGURE_START, start + len(FIGURE_START))
+        if 0 <= following < end:  # not a diagram's end: keep this one
+            out.append(html[position:following])
+            position = following
+            continue
+        out.append(html[position:start])
+        position = end + len(FIGURE_END)
+    out.append(html[position:])
+    return "".join(out)
+
+
 def page_text(content: str) -> PageText:
     """`content` read as MkDocs' search reads it; each section's text fragments joined as
     the index joins them (kept for later, thousands of fragments would weigh more).
@@ -136,10 +167,12 @@ def page_text(content: str) -> PageText:
     The result of `ContentParser` fed by `feed_tokens`, without a handler call per tag:
     only headings change the parser's state, so one regex split cuts the page at every
     tag, keeping the parts of heading tags, and the loop runs over headings alone
-    (tests/test_search_index.py compares both ways)."""
-    if _RAW.search(content) or _QUOTED_HEADING.search(content):
+    (tests/test_search_index.py compares both ways). pmsite's diagrams are left out
+    (`without_figures`)."""
+    read = without_figures(content)
+    if _RAW.search(read) or _QUOTED_HEADING.search(read):
         return _parsed_text(content)
-    parts = _CUT.split(content)
+    parts = _CUT.split(read)
     # (A piece that unescapes to nothing, `&#1;`, is still a piece: None marks no text.)
     texts = [unescape(text) if text else None for text in parts[::5]]
     headings = [(i // 5, parts[i:i + 4]) for i in range(1, len(parts), 5)
@@ -185,7 +218,7 @@ def _last_id(attrs: str) -> str | None:
 def _parsed_text(content: str) -> PageText:
     """`page_text` by way of the parser (and the real `HTMLParser` where it must)."""
     parser = ContentParser()
-    feed_tokens(parser, content, mkdocs_reads)
+    feed_tokens(parser, without_figures(content), mkdocs_reads)
     return _kept(content, parser.stripped_html, parser.data)
 
 

@@ -15,10 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser as MaterialParser
-from mkdocs.contrib.search.search_index import ContentParser
+from mkdocs.contrib.search.search_index import ContentParser, SearchIndex
+from mkdocs.structure.pages import Page
 
 import generator.searchindex
 from generator.cli import main
+from generator.pages.figures import FIGURE_END, FIGURE_START, fit
 from generator.searchindex import (
     AttrsRead,
     PageText,
@@ -28,6 +30,7 @@ from generator.searchindex import (
     material_reads,
     mkdocs_reads,
     page_text,
+    without_figures,
 )
 from tests.conftest import REPO
 
@@ -228,12 +231,92 @@ def test_the_index_is_the_one_mkdocs_search_writes(
     monkeypatch.setenv("PMSITE_JOBS", jobs)
     monkeypatch.setattr(generator.forkmap, "MIN_ITEMS", 1)  # (the example forks, too)
     built = []
+    plain_add = SearchIndex.add_entry_from_context
+
+    def add_without_figures(index: SearchIndex, page: Page) -> None:
+        """MkDocs' own reading of the page, its diagrams cut out as pmsite's index does."""
+        content = page.content
+        page.content = without_figures(content or "")
+        try:
+            plain_add(index, page)
+        finally:
+            page.content = content
+
     for name, faster in (("ours", generator.mkdocs_plugin.faster_index),
                          ("mkdocs", lambda index: None)):
         monkeypatch.setattr(generator.mkdocs_plugin, "faster_index", faster)
+        if name == "mkdocs":
+            monkeypatch.setattr(SearchIndex, "add_entry_from_context", add_without_figures)
         site = tmp_path / name
         assert main(["build", "-f", str(tmp_path / "mkdocs.yml"), "--as-of", "2026-11-20",
                      "--site-dir", str(site)]) == 0
         built.append((site / "search" / "search_index.json").read_bytes())
     assert len(json.loads(built[0])["docs"]) > 500
     assert built[0] == built[1]
+
+
+def _without_excluded(html: str) -> list[tuple[Any, ...]]:
+    """Material's own parser, which leaves out what is marked `data-search-exclude`."""
+    return _material(html, fast=False)
+
+
+def test_the_diagrams_cut_out_are_what_material_leaves_out(
+        page_contents: dict[str, str]) -> None:
+    """On every page of the example site, `without_figures` takes away exactly what
+    Material's parser excludes (the diagrams are the only elements marked), and the
+    diagrams' words are gone from what MkDocs' index reads."""
+    cut = [content for content in page_contents.values() if FIGURE_START in content]
+    assert len(cut) > 5, "no page of the example site has a diagram"
+    for content in page_contents.values():
+        assert _without_excluded(content) == _without_excluded(without_figures(content))
+        assert "data-search-exclude" not in without_figures(content)
+    for content in cut:
+        read = page_text(content)
+        assert "Open full size" in read.text  # (the caption is after the diagram)
+        assert "<svg" in content and "pmsite-diagram" not in without_figures(content)
+
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" class="pmsite-diagram" width="400" '
+       'height="50"><title>{label}</title><text x="1" y="2">{label}</text></svg>')
+
+
+def _figure(label: str) -> str:
+    """A diagram labelled `label` as the templates escape it and `fit` places it, after
+    `sanitize` (as the index is handed it): the title is the scroller's `aria-label`."""
+    from markupsafe import escape
+
+    from generator.sanitize import sanitize
+    return sanitize(str(fit(SVG.format(label=escape(label)), "diagram-x.svg")))
+
+
+def test_a_diagram_is_cut_out_and_the_text_around_it_stays() -> None:
+    page = (f"<h2 id=\"a\">Before</h2><p>one</p>\n{_figure('LABELWORD')}\n<p>two</p>"
+            f"{_figure('OTHERWORD')}<h2 id=\"b\">After</h2><p>three</p>")
+    assert page.count(FIGURE_START) == 2 and FIGURE_END in page
+    read = page_text(page)
+    assert "LABELWORD" not in read.text and "OTHERWORD" not in read.text
+    assert all(word in read.text for word in ("Before", "one", "two", "After", "three"))
+    assert [s.id for s in read.sections] == ["a", "b"]
+    assert read.text.count("Open full size") == 2
+
+
+@pytest.mark.parametrize("label", [
+    "</svg>\n</div></div>",  # the end's very text, in a label's attribute
+    '<div class="pm-fit-scroll" data-search-exclude="">',  # the start's, in text
+    "&quot;</svg></div></div>",
+])
+def test_a_hostile_label_never_takes_text_outside_its_diagram(label: str) -> None:
+    """A label holding the start or end text is escaped in text and unquoted only inside
+    an attribute value: at worst the rest of its own diagram is indexed."""
+    page = f"<p>outside1</p>{_figure(label)}<p>outside2</p>{_figure('x')}<p>outside3</p>"
+    kept = without_figures(page)
+    assert all(word in kept for word in ("outside1", "outside2", "outside3"))
+    assert page_text(page).text.startswith("outside1")
+
+
+def test_a_start_without_its_end_is_left_as_it_is() -> None:
+    page = f"<p>a</p>{FIGURE_START} tabindex=\"0\"><p>b</p></div><p>c</p>"
+    assert without_figures(page) == page
+    second = f"{page}{_figure('LABELWORD')}<p>d</p>"
+    assert "LABELWORD" not in without_figures(second)
+    assert all(word in without_figures(second) for word in ("<p>b</p>", "<p>c</p>", "<p>d</p>"))

@@ -167,6 +167,16 @@ HINT_STEP = 50
 legible width rounded up to this (`pm-fit-hint-<width>`, one container query each)."""
 
 
+SEARCH_EXCLUDE = 'data-search-exclude=""'
+"""On a diagram's scroller: search leaves the diagram out (Material's attribute, read by
+MkDocs' index in `searchindex`). Its labels repeat the page's tables and links; indexed,
+they were a third of the search index, and its legend's words matched every page."""
+FIGURE_START = f'<div class="pm-fit-scroll" {SEARCH_EXCLUDE}'
+FIGURE_END = "</svg>\n</div></div>"
+"""Where a diagram `fit` wrote starts and ends, in a page's HTML before and after
+`sanitize`."""
+
+
 def standalone_name(name: str) -> str:
     """The file name of a diagram's standalone SVG, next to its page."""
     return f"diagram-{re.sub(r'[^a-z0-9-]+', '-', name.lower()).strip('-') or 'x'}.svg"
@@ -206,7 +216,8 @@ def fit(svg: str, file_name: str) -> Markup:
         else ""
     # The title was escaped by the template; Markup keeps it as it is.
     return Markup(
-        f'<div class="pm-fit-scroll" tabindex="0" role="region" aria-label="{title}">'
+        f'<div class="pm-fit-scroll" {SEARCH_EXCLUDE} tabindex="0" role="region" '
+        f'aria-label="{title}">'
         f'<div class="pm-fit">'
         f'<svg class="pm-fit-floor" width="{floor}" height="0" aria-hidden="true" '
         f'focusable="false"></svg>\n'
