@@ -674,7 +674,7 @@ def test_figures_fit_their_column_and_link_a_standalone_file(run):
     markup = plan.figures["programs/cx.md"]["roadmap"]
     assert 'href="diagram-roadmap.svg"' in markup and "Open full size" in markup
     assert "<style>" not in markup
-    assert 'class="pm-fit-scroll" tabindex="0" role="region"' in markup
+    assert 'class="pm-fit-scroll" data-search-exclude="" tabindex="0" role="region"' in markup
     floor = int(markup.split('class="pm-fit-floor" width="')[1].split('"')[0])
     assert floor == math.ceil(COLUMN * 10 / 10.5)  # smallest text 10.5 px, never below 10
     page = plan.markdown("programs/cx.md")
