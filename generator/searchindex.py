@@ -26,7 +26,7 @@ from typing import Any
 from mkdocs.contrib.search.search_index import ContentParser, ContentSection, SearchIndex
 from mkdocs.structure.pages import Page
 
-from generator.pages.figures import FIGURE_END, FIGURE_START
+from generator.pages.figures import CAPTION_END, CAPTION_START, FIGURE_END, FIGURE_START
 
 _TOKEN = re.compile(
     r"""<!--(.*?)-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""",
@@ -140,7 +140,8 @@ def without_figures(html: str) -> str:
     attribute values as `&lt;` and `&quot;`); the end is the first `</svg></div></div>`
     after it. Were a label to hold that text unescaped, the cut would end early and the
     rest of its diagram be indexed, no more. A start with another start before its end
-    is left alone."""
+    is left alone. The diagram's caption, right after it, goes too: its link's file name
+    and its hint are pmsite's own."""
     if FIGURE_START not in html:
         return html
     out: list[str] = []
@@ -156,6 +157,9 @@ def without_figures(html: str) -> str:
             continue
         out.append(html[position:start])
         position = end + len(FIGURE_END)
+        if html.startswith(CAPTION_START, position):  # (which holds no `<` but its tags)
+            close = html.find(CAPTION_END, position)
+            position = close + len(CAPTION_END) if close >= 0 else position
     out.append(html[position:])
     return "".join(out)
 

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 
 import generator.searchindex
 from generator.cli import main
-from generator.pages.figures import FIGURE_END, FIGURE_START, fit
+from generator.pages.figures import CAPTION_START, FIGURE_END, FIGURE_START, fit
 from generator.searchindex import (
     AttrsRead,
     PageText,
@@ -272,8 +272,9 @@ def test_the_diagrams_cut_out_are_what_material_leaves_out(
         assert "data-search-exclude" not in without_figures(content)
     for content in cut:
         read = page_text(content)
-        assert "Open full size" in read.text  # (the caption is after the diagram)
+        assert "Open full size" in content and "Open full size" not in read.text
         assert "<svg" in content and "pmsite-diagram" not in without_figures(content)
+        assert "<figure" in without_figures(content)  # (the page's own element stays)
 
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" class="pmsite-diagram" width="400" '
@@ -297,7 +298,8 @@ def test_a_diagram_is_cut_out_and_the_text_around_it_stays() -> None:
     assert "LABELWORD" not in read.text and "OTHERWORD" not in read.text
     assert all(word in read.text for word in ("Before", "one", "two", "After", "three"))
     assert [s.id for s in read.sections] == ["a", "b"]
-    assert read.text.count("Open full size") == 2
+    assert "Open full size" in page and "Open full size" not in read.text
+    assert page_text(page.replace(CAPTION_START, "<figcaption")).text.count("Open full size") == 2
 
 
 @pytest.mark.parametrize("label", [

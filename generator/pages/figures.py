@@ -168,13 +168,16 @@ legible width rounded up to this (`pm-fit-hint-<width>`, one container query eac
 
 
 SEARCH_EXCLUDE = 'data-search-exclude=""'
-"""On a diagram's scroller: search leaves the diagram out (Material's attribute, read by
-MkDocs' index in `searchindex`). Its labels repeat the page's tables and links; indexed,
-they were a third of the search index, and its legend's words matched every page."""
+"""On a diagram's scroller and caption: search leaves them out (Material's attribute, read
+by MkDocs' index in `searchindex`). A diagram's labels repeat the page's tables and
+links; indexed, they were a third of the search index, and its legend's words and its
+caption's matched every page that has one."""
 FIGURE_START = f'<div class="pm-fit-scroll" {SEARCH_EXCLUDE}'
 FIGURE_END = "</svg>\n</div></div>"
-"""Where a diagram `fit` wrote starts and ends, in a page's HTML before and after
-`sanitize`."""
+CAPTION_START = f'<figcaption class="pm-fit-caption" {SEARCH_EXCLUDE}'
+CAPTION_END = "</figcaption>"
+"""Where a diagram `fit` wrote starts and ends, and its caption ("Open full size", the
+scroll hint) right after it, in a page's HTML before and after `sanitize`."""
 
 
 def standalone_name(name: str) -> str:
@@ -212,7 +215,7 @@ def fit(svg: str, file_name: str) -> Markup:
                 "column: scroll sideways to see all of it</span>")
     link = (f'<a class="pm-fit-open" href="{escape(file_name)}">Open full size</a>'
             if file_name else "")
-    caption = f'<figcaption class="pm-fit-caption">{link}{hint}</figcaption>' if link or hint \
+    caption = f'{CAPTION_START}>{link}{hint}{CAPTION_END}' if link or hint \
         else ""
     # The title was escaped by the template; Markup keeps it as it is.
     return Markup(
