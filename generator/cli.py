@@ -8,13 +8,14 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from generator import __version__, commands
 from generator.errors import ConfigError, PmsiteError
 from generator.kinds import scaffold_kinds
-from generator.pipeline import check
-from generator.settings import load_settings, resolve_as_of
+from generator.pipeline import CheckResult, check
+from generator.settings import Settings, load_settings, resolve_as_of
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -68,6 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
+    """`check`; for a build, with Graphviz compiled meanwhile on another core."""
+    if command != "build":
+        return check(settings, as_of)
+    from generator import diagrams  # (only a build draws: `check` does not import it)
+
+    diagrams.start_warm_up()
+    try:
+        return check(settings, as_of)
+    finally:
+        diagrams.warm_up()  # (done by now: a build forks later, with one thread only)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run pmsite; return the exit code (0 fine, 1 content errors, 2 usage)."""
     try:
@@ -81,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.run_serve(settings, as_of, args)
         if args.command == "diff":
             return commands.run_diff(settings, as_of, args)
-        result = check(settings, as_of)
+        result = _checked(settings, as_of, args.command)
         # A one-shot command keeps the model until it exits: leave its millions of objects
         # out of every later garbage collection (each would walk them all again, the last
         # one at the interpreter's exit). A caller that goes on may `gc.unfreeze()`.

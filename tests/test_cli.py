@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -292,6 +294,76 @@ def test_config_file_elsewhere(site, capsys, tmp_path, monkeypatch):
     assert out.startswith("content/projects/a.md:8:")
     code, _, _ = pmsite(capsys, "check", "-f", "missing.yml", "--as-of", "2026-06-30")
     assert code == 2
+
+
+# ------------------------------------------------------- Graphviz compiled meanwhile
+
+
+@pytest.fixture
+def compiling(monkeypatch):
+    """Compiling Graphviz replaced by a stand-in that waits for the check to begin: it
+    only finishes if it runs while the check does. Returns the events and what was seen."""
+    from generator import cli
+    from generator.diagrams import layout
+
+    started, checking = threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+
+    def compile_stand_in() -> None:
+        started.set()
+        seen["overlapped"] = checking.wait(10)
+        time.sleep(0.3)  # (longer than the check of a small site: its end is waited for)
+
+    real_check = cli.check
+
+    def watched_check(settings, as_of):
+        checking.set()
+        seen["started before the check"] = started.wait(10) if seen.get("build") else None
+        return real_check(settings, as_of)
+
+    monkeypatch.setattr(layout, "_compile", compile_stand_in)
+    monkeypatch.setattr(cli, "check", watched_check)
+    seen["checking"] = checking
+    return seen
+
+
+def test_a_build_compiles_graphviz_while_it_checks(site, capsys, monkeypatch, compiling):
+    """`pmsite build` compiles Graphviz in a thread while it checks the content (the
+    check is Python, compiling native code: two cores busy instead of one), and has
+    waited for that thread when the check is done: a process with a second thread
+    running does not fork, and forking is how a build uses its cores."""
+    from generator import commands
+
+    threads_after_check = []
+    monkeypatch.setattr(commands, "run_build", lambda result, args: threads_after_check.append(
+        [thread.name for thread in threading.enumerate()]) or 0)
+    site(CLEAN)
+    compiling["build"] = True
+    assert main(["build", "--as-of", "2026-06-30"]) == 0
+    assert compiling["started before the check"] is True
+    assert compiling["overlapped"] is True
+    assert threads_after_check == [[threading.main_thread().name]]
+
+
+def test_check_compiles_no_graphviz(site, capsys, compiling):
+    site(CLEAN)
+    code, _, _ = pmsite(capsys, "check", "--as-of", "2026-06-30")
+    assert code == 0
+    assert "overlapped" not in compiling  # (the stand-in never ran)
+
+
+def test_a_build_whose_check_fails_leaves_no_thread(site, capsys, monkeypatch, compiling):
+    from generator import cli
+
+    def failing_check(settings, as_of):
+        compiling["checking"].set()
+        raise cli.PmsiteError("the content could not be read")
+
+    monkeypatch.setattr(cli, "check", failing_check)
+    site(CLEAN)
+    code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
+    assert code == 1 and "the content could not be read" in err
+    assert threading.active_count() == 1
 
 
 # ---------------------------------------------------------------------------- export

@@ -22,7 +22,7 @@ from generator.diagrams.dependencies import (
 )
 from generator.diagrams.heatmap import heatmap_svg
 from generator.diagrams.history import history_svg
-from generator.diagrams.layout import LayoutError, NoLayoutEngine, warm_up
+from generator.diagrams.layout import LayoutError, NoLayoutEngine, start_warm_up, warm_up
 from generator.diagrams.render import diagram_stylesheet
 from generator.diagrams.roadmap import roadmap_svg
 
@@ -37,5 +37,6 @@ __all__ = [
     "program_dependencies_svg",
     "project_dependencies_svg",
     "roadmap_svg",
+    "start_warm_up",
     "warm_up",
 ]
