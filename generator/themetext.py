@@ -37,7 +37,16 @@ def theme_text(text: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """The plain text of an HTML fragment (a rendered heading, a toc title)."""
+    if not _MARKUP.intersection(fragment) and not fragment.startswith("\ufeff"):
+        return fragment  # (most toc titles: 41,000 at 1,000 projects, 0.17 s of parsing)
     return html.unescape(nh3.clean(fragment, tags=set(), strip_comments=True))
+
+
+_MARKUP = frozenset("<&\r\x00")
+"""What makes a fragment's text differ from the fragment: a tag or comment, a character
+reference, and the two characters an HTML parser replaces (a carriage return, NUL). The
+parser also drops a byte order mark at the very start. (Every other character, alone
+and between two others, comes out of the parser as it went in: a test tries them all.)"""
 
 
 def theme_value(value: Any) -> Any:
