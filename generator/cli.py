@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -77,9 +78,13 @@ def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
 
     diagrams.start_warm_up()
     try:
-        return check(settings, as_of)
-    finally:
-        diagrams.warm_up()  # (done by now: a build forks later, with one thread only)
+        result = check(settings, as_of)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            diagrams.warm_up()  # (waited for: the check's error is the one to tell)
+        raise
+    diagrams.warm_up()  # (done by now: a build forks later, with one thread only)
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:

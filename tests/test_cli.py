@@ -352,17 +352,45 @@ def test_check_compiles_no_graphviz(site, capsys, compiling):
     assert "overlapped" not in compiling  # (the stand-in never ran)
 
 
+def test_what_compiling_raises_is_raised_after_the_check(site, capsys, monkeypatch):
+    """An error in the compiling thread (not an engine missing: that is said when a
+    diagram is drawn) stops the build as it would have without the thread: an internal
+    error, no traceback, nothing built."""
+    from generator.diagrams import layout
+
+    def failing_compile() -> None:
+        raise RuntimeError("wasm module could not be compiled")
+
+    monkeypatch.setattr(layout, "_compile", failing_compile)
+    root = site(CLEAN)
+    code, out, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
+    assert code == 3, err
+    assert "internal error: RuntimeError: wasm module could not be compiled" in err
+    assert "Traceback" not in out + err and "Exception in thread" not in err
+    assert not (root / "site").exists()
+    assert threading.active_count() == 1
+
+
 def test_a_build_whose_check_fails_leaves_no_thread(site, capsys, monkeypatch, compiling):
     from generator import cli
+    from generator.diagrams import layout
 
     def failing_check(settings, as_of):
         compiling["checking"].set()
         raise cli.PmsiteError("the content could not be read")
 
+    stand_in = layout._compile  # (the fixture's: waits for the check to begin)
+
+    def failing_compile() -> None:
+        stand_in()
+        raise RuntimeError("not compiled either")
+
+    monkeypatch.setattr(layout, "_compile", failing_compile)
     monkeypatch.setattr(cli, "check", failing_check)
     site(CLEAN)
     code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
-    assert code == 1 and "the content could not be read" in err
+    assert code == 1 and "the content could not be read" in err  # (the check's error)
+    assert "not compiled" not in err
     assert threading.active_count() == 1
 
 

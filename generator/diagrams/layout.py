@@ -147,7 +147,10 @@ def warm_up() -> None:
     `forkmap.can_fork` does not see them). A child never compiles again, so it never
     needs them; it only calls into the module compiled here."""
     if _COMPILING:
-        _COMPILING.pop().join()
+        compiling = _COMPILING.pop()
+        compiling.join()
+        if compiling.error is not None:  # (raised here, as compiling here would raise it)
+            raise compiling.error
         return
     _compile()
 
@@ -159,12 +162,27 @@ def start_warm_up() -> None:
     check takes 1.5 s, compiling 0.35 s). Call `warm_up` before anything forks: a
     process with a second thread running does not fork (`forkmap.can_fork`)."""
     if not _COMPILING:
-        thread = threading.Thread(target=_compile, name="pmsite-graphviz-compile")
-        thread.start()
-        _COMPILING.append(thread)
+        compiling = _Compiling()
+        compiling.start()
+        _COMPILING.append(compiling)
 
 
-_COMPILING: list[threading.Thread] = []
+class _Compiling(threading.Thread):
+    """`_compile` in a thread; what it raised is kept for `warm_up` to raise (a thread's
+    own exception would be printed with its traceback, and the build would go on)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="pmsite-graphviz-compile")
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            _compile()
+        except BaseException as error:  # noqa: BLE001 (raised again by warm_up)
+            self.error = error
+
+
+_COMPILING: list[_Compiling] = []
 """The thread `start_warm_up` began, until `warm_up` has waited for it."""
 
 
