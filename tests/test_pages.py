@@ -20,9 +20,10 @@ from generator.pages.record_pages import RECORD_KINDS, decorate_record
 from generator.pages.registry import plan_pages
 from generator.pipeline import CheckResult, check
 from generator.settings import load_settings
+from generator.site import plan_site
 from generator.templating import make_environment
 from generator.urls import record_url, source_url
-from tests.conftest import PORTFOLIO, REPO, project, write_site
+from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
 
 AS_OF = date(2026, 11, 20)
 HOSTILE = "<script>alert(1)</script> *x* | y"
@@ -465,3 +466,23 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
                 "decisions/d1/", "meetings/mt/"):
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", hostile.html[url], re.DOTALL)
         assert heading is not None and parse(heading.group(1)).text == HOSTILE, url
+
+
+def test_a_lesson_is_listed_once_under_a_tag_it_names_twice(run) -> None:
+    """Tags that differ only in case are one tag: the lesson is listed there once, and
+    every other lesson of the tag too, in the library's order (by title)."""
+
+    def lesson(title: str, tags: str) -> str:
+        return (f"---\nkind: lesson\ntitle: {title}\nproject: a\ndate: 2026-06-01\n"
+                f"category: delivery\ntype: improve\ntags: {tags}\n---\nText.\n")
+
+    result = run({"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM,
+                  "projects/a.md": project("a"),
+                  "lessons/b-twice.md": lesson("B twice", "[Cloud, cloud, ops]"),
+                  "lessons/a-once.md": lesson("A once", "[cloud]"),
+                  "lessons/c-other.md": lesson("C other", "[CLOUD, ops]")})
+    assert not result.has_errors, result.diagnostics.sorted()
+    library = plan_site(result).pages["lessons.md"].values
+    listed = {tag["slug"]: [link.text for link in tag["lessons"]] for tag in library["tags"]}
+    assert listed["cloud"] == ["A once", "B twice", "C other"]
+    assert listed["ops"] == ["B twice", "C other"]

@@ -102,6 +102,9 @@ def build_lessons(context: Context) -> list[PageSpec]:
     lessons = sorted(model.of_kind("lesson"), key=lambda r: (r.title.casefold(), r.id))
     categories: dict[str, dict[str, Any]] = {}
     tags: dict[str, dict[str, Any]] = {}
+    # Each tag's lessons so far, so that a lesson tagged twice alike (`Cloud`, `cloud`) is
+    # listed once. (A set: looked up in the tag's list, n lessons took n² comparisons.)
+    listed: dict[str, set[Link]] = {}
     programs: dict[str, str | None] = {}
     for lesson in lessons:
         row = lesson_row(model, lesson)
@@ -113,7 +116,8 @@ def build_lessons(context: Context) -> list[PageSpec]:
         for tag in lesson.model.tags:
             entry = tags.setdefault(tag_slug(tag), {"slug": tag_slug(tag), "name": tag,
                                                     "lessons": []})
-            if row["link"] not in entry["lessons"]:
+            if row["link"] not in listed.setdefault(entry["slug"], set()):
+                listed[entry["slug"]].add(row["link"])
                 entry["lessons"].append(row["link"])
     groups = sorted(categories.values(), key=lambda g: (g["slug"] == "category-general",
                                                         g["name"].casefold()))
