@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.pages import PageSpec, dashboard, parts, people, registers, report, tags
 from generator.pages.views import Link
@@ -224,6 +226,44 @@ def test_a_key_with_too_many_rows_is_split_by_one_more_letter(
         "people/_/a.md": ["a"], "people/_/ad.md": ["adam"], "people/_/al.md": ["alba"],
         "people/_/an.md": ["anna"], "people/_/b.md": ["bo"]}
     assert all(len(p.values["rows"]) <= 2 for p in pages)
+
+
+@given(keys=st.lists(st.text(alphabet="ab-", max_size=8), max_size=60),
+       page_rows=st.integers(1, 6))
+def test_split_by_key_makes_each_key_once_and_buckets_every_row(keys, page_rows) -> None:
+    """Each row's key is made once, however deep its bucket is split (a key is a title's
+    slug: at 10,000 projects, remade at every step, a million slugs). Every row is on
+    exactly one page, in order, under a prefix of its key; a page holds at most
+    `page_rows` rows unless its keys are no longer than its prefix (they cannot be split
+    further); and a bucket is split only when it holds too many rows."""
+    spec = PageSpec("people/index.md", "people.md.j2", "People", {})
+    rows = [f"{key}|{number}" for number, key in enumerate(keys)]
+    made = []
+
+    def key_of(row: str) -> str:
+        made.append(row)
+        return row.split("|")[0]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parts, "SPLIT_AT", 2)
+        pages = parts.split_by_key(spec, rows, key_of, str.upper, "people/_", page_rows)
+    if len(rows) <= 2:
+        assert pages == [spec] and spec.values["rows"] == rows
+        return
+    assert sorted(made) == sorted(rows)  # (each key once)
+    buckets = [(p.src_uri.removeprefix("people/_/").removesuffix(".md").lstrip("_"),
+                p.values["rows"]) for p in pages[1:]]
+    bucket_of = {row: prefix for prefix, mine in buckets for row in mine}
+    assert sorted(bucket_of) == sorted(rows)  # (rows are distinct: each on one page)
+    # Pages in their prefixes' order, and rows within a page in the list's order.
+    assert [row for _, mine in buckets for row in mine] == sorted(rows, key=bucket_of.get)
+    for prefix, mine in buckets:
+        assert all(row.split("|")[0].startswith(prefix) for row in mine)
+        if len(mine) > page_rows:
+            assert all(len(row.split("|")[0]) <= len(prefix) for row in mine)
+        parent = prefix[:-1]
+        if parent:
+            assert sum(len(m) for q, m in buckets if q.startswith(parent)) > page_rows
 
 
 def test_a_tag_named_index_takes_no_other_pages_url(

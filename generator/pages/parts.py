@@ -115,7 +115,11 @@ def split_by_key(spec: PageSpec, rows: list[Any], key_of: Callable[[Any], str],
         spec.values = {**spec.values, "rows": rows, "parts": [], "part_of": None}
         return [spec]
     parts, pages = [], []
-    for key, mine in _buckets(rows, key_of, 1, page_rows):
+    # Each row's key made once: a bucket is split again and again where many titles
+    # share a long start, and a title's slug was made anew at every step (at 10,000
+    # projects, a million slugs for the tags' pages: 2.6 s of planning).
+    keyed = [(key_of(row), row) for row in rows]
+    for key, mine in _buckets(keyed, 1, page_rows):
         title = label_of(key)
         sub = PageSpec(page_name(folder, key), spec.template, f"{spec.title}: {title}",
                        {**spec.values, "rows": mine, "parts": [],
@@ -135,19 +139,21 @@ def page_name(folder: str, key: str) -> str:
     return f"{folder}/_{key}.md" if key == "index" else f"{folder}/{key}.md"
 
 
-def _buckets(rows: list[Any], key_of: Callable[[Any], str], depth: int,
+def _buckets(keyed: list[tuple[str, Any]], depth: int,
              page_rows: int) -> list[tuple[str, list[Any]]]:
-    grouped: dict[str, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(key_of(row)[:depth], []).append(row)
+    """`(key, row)` pairs as `(prefix, rows)`, by the first `depth` characters of their
+    keys, a prefix with more than `page_rows` rows split by one character more."""
+    grouped: dict[str, list[tuple[str, Any]]] = {}
+    for pair in keyed:
+        grouped.setdefault(pair[0][:depth], []).append(pair)
     found: list[tuple[str, list[Any]]] = []
-    for key in sorted(grouped):
-        mine = grouped[key]
-        longer = any(len(key_of(row)) > depth for row in mine)
+    for prefix in sorted(grouped):
+        mine = grouped[prefix]
+        longer = any(len(key) > depth for key, _ in mine)
         if len(mine) > page_rows and longer:
-            found += _buckets(mine, key_of, depth + 1, page_rows)
+            found += _buckets(mine, depth + 1, page_rows)
         else:
-            found.append((key, mine))
+            found.append((prefix, [row for _, row in mine]))
     return found
 
 
