@@ -175,7 +175,7 @@ def page_text(content: str) -> PageText:
     (`without_figures`)."""
     read = without_figures(content)
     if _RAW.search(read) or _QUOTED_HEADING.search(read):
-        return _parsed_text(content)
+        return _parsed(read, content)
     parts = _CUT.split(read)
     # (A piece that unescapes to nothing, `&#1;`, is still a piece: None marks no text.)
     texts = [unescape(text) if text else None for text in parts[::5]]
@@ -221,8 +221,13 @@ def _last_id(attrs: str) -> str | None:
 
 def _parsed_text(content: str) -> PageText:
     """`page_text` by way of the parser (and the real `HTMLParser` where it must)."""
+    return _parsed(without_figures(content), content)
+
+
+def _parsed(read: str, content: str) -> PageText:
+    """`_parsed_text` of `content`, whose diagrams `read` already leaves out."""
     parser = ContentParser()
-    feed_tokens(parser, without_figures(content), mkdocs_reads)
+    feed_tokens(parser, read, mkdocs_reads)
     return _kept(content, parser.stripped_html, parser.data)
 
 

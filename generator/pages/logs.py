@@ -116,8 +116,9 @@ def build_lessons(context: Context) -> list[PageSpec]:
         for tag in lesson.model.tags:
             entry = tags.setdefault(tag_slug(tag), {"slug": tag_slug(tag), "name": tag,
                                                     "lessons": []})
-            if row["link"] not in listed.setdefault(entry["slug"], set()):
-                listed[entry["slug"]].add(row["link"])
+            seen = listed.setdefault(entry["slug"], set())
+            if row["link"] not in seen:
+                seen.add(row["link"])
                 entry["lessons"].append(row["link"])
     groups = sorted(categories.values(), key=lambda g: (g["slug"] == "category-general",
                                                         g["name"].casefold()))
