@@ -30,6 +30,17 @@ attributes are one atomic group that never backtracks: the first tag pattern,
 `(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>`, found the same tags a third slower (a test compares
 them). An atomic group, not possessive quantifiers: Python before 3.11.5 (Debian 12's
 3.11.2) repeats a possessive group of alternatives wrongly (CPython issue 106052)."""
+SEARCH_EXCLUDE = 'data-search-exclude=""'
+"""On a diagram's scroller and caption: search leaves them out (Material's attribute, read
+by MkDocs' index in `searchindex`). A diagram's labels repeat the page's tables and
+links; indexed, they were a third of the search index, and its legend's words and its
+caption's matched every page that has one."""
+FIGURE_START = f'<div class="pm-fit-scroll" {SEARCH_EXCLUDE}'
+FIGURE_END = "</svg>\n</div></div>"
+CAPTION_START = f'<figcaption class="pm-fit-caption" {SEARCH_EXCLUDE}'
+CAPTION_END = "</figcaption>"
+"""Where a diagram `fit` wrote starts and ends, and its caption ("Open full size", the
+scroll hint) right after it, in a page's HTML before and after `sanitize`."""
 _VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 _PLACEHOLDER = re.compile(r"<p>pmsitestash(\d+)z</p>|pmsitestash(\d+)z")
 """A stashed block's stand-in: a word Python-Markdown passes through as it is."""
@@ -99,21 +110,36 @@ def _stash_part(text: str, blocks: list[str]) -> str:
 
 
 def _block_end(text: str, start: int) -> int | None:
-    """Where the HTML element opened at `start` closes, extended to its line's end."""
+    """Where the HTML element opened at `start` closes, extended to its line's end.
+
+    A diagram (`figures.fit`) is skipped whole, from its scroller's start tag to its
+    end: it is balanced (it closes what it opens), and its SVG is most of the tags of a
+    page that has one. Template output holds that start tag nowhere else (a value placed
+    in a template is escaped), and were it to, the block would end elsewhere and still
+    be rendered and sanitized as any other."""
     depth = 0
-    for match in _TAG.finditer(text, start):
-        closing, name, self_closing = match[1], match[2], match[3]
-        if name is None:  # a comment
-            if depth == 0:
+    position = start
+    while True:
+        for match in _TAG.finditer(text, position):
+            closing, name, self_closing = match[1], match[2], match[3]
+            if name is None:  # a comment
+                if depth == 0:
+                    return _line_end(text, match.end())
+                continue
+            if closing:
+                depth -= 1
+            elif (name == "div" and text.startswith(FIGURE_START, match.start())
+                  and (end := text.find(FIGURE_END, match.end())) >= 0):
+                position = end + len(FIGURE_END)
+                if depth <= 0:
+                    return _line_end(text, position)
+                break  # (on from the diagram's end, at the depth it started at)
+            elif not self_closing and name.lower() not in _VOID:
+                depth += 1
+            if depth <= 0:
                 return _line_end(text, match.end())
-            continue
-        if closing:
-            depth -= 1
-        elif not self_closing and name.lower() not in _VOID:
-            depth += 1
-        if depth <= 0:
-            return _line_end(text, match.end())
-    return None
+        else:
+            return None
 
 
 def _line_end(text: str, position: int) -> int:

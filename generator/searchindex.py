@@ -26,7 +26,7 @@ from typing import Any
 from mkdocs.contrib.search.search_index import ContentParser, ContentSection, SearchIndex
 from mkdocs.structure.pages import Page
 
-from generator.pages.figures import CAPTION_END, CAPTION_START, FIGURE_END, FIGURE_START
+from generator.htmlstash import CAPTION_END, CAPTION_START, FIGURE_END, FIGURE_START
 
 _TOKEN = re.compile(
     r"""<!--(.*?)-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""",

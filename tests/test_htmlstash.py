@@ -16,7 +16,7 @@ import generator.site
 from generator import htmlstash
 from generator.cli import main
 from generator.forkmap import JOBS_VARIABLE
-from generator.htmlstash import mark_body, restore, stash, unmark
+from generator.htmlstash import FIGURE_START, mark_body, restore, stash, unmark
 from tests.conftest import REPO
 
 
@@ -56,6 +56,23 @@ def test_html_that_does_not_close_is_left_to_markdown() -> None:
     page = "<div>\n<p>never closed\n\nText after.\n"
     source, blocks = stash(page)
     assert blocks == [] and source == page
+
+
+def test_a_diagram_is_one_run_of_the_tag_scan() -> None:
+    """`fit`'s markup is skipped from its start tag to its end: its SVG's tags are not
+    counted (so an element its labels leave open cannot end the block early or late)."""
+    figure = f'{FIGURE_START} tabindex="0"><div class="pm-fit"><svg><g><text>a</svg>\n</div></div>'
+    page = f"<figure>\n{figure}\n</figure>\n\nAfter.\n\n<p>next</p>\n"
+    source, blocks = stash(page)
+    assert blocks == [f"<figure>\n{figure}\n</figure>\n", "<p>next</p>\n"]
+    assert "After." in source and "<" not in source
+    # A diagram alone is its own block, its caption with it (on its line).
+    alone = f"{figure}<figcaption>c</figcaption>\n\nAfter.\n"
+    assert stash(alone)[1] == [f"{figure}<figcaption>c</figcaption>\n"]
+    assert stash(f"{figure}\n<p>x</p>\n")[1] == [f"{figure}\n", "<p>x</p>\n"]
+    # Without its end it is scanned tag by tag: never closed, left to Python-Markdown.
+    cut = f"<figure>\n{FIGURE_START}><svg><g>\n</figure>\n"
+    assert stash(cut) == (cut, [])
 
 
 _HANDED: list[str] = []
@@ -133,6 +150,16 @@ def test_the_tag_pattern_matches_as_first_written(text: str) -> None:
 ])
 def test_the_tag_pattern_matches_as_first_written_on_edges(text: str) -> None:
     _same_tags(text)
+
+
+def test_every_page_stashes_the_same_blocks_with_its_diagrams_scanned(
+        both: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skipping a diagram's tags changes no block of the example's pages: their diagrams
+    are balanced, as the scan tag by tag finds."""
+    skipped = [stash(text) for text in _HANDED]
+    assert sum(text.count(FIGURE_START) for text in _HANDED) > 20
+    monkeypatch.setattr(htmlstash, "FIGURE_START", "<never-a-tag")
+    assert [stash(text) for text in _HANDED] == skipped
 
 
 def test_the_tag_pattern_matches_as_first_written_on_every_page(both: tuple[Path, Path]) -> None:

@@ -20,7 +20,8 @@ from mkdocs.structure.pages import Page
 
 import generator.searchindex
 from generator.cli import main
-from generator.pages.figures import CAPTION_START, FIGURE_END, FIGURE_START, fit
+from generator.htmlstash import CAPTION_START, FIGURE_END, FIGURE_START
+from generator.pages.figures import fit
 from generator.searchindex import (
     AttrsRead,
     PageText,

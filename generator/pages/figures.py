@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from generator import diagrams
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.forkmap import fork_map, forks
+from generator.htmlstash import CAPTION_END, CAPTION_START, FIGURE_START
 from generator.pages import Context, PageSpec, relative
 
 Figures = Callable[[Context, PageSpec, str], dict[str, str]]
@@ -167,17 +168,6 @@ HINT_STEP = 50
 legible width rounded up to this (`pm-fit-hint-<width>`, one container query each)."""
 
 
-SEARCH_EXCLUDE = 'data-search-exclude=""'
-"""On a diagram's scroller and caption: search leaves them out (Material's attribute, read
-by MkDocs' index in `searchindex`). A diagram's labels repeat the page's tables and
-links; indexed, they were a third of the search index, and its legend's words and its
-caption's matched every page that has one."""
-FIGURE_START = f'<div class="pm-fit-scroll" {SEARCH_EXCLUDE}'
-FIGURE_END = "</svg>\n</div></div>"
-CAPTION_START = f'<figcaption class="pm-fit-caption" {SEARCH_EXCLUDE}'
-CAPTION_END = "</figcaption>"
-"""Where a diagram `fit` wrote starts and ends, and its caption ("Open full size", the
-scroll hint) right after it, in a page's HTML before and after `sanitize`."""
 
 
 def standalone_name(name: str) -> str:
@@ -219,7 +209,7 @@ def fit(svg: str, file_name: str) -> Markup:
         else ""
     # The title was escaped by the template; Markup keeps it as it is.
     return Markup(
-        f'<div class="pm-fit-scroll" {SEARCH_EXCLUDE} tabindex="0" role="region" '
+        f'{FIGURE_START} tabindex="0" role="region" '
         f'aria-label="{title}">'
         f'<div class="pm-fit">'
         f'<svg class="pm-fit-floor" width="{floor}" height="0" aria-hidden="true" '
