@@ -31,7 +31,7 @@ from generator.load import ReadDocument
 from generator.mdlimits import MarkdownTimeout, time_budget
 from generator.mdreuse import SharedMarkdown, shared_markdown
 from generator.navigation import curated_nav, keep_out_of_nav, section_page
-from generator.offline import external_assets
+from generator.offline import References, external_assets, page_references
 from generator.pagemeta import safe_page_meta
 from generator.pipeline import check
 from generator.prerender import NOTHING_AHEAD, prerender
@@ -122,6 +122,10 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._markdown: SharedMarkdown | None = None
         """The one Python-Markdown every page of this build renders with, where that is
         known to be what MkDocs renders (see `mdreuse`)."""
+        self._scanned: dict[str, References] | None = None
+        """What each page written in this build loads from outside the site, by its path
+        in the site, read from its HTML as it was written (see `on_post_page`); None where
+        the files are read back instead (a plugin that is not known may change them)."""
         self.digests: dict[str, bytes] = {}
         """Each page's rendered source (front matter, Markdown, stashed HTML), as a digest:
         the incremental preview re-renders a page only when its digest changes."""
@@ -198,6 +202,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 files.remove(file)
         self._let_go = _lets_go(config, self.values)
         self._lazy = self._let_go and self.values.jobs > 1
+        self._scanned = {} if self._let_go else None
         for src_uri in plan.pages:  # (read in on_page_read_source when lazy)
             content = "" if self._lazy else plan.markdown(src_uri)
             files.append(File.generated(config, src_uri, content=content))
@@ -333,11 +338,26 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self._section.active = True
         return self._dated(context)
 
+    @event_priority(-100)  # (the page as it is written: after every other plugin)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._section is not None:
             self._section.active, self._section = False, None
+        if self._scanned is not None and output.strip():  # (MkDocs writes no empty page)
+            # Read here, while the page is in memory, by whichever process writes it:
+            # reading every page back after the build took a tenth of it.
+            self._scanned[page.file.dest_uri] = page_references(output)
         self._written_page(page)
         return output
+
+    def _sent(self, page: Page) -> tuple[str, References] | None:
+        """What a child that wrote `page` hands back (see `write_ahead`)."""
+        if self._scanned is None or page.file.dest_uri not in self._scanned:
+            return None
+        return page.file.dest_uri, self._scanned.pop(page.file.dest_uri)
+
+    def _received(self, sent: tuple[str, References] | None) -> None:
+        if sent is not None and self._scanned is not None:
+            self._scanned[sent[0]] = sent[1]
 
     def _written_page(self, page: Page) -> None:
         """What this plugin leaves changed on a page once it is written (see `_lets_go`)."""
@@ -367,7 +387,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if self._lazy and not self._dirty and can_write_ahead():
             # Every page is ready for the theme: `jobs` processes write them from here.
             self._written = write_ahead(config, files, self.nav, env, self.values.jobs,
-                                        self._written_page)
+                                        self._written_page, self._sent, self._received)
         return env
 
     def _stop_writing(self) -> None:
@@ -400,7 +420,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         shown = (folder.resolve().relative_to(self.settings.root).as_posix()
                  if folder.resolve().is_relative_to(self.settings.root) else str(folder))
         found = external_assets(Path(config.site_dir), shown, self.settings.options.diagnostics,
-                                self.values.jobs)
+                                self.values.jobs, self._scanned)
+        self._scanned = None
         if self.values.plan is None:
             for problem in found:
                 log.warning(problem.to_text())

@@ -27,21 +27,31 @@ _JS = re.compile(r"""(?:\bimportScripts\s*\(|\bimport\s*\(|\bfrom)\s*(["'`])"""
                  r"""((?:https?:)?//[^"'`]+)\1""")
 
 
+References = list[tuple[int, int, str]]
+"""(line, column, url) of each outside asset one file names."""
+
+
 def external_assets(site_dir: Path, shown: str,
                     severities: Mapping[str, Choice] | None = None,
-                    jobs: int = 1) -> list[Diagnostic]:
+                    jobs: int = 1, scanned: Mapping[str, References] | None = None
+                    ) -> list[Diagnostic]:
     """An `external-asset` warning for every reference to an asset outside the site in the
     HTML, CSS and JS files of `site_dir`; `shown` is that folder as diagnostics name it.
-    The files are read in `jobs` processes (`fork_map`).
+    The files are read in `jobs` processes (`fork_map`), but for those in `scanned`: the
+    `page_references` of a page's HTML as it was written, by path in `site_dir`.
 
     Links a reader follows (`<a href>`, `<link rel=canonical>`) are not assets.
     """
     diagnostics = Diagnostics()
     diagnostics.set_severities(severities or {})
-    files = sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-    found = fork_map(_file_references, files, jobs)
-    for path, references in zip(files, found, strict=True):
-        where = f"{shown}/{path.relative_to(site_dir).as_posix()}"
+    scanned = scanned or {}
+    files = {path.relative_to(site_dir).as_posix(): path for path in sorted(site_dir.rglob("*"))
+             if path.suffix.lower() in SUFFIXES and path.is_file()}
+    unread = [path for name, path in files.items() if name not in scanned]
+    found = dict(zip(unread, fork_map(_file_references, unread, jobs), strict=True))
+    for name, path in files.items():
+        references = scanned[name] if name in scanned else found[path]
+        where = f"{shown}/{name}"
         for line, column, url in references:
             diagnostics.warning(
                 where, line, column, "external-asset",
@@ -51,7 +61,19 @@ def external_assets(site_dir: Path, shown: str,
     return diagnostics.sorted()
 
 
-def _file_references(path: Path) -> list[tuple[int, int, str]]:
+def page_references(html: str) -> References:
+    """What `external_assets` finds in an HTML page, from the text MkDocs writes for it:
+    the same as from the file, read back (its positions too)."""
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:  # (a lone surrogate: MkDocs writes a character reference)
+        html = html.encode("utf-8", "xmlcharrefreplace").decode("utf-8")
+    if "\r" in html:  # (a file is read with universal newlines)
+        html = html.replace("\r\n", "\n").replace("\r", "\n")
+    return list(_html(html))
+
+
+def _file_references(path: Path) -> References:
     text = path.read_text(encoding="utf-8", errors="replace")
     suffix = path.suffix.lower()
     # Every page of a theme links somewhere outside, so the hint would pass each HTML

@@ -49,9 +49,12 @@ class WriteAhead:
     """The pages children write, taken in MkDocs' order as its loop reaches them."""
 
     def __init__(self, config: MkDocsConfig, order: dict[str, int],
-                 made: Generator[Done[None] | None, None, None], env: Environment) -> None:
+                 made: Generator[Done[Any] | None, None, None], env: Environment,
+                 received: Callable[[Any], None]) -> None:
         self._order, self._pages, self._made = order, list(order), made
         """Each page's place in MkDocs' loop, by src_uri; the src_uris in that order."""
+        self._received = received
+        """Given what a child sent for each page it wrote (see `write_ahead`)."""
         self._taken = 0
         self._notes: set[str] = set()
         """MkDocs' "Page skipped" note for each page a child wrote, taken already."""
@@ -80,7 +83,8 @@ class WriteAhead:
         while self._taken <= index:
             done = next(self._made, None)
             if done is not None:
-                done.replay()  # (the child's own messages, this process's note still heard)
+                # (the child's own messages, this process's note still heard)
+                self._received(done.replay())
                 self._notes.add(_SKIPPED.format(self._pages[self._taken]))
             self._taken += 1
         return _SKIPPED.format(src_uri) in self._notes
@@ -110,7 +114,8 @@ class _Quiet(logging.Filter):
 
 
 def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Environment,
-                jobs: int, left: Callable[[Page], None]) -> WriteAhead | None:
+                jobs: int, left: Callable[[Page], None], sent: Callable[[Page], Any],
+                received: Callable[[Any], None]) -> WriteAhead | None:
     """Fork now: children put their share of the pages through the theme and write them.
     None where there is nothing to share (one process, few pages, no fork).
 
@@ -120,7 +125,11 @@ def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Enviro
     page (`page.previous_page.content`) reads what it reads in one process. A child
     whose page raised writes no more: what MkDocs' loop leaves on a page that fails
     halfway is not what it leaves on one that is written (the build's process writes the
-    rest, raising where a serial build raises)."""
+    rest, raising where a serial build raises).
+
+    `sent(page)`, in a child once it wrote the page, is what the plugins keep of it that
+    the build's process needs (pmsite: what the page loads from outside the site);
+    `received` is given that, in the build's process, as MkDocs' loop reaches the page."""
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = [file.page for file in doc_files if file.page is not None]
     if not forks(jobs, len(pages)):
@@ -128,7 +137,7 @@ def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Enviro
     order = {page.file.src_uri: index for index, page in enumerate(pages)}
     reached, failed = [0], [False]
 
-    def build(page: Page) -> None:  # (in a child: MkDocs' own step, as its loop runs it)
+    def build(page: Page) -> Any:  # (in a child: MkDocs' own step, as its loop runs it)
         if failed[0]:
             raise RuntimeError("an earlier page of this child failed")
         index = order[page.file.src_uri]
@@ -141,8 +150,9 @@ def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Enviro
         except BaseException:
             failed[0] = True
             raise
+        return sent(page)
 
-    ahead = WriteAhead(config, order, fork_each(build, pages, jobs), env)
+    ahead = WriteAhead(config, order, fork_each(build, pages, jobs), env, received)
     try:
         ahead.written(pages[0].file.src_uri)  # (the first is this process's: children start)
     except BaseException:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,21 @@ def test_the_tag_patterns_match_as_first_written_on_every_built_page(tmp_path: P
     assert len(pages) > 50
     for page in pages:
         _same_matches(page.read_text(encoding="utf-8"))
+
+
+_WRITTEN = st.lists(st.sampled_from([
+    '<img src="https://cdn.example/a.png">', "<link rel=icon href='//cdn.example/i.ico'>",
+    "<p style='background:url(http://cdn.example/b.png)'>", "<!-- <img src=//c> -->", "\n",
+    "\r\n", "\r", "\ud800", "\udfff", "\u00e9", "\U0001f600", "text", "<p>", "</p>", " ",
+]), max_size=24).map("".join)
+
+
+@given(_WRITTEN)
+def test_a_page_read_as_written_is_read_as_its_file(text: str) -> None:
+    """`page_references` of the HTML MkDocs writes finds what reading the file back finds,
+    at the same lines and columns: lone surrogates become character references in the
+    file, and a file is read with universal newlines."""
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "index.html"
+        page.write_bytes(text.encode("utf-8", errors="xmlcharrefreplace"))  # (as MkDocs)
+        assert offline.page_references(text) == offline._file_references(page)

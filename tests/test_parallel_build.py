@@ -20,10 +20,11 @@ from mkdocs import utils as mkdocs_utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
-from generator import forkmap, mdreuse, mkdocs_plugin, prerender
+from generator import forkmap, mdreuse, mkdocs_plugin, offline, prerender
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
 from generator.mkdocs_plugin import PmsitePlugin
+from generator.offline import external_assets
 from generator.pipeline import check
 from generator.settings import load_settings
 from generator.site import plan_site
@@ -378,3 +379,45 @@ def test_an_alarm_that_goes_off_again_while_children_stop_is_still_located(
     err = capsys.readouterr().err
     assert forked
     assert "error: [markdown-too-complex] rendering took longer than 0.001 s" in err, err
+
+
+def test_what_pages_load_from_outside_is_read_as_they_are_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        writers: Callable[[], list[str]], capsys: Any) -> None:
+    """A page's outside assets are read from its HTML as it is written, in the process
+    that writes it: the same warnings, at the same places, as reading every file back;
+    only the files that are not pages (the theme's, 404.html) are read back."""
+    files = {**ANCHORED, **{f"projects/p{n}.md": project(
+        f"p{n}", "", "cx").replace("Charter of", f"![logo](https://cdn.example/{n}.png)\n\nOf")
+        for n in range(8)}}
+    config = write_site(tmp_path, files)
+    config.write_text(config.read_text() + "extra_javascript: [https://cdn.example/x.js]\n",
+                      encoding="utf-8")
+    read_back, references = tmp_path / "read-back", offline._file_references
+
+    def read(path: Path) -> Any:  # (noted in a file: the scan's children read too)
+        with read_back.open("a", encoding="utf-8") as note:
+            note.write((path.name if path.name != "index.html" else path.parent.name) + "\n")
+        return references(path)
+
+    monkeypatch.setattr(offline, "_file_references", read)
+    said, read_by_build = {}, {}
+    for jobs in (1, 2):
+        site = tmp_path / f"jobs{jobs}"
+        read_back.write_text("", encoding="utf-8")
+        assert build(config, site, jobs, monkeypatch) == 0
+        read_by_build[jobs] = set(read_back.read_text(encoding="utf-8").split())
+        told = sorted(line for line in capsys.readouterr().err.splitlines()
+                      if "[external-asset]" in line)
+        # Every file read back, the way the scan read them all before:
+        assert told == sorted(d.to_text() for d in external_assets(site, f"jobs{jobs}"))
+        said[jobs] = [line.replace(f"jobs{jobs}/", "") for line in told]
+    pages = {p.parent.name for p in (tmp_path / "jobs2").rglob("index.html")}
+    assert len(writers()) > 5  # (the child wrote pages, and its findings came back)
+    assert said[1] == said[2]
+    assert sum("cdn.example/x.js" in line for line in said[2]) > len(pages)  # (404 too)
+    assert {f"projects/p{n}/index.html" for n in range(8)} <= {
+        line.split(":")[0] for line in said[2] if "cdn.example/" in line and ".png" in line}
+    for read in read_by_build.values():
+        assert "404.html" in read and "base.css" in read and not pages & read
+    nothing_left_behind()
