@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -486,3 +487,40 @@ def test_a_lesson_is_listed_once_under_a_tag_it_names_twice(run) -> None:
     listed = {tag["slug"]: [link.text for link in tag["lessons"]] for tag in library["tags"]}
     assert listed["cloud"] == ["A once", "B twice", "C other"]
     assert listed["ops"] == ["B twice", "C other"]
+
+
+def test_the_shared_macros_are_made_once_and_link_from_each_page(tmp_path: Path) -> None:
+    """Page templates import `_macros.md.j2` without their context: rendering pages makes
+    no module of macros per page (each was a reference cycle for the garbage collector),
+    and a macro's links are still relative to the page being rendered, whichever came
+    before it; `here` is as it was after each page."""
+    settings = load_settings(REPO / "mkdocs.yml")
+    result = check(settings, AS_OF)
+    env = make_environment(settings.scale)
+    context = Context(result.model, env)
+    specs = plan_pages(context)
+    deep = next(s for s in specs if s.url.count("/") >= 2 and s.template == "project.md.j2")
+    top = next(s for s in specs if s.template == "status.md.j2")
+    fresh = {spec.url: render_page(Context(result.model, make_environment(settings.scale)),
+                                   spec) for spec in (deep, top)}
+    gc.collect()
+    gc.disable()
+    try:
+        again = [render_page(context, spec) for spec in (deep, top, deep, top) * 5]
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        macros = [o for o in gc.garbage if type(o).__name__ == "Macro"]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert macros == []
+    assert again == [fresh[deep.url], fresh[top.url]] * 10
+    # A project's page links up and across: no link of its macros is written as if
+    # from the site's root.
+    sections = {spec.url.split("/")[0] for spec in specs if "/" in spec.url}
+    hrefs = re.findall(r'href="([^"]*)"', fresh[deep.url])
+    assert len(hrefs) > 10 and any(href.startswith("../") for href in hrefs)
+    assert [href for href in hrefs if href.split("/")[0] in sections] == []
+    here = env.globals["here"]
+    assert (here.url, here.context) == ("", None)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from generator.htmlstash import mark_body, unmark
@@ -26,6 +28,17 @@ def render_page(context: Context, spec: PageSpec,
     """The Markdown of a generated page, with the diagrams the site plan drew for it;
     `marked`: its bodies marked for `htmlstash.stash`."""
     template = context.env.get_template(f"pages/{spec.template}")
+    here = _here(context.env)
+    before = here.url, here.context
+    here.url, here.context = spec.url, context
+    try:
+        return _render(template, context, spec, figures, marked)
+    finally:
+        here.url, here.context = before
+
+
+def _render(template: jinja2.Template, context: Context, spec: PageSpec,
+            figures: Mapping[str, Markup] | None, marked: bool) -> str:
     values: dict[str, Any] = dict(spec.values)
     values.update(page=spec, as_of=context.model.as_of,
                   link=lambda url: relative(spec.url, url) if url else "",
@@ -37,6 +50,46 @@ def render_page(context: Context, spec: PageSpec,
     values["diagrams"] = dict(figures or {})
     text = template.render(values)
     return text if marked else unmark(text)
+
+
+class Here:
+    """The page being rendered, for the macros every page template imports
+    (`pages/_macros.md.j2`). They are imported without the page's context, so that they
+    are made once per environment: imported with it, each page made a module of 30
+    macros, each a reference cycle (half a million objects at 1,000 projects for the
+    garbage collector to find). What they need of the page they read from here, through
+    the environment's globals `link`, `tag_url` and `here`."""
+
+    __slots__ = ("context", "url")
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.context: Context | None = None
+
+    def link(self, url: str) -> str:
+        """`url` relative to the page (see `pages.relative`); "" for none."""
+        return relative(self.url, url) if url else ""
+
+    def tag_url(self, tag: str) -> str:
+        return tag_url(self._context(), tag)
+
+    @property
+    def as_of(self) -> date:
+        return self._context().model.as_of
+
+    def _context(self) -> Context:
+        if self.context is None:
+            raise RuntimeError("pmsite's page macros are used outside render_page")
+        return self.context
+
+
+def _here(env: jinja2.Environment) -> Here:
+    """The environment's `Here`, made on its first page."""
+    here = env.globals.get("here")
+    if not isinstance(here, Here):
+        here = Here()
+        env.globals.update(here=here, link=here.link, tag_url=here.tag_url)
+    return here
 
 
 def body_markdown(context: Context, text: str, source_rel: str, page_src_uri: str,
