@@ -32,17 +32,15 @@ def render_page(context: Context, spec: PageSpec,
     before = here.url, here.context
     here.url, here.context = spec.url, context
     try:
-        return _render(template, context, spec, figures, marked)
+        return _render(template, context, spec, figures, marked, here)
     finally:
         here.url, here.context = before
 
 
 def _render(template: jinja2.Template, context: Context, spec: PageSpec,
-            figures: Mapping[str, Markup] | None, marked: bool) -> str:
+            figures: Mapping[str, Markup] | None, marked: bool, here: Here) -> str:
     values: dict[str, Any] = dict(spec.values)
-    values.update(page=spec, as_of=context.model.as_of,
-                  link=lambda url: relative(spec.url, url) if url else "",
-                  tag_url=lambda tag: tag_url(context, tag),
+    values.update(page=spec, as_of=context.model.as_of, link=here.link, tag_url=here.tag_url,
                   # A body is Markdown source for MkDocs to render, not text to escape;
                   # raw HTML in it is sanitised after rendering (sanitize.py).
                   body=lambda text, source_rel="", demote=0: Markup(mark_body(body_markdown(
