@@ -210,7 +210,10 @@ def site_template(exc: BaseException, root: Path) -> str | None:
         frame = frames[index]
         if not frame.filename.endswith(".py"):  # (Jinja names a template's frames so)
             after = frames[index + 1:]
-            if all(Path(f.filename).parent.name in ("jinja2", "markupsafe") for f in after):
+            # A name the template used that nothing defines is the template's, even
+            # where a filter of pmsite's is what found it out (`{{ as_of|day }}`).
+            if (isinstance(exc, jinja2.UndefinedError) or all(
+                    Path(f.filename).parent.name in ("jinja2", "markupsafe") for f in after)):
                 return _own_template(frame.filename, frame.lineno or 0, root)
             return None
     return None
