@@ -344,8 +344,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self._section.active, self._section = False, None
         if self._scanned is not None and output.strip():  # (MkDocs writes no empty page)
             # Read here, while the page is in memory, by whichever process writes it:
-            # reading every page back after the build took a tenth of it.
-            self._scanned[page.file.dest_uri] = page_references(output)
+            # reading every page back after the build took a tenth of it. The content is
+            # as `on_page_content` sanitized it: no plugin but search runs (`_lets_go`).
+            self._scanned[page.file.dest_uri] = page_references(output, page.content or "")
         self._written_page(page)
         return output
 

@@ -61,16 +61,45 @@ def external_assets(site_dir: Path, shown: str,
     return diagnostics.sorted()
 
 
-def page_references(html: str) -> References:
+def page_references(html: str, content: str = "") -> References:
     """What `external_assets` finds in an HTML page, from the text MkDocs writes for it:
-    the same as from the file, read back (its positions too)."""
+    the same as from the file, read back (its positions too).
+
+    `content` is the page's body as `sanitize` left it, when `html` holds it (a theme
+    prints `page.content` as it is). The sanitizer lets no comment, `<style>`, `style=`
+    or asset tag but `<img>` and `<input>` through, and writes tag names in lowercase, so
+    the body, most of a page, is searched for those two words alone; the theme's part
+    around it is scanned as any page is."""
+    html = _as_written(html)
+    content = _as_written(content)
+    start = html.find(content) if len(content) >= _WORTH_CUTTING else -1
+    if start < 0 or not content.startswith("<"):
+        return list(_html(html))
+    end = start + len(content)
+    newlines = content.count("\n")
+    # The body's place kept by blanks: as many lines, its last line as long.
+    last = len(content) - content.rfind("\n") - 1 if newlines else len(content)
+    found = list(_html(html[:start] + "\n" * newlines + " " * last + html[end:]))
+    if "<img" in content or "<input" in content:
+        line, column = _position(html, start)
+        found += [(line + at_line - 1, at_column + (column - 1 if at_line == 1 else 0), url)
+                  for at_line, at_column, url in _tags(content)]
+    return sorted(found)
+
+
+_WORTH_CUTTING = 256
+"""A body shorter than this is scanned with its page: cutting it out would save nothing."""
+
+
+def _as_written(html: str) -> str:
+    """`html` as reading back the file MkDocs writes for it gives it."""
     try:
         html.encode("utf-8")
     except UnicodeEncodeError:  # (a lone surrogate: MkDocs writes a character reference)
         html = html.encode("utf-8", "xmlcharrefreplace").decode("utf-8")
     if "\r" in html:  # (a file is read with universal newlines)
         html = html.replace("\r\n", "\n").replace("\r", "\n")
-    return list(_html(html))
+    return html
 
 
 def _file_references(path: Path) -> References:
@@ -127,13 +156,8 @@ issue 106052; Debian 12 has 3.11.2)."""
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def _html(text: str) -> Iterator[tuple[int, int, str]]:
-    """Outside assets of an HTML page: tag attributes, `<style>` and `style=`.
-
-    A targeted scan, not a full parse: a built site has thousands of pages and only a
-    handful of tags on each can load anything. Comments are blanked first (same length,
-    so positions hold)."""
-    text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+def _tags(text: str) -> list[tuple[int, int, str]]:
+    """Outside URLs in the attributes of the tags of `text` that can load something."""
     found: list[tuple[int, int, str]] = []
     for match in _TAG.finditer(text):
         tag = match[1].lower()
@@ -150,6 +174,17 @@ def _html(text: str) -> Iterator[tuple[int, int, str]]:
         if outside:  # (where it is, only then: counting lines is the slow part)
             line, column = _position(text, match.start())
             found += [(line, column, url) for url in outside]
+    return found
+
+
+def _html(text: str) -> Iterator[tuple[int, int, str]]:
+    """Outside assets of an HTML page: tag attributes, `<style>` and `style=`.
+
+    A targeted scan, not a full parse: a built site has thousands of pages and only a
+    handful of tags on each can load anything. Comments are blanked first (same length,
+    so positions hold)."""
+    text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
+    found = _tags(text)
     for match in _STYLE_BLOCK.finditer(text):
         if _loads_outside(match[1]):
             found += _css(match[1], *_position(text, match.start(1)))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from generator import offline
 from generator.offline import external_assets
+from generator.sanitize import sanitize
 from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
 
 FILES = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM, "projects/a.md": project("a"),
@@ -171,3 +172,50 @@ def test_a_page_read_as_written_is_read_as_its_file(text: str) -> None:
         page = Path(folder) / "index.html"
         page.write_bytes(text.encode("utf-8", errors="xmlcharrefreplace"))  # (as MkDocs)
         assert offline.page_references(text) == offline._file_references(page)
+
+
+_BODY = st.lists(st.sampled_from([
+    '<img src="https://cdn.example/a.png">', "<IMG SRC='//cdn.example/b.png'>",
+    '<img srcset="https://cdn.example/c.png 2x">', "<input type=image src=//d.example/x>",
+    "<p style='background:url(http://cdn.example/s.png)'>x</p>",
+    "<style>@import 'https://cdn.example/t.css';</style>", "<!-- <img src=//c.example> -->",
+    '<script src="https://cdn.example/u.js"></script>', "<iframe src=//e.example/></iframe>",
+    "<svg><use href='https://f.example/s.svg#a'/></svg>", '<a href="https://g.example">g</a>',
+    "- [x] done\n", "\n", "\r\n", "\u00e9", "\U0001f600", "text &lt;img", "<p>", "</p>",
+    "<table><tr><td>1</td></tr></table>", " ", "x" * 300,
+]), max_size=24).map("".join)
+_THEME_HEAD = ('<html><head><link rel="stylesheet" href="https://fonts.example/f.css">\n'
+               "<style>body { background: url(//cdn.example/bg.png) }</style></head>\n"
+               '<body><div role="main">')
+_THEME_TAIL = '</div>\n<script src="//cdn.example/theme.js"></script></body></html>\n'
+
+
+@given(_BODY, st.sampled_from(["", "\n", "\r\n  "]))
+def test_a_sanitized_body_is_searched_only_for_what_can_load_and_finds_the_same(
+        body: str, gap: str) -> None:
+    """Given the page's sanitized content, `page_references` searches that part for
+    `<img>` and `<input>` alone, and finds what the whole scan finds, at the same
+    positions: everything else that could load is what the sanitizer takes out."""
+    content = sanitize(body)
+    page = _THEME_HEAD + gap + content + gap + _THEME_TAIL
+    assert offline.page_references(page, content) == offline.page_references(page)
+
+
+def test_a_body_the_theme_changed_is_scanned_whole() -> None:
+    """Content the theme did not print as it is (a filter changed it) is not found in the
+    page: the page is scanned whole, and what the change added is found."""
+    content = "<p>" + "words " * 100 + "</p>"
+    changed = content.replace("<p>", '<p><img src="https://cdn.example/added.png">')
+    page = _THEME_HEAD + changed + _THEME_TAIL
+    found = offline.page_references(page, content)
+    assert found == offline.page_references(page)
+    assert "https://cdn.example/added.png" in [url for _, _, url in found]
+
+
+def test_the_sanitizer_writes_only_lowercase_img_and_input_of_the_tags_that_load() -> None:
+    """What the shortcut in `page_references` rests on."""
+    every = "".join(f"<{tag.upper()} src=//x.example/a>x</{tag.upper()}>"
+                    for tag in offline.ASSET_TAGS)
+    kept = {match[1] for match in offline._TAG.finditer(sanitize(every + "<p style=x>y</p>"))}
+    assert kept <= {"img", "input"}
+    assert "style" not in sanitize('<p style="background:url(//x.example/a)">y</p>')
