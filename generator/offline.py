@@ -70,8 +70,9 @@ def page_references(html: str, content: str = "") -> References:
     or asset tag but `<img>` and `<input>` through, and writes tag names in lowercase, so
     the body, most of a page, is searched for those two words alone; the theme's part
     around it is scanned as any page is."""
-    html = _as_written(html)
-    content = _as_written(content)
+    written = _as_written(html)
+    if written is not html:  # (else the content, in it, is as written too, or not in it)
+        html, content = written, _as_written(content)
     start = html.find(content) if len(content) >= _WORTH_CUTTING else -1
     if start < 0 or not content.startswith("<"):
         return list(_html(html))
