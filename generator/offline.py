@@ -83,7 +83,7 @@ def page_references(html: str, content: str = "") -> References:
     found = list(_html(html[:start] + "\n" * newlines + " " * last + html[end:]))
     if "<img" in content or "<input" in content:
         line, column = _position(html, start)
-        found += [(line + at_line - 1, at_column + (column - 1 if at_line == 1 else 0), url)
+        found += [(*_within(line, column, at_line, at_column), url)
                   for at_line, at_column, url in _tags(content)]
     return sorted(found)
 
@@ -129,12 +129,16 @@ def _css(text: str, line: int, column: int) -> Iterator[tuple[int, int, str]]:
     for match in _CSS.finditer(text):
         url = match[2] or match[4]
         if _OUTSIDE.match(url):
-            at_line, at_column = _position(text, match.start())
-            yield (line + at_line - 1, at_column + (column - 1 if at_line == 1 else 0), url)
+            yield (*_within(line, column, *_position(text, match.start())), url)
 
 
 def _loads_outside(css: str) -> bool:
     return any(_OUTSIDE.match(match[2] or match[4]) for match in _CSS.finditer(css))
+
+
+def _within(line: int, column: int, at_line: int, at_column: int) -> tuple[int, int]:
+    """Where (at_line, at_column) of a part that starts at (line, column) is in the whole."""
+    return line + at_line - 1, at_column + (column - 1 if at_line == 1 else 0)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
