@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 import generator
+from generator import jinjaenv
 from generator.scale import DONE, UNKNOWN, StatusScale
 from generator.settings import Settings
 from generator.slugs import tag_slug
@@ -59,7 +60,7 @@ def make_environment(scale: StatusScale, override: Path | None = None) -> jinja2
     """An environment that reads `override` first, then the defaults; autoescape always."""
     folders = [str(override)] if override is not None else []
     folders.append(str(default_templates_dir()))
-    env = jinja2.Environment(
+    env = jinjaenv.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,  # every template: .html, .md and .svg alike
         undefined=jinja2.StrictUndefined,

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 import generator
+from generator import jinjaenv
 from generator.diagrams.metrics import text_width
 from generator.scale import DONE, UNKNOWN, StatusScale
 
@@ -245,7 +246,7 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     """Templates from the site's override folder first, then the defaults; autoescaped."""
     folders = [str(override)] if override is not None else []
     folders.append(str(default_templates()))
-    return jinja2.Environment(
+    return jinjaenv.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,  # every template here is SVG (select_autoescape skips .svg)
         undefined=jinja2.StrictUndefined,

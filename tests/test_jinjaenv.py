@@ -1,0 +1,55 @@
+"""`jinjaenv.Environment` reads `a.b` exactly as jinja2's own environment does."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import jinja2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator import jinjaenv
+
+NAMES = st.one_of(st.sampled_from(sorted(jinjaenv._DICT_NAMES)),
+                  st.sampled_from(["title", "x", "href", "get", "items", "nope"]),
+                  st.text(max_size=8))
+VALUES = st.one_of(st.integers(), st.text(max_size=5), st.none())
+
+
+def _read(env: jinja2.Environment, obj: Any, name: Any) -> tuple[str, Any]:
+    """What `a.b` gives in `env`: a value, or the kind of undefined or error."""
+    try:
+        value = env.getattr(obj, name)
+    except Exception as exc:  # noqa: BLE001 (the kind is what is compared)
+        return "raised", type(exc)
+    if isinstance(value, jinja2.Undefined):
+        return "undefined", type(value)
+    return "value", value
+
+
+@given(st.dictionaries(st.one_of(NAMES, st.integers()), VALUES, max_size=6), NAMES)
+def test_a_dict_reads_as_jinja_reads_it(data: dict[Any, Any], name: str) -> None:
+    for undefined in (jinja2.Undefined, jinja2.StrictUndefined):
+        ours = jinjaenv.Environment(undefined=undefined)
+        theirs = jinja2.Environment(undefined=undefined)
+        assert _read(ours, data, name) == _read(theirs, data, name)
+
+
+@pytest.mark.parametrize("obj", [
+    OrderedDict(title="t"),  # a dict's subclass may have attributes: Jinja's way
+    {"items": 1, "title": "t"},
+])
+def test_methods_and_subclasses_keep_jinjas_order(obj: dict[str, Any]) -> None:
+    ours, theirs = jinjaenv.Environment(), jinja2.Environment()
+    for name in ("items", "title", "keys", "missing"):
+        assert _read(ours, obj, name) == _read(theirs, obj, name)
+
+
+def test_templates_read_keys_and_fail_on_missing_ones() -> None:
+    env = jinjaenv.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    template = env.from_string("{{ row.title }} {{ row['x'] }} {{ row.items() | length }}")
+    assert template.render(row={"title": "<b>", "x": 1}) == "&lt;b&gt; 1 2"
+    with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
+        env.from_string("{{ row.missing }}").render(row={})
