@@ -20,7 +20,7 @@ extensions a Material site commonly turns on. Last, one in-process build at the 
 is timed by stage (check, plan_site with its diagrams, page Markdown, MkDocs itself).
 
 Exit 1 when pmsite takes more than ``--max-ratio`` (default 1.5) times the plain build at
-the largest N, or writes an HTML page over ``--max-page-bytes`` (default 1 MB); exit 2
+any N of 1,000 or more (the largest N when all are smaller), or writes an HTML page over ``--max-page-bytes`` (default 1 MB); exit 2
 when a measurement cannot run at all.
 """
 
@@ -490,11 +490,23 @@ def format_stages(stages: dict[str, Any]) -> str:
 
 
 
+JUDGED_FROM = 1000
+"""The issue's goal is a build of 1,000 projects: the ratio is judged at every N from it
+up (plain MkDocs slows down faster than pmsite as N grows, so the largest N alone would
+pass where 1,000 does not), or at the largest N when every N is smaller."""
+
+
+def judged_sizes(results: Sequence[SizeResult]) -> set[int]:
+    """The N whose ratio the exit status judges (see `JUDGED_FROM`)."""
+    sizes = {r.n for r in results}
+    return {n for n in sizes if n >= JUDGED_FROM} or {max(sizes)}
+
+
 def failures_of(results: Sequence[SizeResult], args: argparse.Namespace) -> list[str]:
     failures = []
-    largest_n = max(r.n for r in results)
+    judged = judged_sizes(results)
     for r in results:
-        if r.n == largest_n and r.ratio > args.max_ratio:
+        if r.n in judged and r.ratio > args.max_ratio:
             failures.append(
                 f"pmsite build is {r.ratio:.2f}x the plain build at N={r.n}, theme {r.theme} "
                 f"(target <= {args.max_ratio:.2f}x)"
@@ -523,7 +535,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list[:1] == ["--child"]:
         return child_main(args_list[1:])
     parser = base_parser(__doc__.splitlines()[0], reps=2, max_ratio=1.5,
-                         ratio_help="fail when pmsite/plain exceeds this at the largest N")
+                         ratio_help="fail when pmsite/plain exceeds this at any N >= 1000 "
+                         "(the largest N when all are smaller)")
     parser.add_argument(
         "--max-page-bytes",
         type=int,
@@ -596,12 +609,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"\nTop 25 by {order} ({profile['stats_file']}):")
                 print(profile[order].strip())
         print()
-        largest = [r for r in results if r.n == args.sizes[-1]]
+        judged = [r for r in results if r.n in judged_sizes(results)]
         print(
             "\n".join(failures)
             if failures
-            else "OK: " + ", ".join(f"ratio {r.ratio:.2f} ({r.theme})" for r in largest)
-            + f" at N={args.sizes[-1]} within {args.max_ratio:.2f}x; no page over "
+            else "OK: " + ", ".join(f"ratio {r.ratio:.2f} ({r.theme}) at N={r.n}"
+                                    for r in judged)
+            + f" within {args.max_ratio:.2f}x; no page over "
             f"{args.max_page_bytes / 1e6:g} MB"
         )
     return 1 if failures else 0
