@@ -20,8 +20,8 @@ extensions a Material site commonly turns on. Last, one in-process build at the 
 is timed by stage (check, plan_site with its diagrams, page Markdown, MkDocs itself).
 
 Exit 1 when pmsite takes more than ``--max-ratio`` (default 1.5) times the plain build at
-any N of 1,000 or more (the largest N when all are smaller), or writes an HTML page over ``--max-page-bytes`` (default 1 MB); exit 2
-when a measurement cannot run at all.
+any N of 1,000 or more (the largest N when all are smaller), or writes an HTML page over
+``--max-page-bytes`` (default 1 MB); exit 2 when a measurement cannot run at all.
 """
 
 from __future__ import annotations
