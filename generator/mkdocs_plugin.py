@@ -25,7 +25,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.contentfiles import drop_unpublishable, walk_hazards
 from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
-from generator.htmlstash import restore
+from generator.htmlstash import sanitized
 from generator.linknotes import QuietLinks, quiet_links, unquiet_links
 from generator.load import ReadDocument
 from generator.mdlimits import MarkdownTimeout, time_budget
@@ -283,13 +283,12 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if armed is not None and time.monotonic() - armed[1] > PAGE_SECONDS:
             # The alarm went off inside a finalizer, where Python drops what it raises.
             raise self._too_slow(armed[0], f"rendering took longer than {PAGE_SECONDS:g} s")
-        html, self._blocks = restore(html, self._blocks), []
+        content, self._blocks = sanitized(html, self._blocks, sanitize), []
         if self._let_go and page.file.src_uri in self.plan.pages:
             # A generated page's Markdown is pmsite's own (no theme template prints it);
             # a content file's stays for the theme (and is read from disk anyway).
             page.markdown = ""  # (None would read as "not yet read": no title)
             page.file.content_string = ""
-        content = sanitize(html)
         if self._index is not None and self._ahead.shared and self._ahead.here():
             # Read for search now, as the children read theirs: the build would otherwise
             # read its share after every page is rendered, with the children done and idle.

@@ -65,9 +65,11 @@ def page_references(html: str, content: str = "") -> References:
     """What `external_assets` finds in an HTML page, from the text MkDocs writes for it:
     the same as from the file, read back (its positions too).
 
-    `content` is the page's body as `sanitize` left it, when `html` holds it (a theme
-    prints `page.content` as it is). The sanitizer lets no comment, `<style>`, `style=`
-    or asset tag but `<img>` and `<input>` through, and writes tag names in lowercase, so
+    `content` is the page's body as `htmlstash.sanitized` left it, when `html` holds it
+    (a theme prints `page.content` as it is). The sanitizer lets no comment, `<style>`,
+    `style=` or asset tag but `<img>` and `<input>` through, and writes tag names in
+    lowercase; the diagrams it leaves out hold none of those either (a test has cleaning
+    change nothing in them), so
     the body, most of a page, is searched for those two words alone; the theme's part
     around it is scanned as any page is."""
     written = _as_written(html)

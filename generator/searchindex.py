@@ -6,8 +6,9 @@ regex dance per tag: on a portfolio site, whose pages are tables and SVG diagram
 was a tenth of a build. The plugins' own parsers stay; only their input changes hands:
 `feed_tokens` splits the page at its tags with one regex and calls the parser's handlers
 with exactly the arguments `HTMLParser.feed` + `close` would. Page content has been
-through `sanitize` by then, so it is well-formed HTML without scripts, styles or CDATA;
-a page that has any (another plugin added it) is fed to the real parser.
+through `sanitize` by then (its diagrams, which cleaning would not change, as our
+templates wrote them: `htmlstash.sanitized`), so it is well-formed HTML without scripts,
+styles or CDATA; a page that has any (another plugin added it) is fed to the real parser.
 
 The indexes below are the plugins' own classes with only that step replaced: the same
 entries, the same `search_index.json`, the same search in the browser
@@ -137,8 +138,8 @@ def without_figures(html: str) -> str:
 
     A string search, not a parse: the start is the scroller's own start tag, which
     sanitized HTML holds nowhere else (`sanitize` writes `<` and `"` in text and in
-    attribute values as `&lt;` and `&quot;`); the end is the first `</svg></div></div>`
-    after it. Were a label to hold that text unescaped, the cut would end early and the
+    attribute values as `&lt;` and `&quot;`, a diagram's autoescaping template as `&lt;`
+    and `&#34;`); the end is the first `</svg></div></div>` after it. Were a label to hold that text unescaped, the cut would end early and the
     rest of its diagram be indexed, no more. A start with another start before its end
     is left alone. The diagram's caption, right after it, goes too: its link's file name
     and its hint are pmsite's own."""

@@ -16,8 +16,18 @@ import generator.site
 from generator import htmlstash
 from generator.cli import main
 from generator.forkmap import JOBS_VARIABLE
-from generator.htmlstash import FIGURE_START, mark_body, restore, stash, unmark
+from generator.htmlstash import (
+    FIGURE_END,
+    FIGURE_START,
+    mark_body,
+    restore,
+    sanitized,
+    stash,
+    unmark,
+)
+from generator.sanitize import sanitize
 from tests.conftest import REPO
+from tests.support.htmlevents import events
 
 
 def render(text: str) -> str:
@@ -75,6 +85,79 @@ def test_a_diagram_is_one_run_of_the_tag_scan() -> None:
     assert stash(cut) == (cut, [])
 
 
+_FIGURE = (f'{FIGURE_START} tabindex="0"><div class="pm-fit"><svg width="10">'
+           '<a href="../p/"><title>A &#34;b&#34;</title><rect x="1"/></a></svg>\n</div></div>')
+
+
+def _through(page: str) -> tuple[str, list[str]]:
+    """A marked page as the plugin has it after Python-Markdown: its HTML and blocks."""
+    source, blocks = stash(page)
+    return markdown.markdown(source, extensions=["tables", "toc"]), blocks
+
+
+def test_a_diagram_in_a_template_block_is_kept_as_written_and_the_rest_cleaned() -> None:
+    body = "Text <script>alert(1)</script> [x](javascript:alert(2))\n"
+    html, blocks = _through(f"<div class=\"f\">\n{_FIGURE}\n</div>\n\n{mark_body(body)}\n")
+    page = sanitized(html, blocks, sanitize)
+    assert _FIGURE in page  # byte for byte: `&#34;` and `<rect x="1"/>` as the template wrote
+    assert sanitize(_FIGURE) != _FIGURE  # (cleaning would have spelled it otherwise)
+    assert "<script" not in page and "javascript:" not in page and "<p>Text" in page
+    assert "pmsitefigure" not in page and "pmsitestash" not in page
+    # The same document as cleaning it all gives.
+    assert events(page) == events(sanitize(restore(html, blocks)))
+
+
+_SPOOF = (f'{FIGURE_START}><svg><script>alert(1)</script><a href="javascript:alert(2)">'
+          f'<rect onclick="alert(3)"/></a></svg>\n</div></div>')
+
+
+@pytest.mark.parametrize("body", [f"<div>{_SPOOF}</div>", f"text {_SPOOF} more",
+                                  f"<p>{_SPOOF}</p>", f"- x {_SPOOF}"])
+def test_a_diagram_spelled_in_a_body_is_cleaned(body: str) -> None:
+    """A body is not a block: its HTML is cleaned even where it looks like a diagram."""
+    html, blocks = _through(f"<div>\n{_FIGURE}\n</div>\n\n{mark_body(body)}\n")
+    assert _SPOOF in html  # (Python-Markdown passed it on as written)
+    page = sanitized(html, blocks, sanitize)
+    assert page.count(_FIGURE) == 1
+    assert "<script" not in page and "javascript:" not in page and "onclick" not in page
+
+
+@pytest.mark.parametrize(("block", "body"), [
+    ("div", "pmsitestash0z"),  # a block copied: its token comes out twice
+    ("style", "x"),  # the cleaner drops a <style> whole, the token with it
+])
+def test_where_a_token_does_not_come_out_once_the_whole_page_is_cleaned(block: str,
+                                                                         body: str) -> None:
+    html, blocks = _through(f"<{block}>\n{_FIGURE}\n</{block}>\n\n{mark_body(body)}\n")
+    page = sanitized(html, blocks, sanitize)
+    assert page == sanitize(restore(html, blocks))
+    assert "pmsitefigure" not in page and "<script" not in page
+
+
+def test_a_token_spelled_in_a_body_is_left_as_text() -> None:
+    """The tokens' key is made for each call: content cannot spell one."""
+    html, blocks = _through(f"<div>\n{_FIGURE}\n</div>\n\n{mark_body('x')}\n")
+    keys = set()
+    for _ in range(3):
+        page = sanitized(html, blocks, lambda text: (keys.update(re.findall(
+            r"pmsitefigure[0-9a-f]{32}n", text)), sanitize(text))[1])
+        assert page.count(_FIGURE) == 1
+    assert len(keys) == 3
+    guess = f"{next(iter(keys))}0z"
+    html, blocks = _through(f"<div>\n{_FIGURE}\n</div>\n\n{mark_body(guess)}\n")
+    page = sanitized(html, blocks, sanitize)
+    assert page.count(_FIGURE) == 1 and guess in page
+
+
+def test_a_page_without_diagrams_is_cleaned_as_before() -> None:
+    html, blocks = _through("<div>\n<p onclick=\"x\">a</p>\n</div>\n\n<p>b</p>\n")
+    assert sanitized(html, blocks, sanitize) == sanitize(restore(html, blocks))
+    unclosed = f"<div>\n{FIGURE_START}><svg></svg>\n</div>\n"  # no FIGURE_END: not lifted
+    html, blocks = _through(unclosed)
+    assert FIGURE_END not in unclosed
+    assert sanitized(html, blocks, sanitize) == sanitize(restore(html, blocks))
+
+
 _HANDED: list[str] = []
 """Every page's marked text the example's build handed to `stash`."""
 
@@ -108,17 +191,16 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "stashed", root / "plain"
 
 
-def _squeezed(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))
-
-
 def test_every_page_is_the_same_with_and_without_the_stash(both: tuple[Path, Path]) -> None:
+    """The same HTML, read by a parser: a stashed page's diagrams are not cleaned
+    (`htmlstash.sanitized`), and cleaning spells some of it otherwise (`&#34;` as
+    `&quot;`, `<path/>` as `<path></path>`)."""
     stashed, plain = both
     pages = sorted(p.relative_to(stashed) for p in stashed.rglob("*.html"))
     assert len(pages) > 50
     assert pages == sorted(p.relative_to(plain) for p in plain.rglob("*.html"))
     for page in pages:
-        assert _squeezed((stashed / page).read_text()) == _squeezed((plain / page).read_text()), page
+        assert events((stashed / page).read_text()) == events((plain / page).read_text()), page
     assert ((stashed / "search" / "search_index.json").read_bytes()
             == (plain / "search" / "search_index.json").read_bytes())
 
