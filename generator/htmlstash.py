@@ -88,7 +88,8 @@ def sanitized(html: str, blocks: list[str], clean: Callable[[str], str]) -> str:
     and the sanitizer changes nothing in them: our SVG templates autoescape every
     value, link only inside the site (`diagrams.render.href`), and write only tags and
     attributes on its allowlist (a test parses each diagram of a hostile site before and
-    after cleaning). Its standalone copy next to the page is never cleaned either.
+    after cleaning). Their standalone copies next to the page were never cleaned either,
+    and a diagram template a site overrides is published as written, like those copies.
 
     Only a diagram in a template block is left out: the blocks are template output, where
     the scroller's start tag is written by `fit` alone, never in a body people wrote

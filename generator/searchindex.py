@@ -139,8 +139,9 @@ def without_figures(html: str) -> str:
     A string search, not a parse: the start is the scroller's own start tag, which
     sanitized HTML holds nowhere else (`sanitize` writes `<` and `"` in text and in
     attribute values as `&lt;` and `&quot;`, a diagram's autoescaping template as `&lt;`
-    and `&#34;`); the end is the first `</svg></div></div>` after it. Were a label to hold that text unescaped, the cut would end early and the
-    rest of its diagram be indexed, no more. A start with another start before its end
+    and `&#34;`); the end is the first `</svg></div></div>` after it. Were a label to
+    hold that text unescaped, the cut would end early and the rest of its diagram be
+    indexed, no more. A start with another start before its end
     is left alone. The diagram's caption, right after it, goes too: its link's file name
     and its hint are pmsite's own."""
     if FIGURE_START not in html:
