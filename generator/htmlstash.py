@@ -107,6 +107,22 @@ def sanitized(html: str, blocks: list[str], clean: Callable[[str], str]) -> str:
     return clean(restore(html, blocks))
 
 
+def next_figure(html: str, position: int) -> tuple[int, int] | None:
+    """Where the next diagram `figures.fit` wrote starts and ends in `html`, from
+    `position`: its scroller's start tag through the first `FIGURE_END` after it. A start
+    with another start before that end is not one (the later start may be)."""
+    while (start := html.find(FIGURE_START, position)) >= 0:
+        end = html.find(FIGURE_END, start)
+        if end < 0:
+            return None
+        following = html.find(FIGURE_START, start + len(FIGURE_START))
+        if 0 <= following < end:
+            position = following
+            continue
+        return start, end + len(FIGURE_END)
+    return None
+
+
 def _lift_figures(blocks: list[str]) -> tuple[list[str], list[str], str]:
     """`blocks` with each diagram replaced by a token (`{key}{number}z`), the diagrams in
     token order, and the key."""
@@ -116,12 +132,8 @@ def _lift_figures(blocks: list[str]) -> tuple[list[str], list[str], str]:
     for block in blocks:
         out: list[str] = []
         position = 0
-        while (start := block.find(FIGURE_START, position)) >= 0:
-            end = block.find(FIGURE_END, start)
-            following = block.find(FIGURE_START, start + len(FIGURE_START))
-            if end < 0 or 0 <= following < end:  # not as `fit` writes one: cleaned with the rest
-                break
-            end += len(FIGURE_END)
+        while (found := next_figure(block, position)) is not None:
+            start, end = found
             out += [block[position:start], f"{key}{len(figures)}z"]
             figures.append(block[start:end])
             position = end

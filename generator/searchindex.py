@@ -27,7 +27,7 @@ from typing import Any
 from mkdocs.contrib.search.search_index import ContentParser, ContentSection, SearchIndex
 from mkdocs.structure.pages import Page
 
-from generator.htmlstash import CAPTION_END, CAPTION_START, FIGURE_END, FIGURE_START
+from generator.htmlstash import CAPTION_END, CAPTION_START, FIGURE_START, next_figure
 
 _TOKEN = re.compile(
     r"""<!--(.*?)-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""",
@@ -141,24 +141,17 @@ def without_figures(html: str) -> str:
     attribute values as `&lt;` and `&quot;`, a diagram's autoescaping template as `&lt;`
     and `&#34;`); the end is the first `</svg></div></div>` after it. Were a label to
     hold that text unescaped, the cut would end early and the rest of its diagram be
-    indexed, no more. A start with another start before its end
-    is left alone. The diagram's caption, right after it, goes too: its link's file name
-    and its hint are pmsite's own."""
+    indexed, no more. A start with another start before its end is left alone
+    (`htmlstash.next_figure`). The diagram's caption, right after it, goes too: its
+    link's file name and its hint are pmsite's own."""
     if FIGURE_START not in html:
         return html
     out: list[str] = []
     position = 0
-    while (start := html.find(FIGURE_START, position)) >= 0:
-        end = html.find(FIGURE_END, start)
-        if end < 0:
-            break
-        following = html.find(FIGURE_START, start + len(FIGURE_START))
-        if 0 <= following < end:  # not a diagram's end: keep this one
-            out.append(html[position:following])
-            position = following
-            continue
+    while (found := next_figure(html, position)) is not None:
+        start, end = found
         out.append(html[position:start])
-        position = end + len(FIGURE_END)
+        position = end
         if html.startswith(CAPTION_START, position):  # (which holds no `<` but its tags)
             close = html.find(CAPTION_END, position)
             position = close + len(CAPTION_END) if close >= 0 else position
