@@ -1,4 +1,4 @@
-"""`jinjaenv.Environment` reads `a.b` exactly as jinja2's own environment does."""
+"""`jinjaenv.Environment` reads `a.b`, and prints `{{ value }}`, exactly as jinja2's own does."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from generator import jinjaenv
 
@@ -53,3 +54,42 @@ def test_templates_read_keys_and_fail_on_missing_ones() -> None:
     assert template.render(row={"title": "<b>", "x": 1}) == "&lt;b&gt; 1 2"
     with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
         env.from_string("{{ row.missing }}").render(row={})
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<em>as html</em>"
+
+
+PRINTED = st.one_of(st.text(alphabet=st.sampled_from("ab <>&'\"é\u00a0"), max_size=8),
+                    st.text(max_size=6).map(Markup), st.integers(), st.floats(allow_nan=False),
+                    st.none(), st.just(_Html()), st.lists(st.text(max_size=3), max_size=2))
+SOURCE = ("{{ v }}|{{ v ~ '<' }}|{{ v | e }}|{{ v | string | upper }}"
+          "{% set s %}<{{ v }}>{% endset %}|{{ s }}|{{ s | length }}"
+          "{% macro m(x) %}<i>{{ x }}</i>{{ caller() if caller else '' }}{% endmacro %}"
+          "|{{ m(v) }}|{% call m(v) %}[{{ v }}]{% endcall %}"
+          "|{% for x in [v, v] %}{{ loop.index }}{{ x }}{% endfor %}"
+          "|{% autoescape false %}{{ v }}{% endautoescape %}"
+          "|{% autoescape flag %}{{ v }}{% endautoescape %}")
+
+
+@given(PRINTED, st.booleans(), st.booleans())
+def test_printed_values_are_spelled_as_jinja_spells_them(value: Any, autoescape: bool,
+                                                         flag: bool) -> None:
+    ours = jinjaenv.Environment(autoescape=autoescape)
+    theirs = jinja2.Environment(autoescape=autoescape)
+    mine = ours.from_string(SOURCE).render(v=value, flag=flag)
+    assert mine == theirs.from_string(SOURCE).render(v=value, flag=flag)
+    macro = "{% macro m(x) %}<{{ x }}>{% endmacro %}"
+    made = ours.from_string(macro).module.m(value)  # type: ignore[attr-defined]
+    assert type(made) is type(theirs.from_string(macro).module.m(value))  # type: ignore[attr-defined]
+
+
+def test_printed_values_skip_markup_only_where_autoescape_is_known() -> None:
+    env = jinjaenv.Environment(autoescape=True)
+    code = env.compile("{{ a }}{% autoescape flag %}{{ b }}{% endautoescape %}", raw=True)
+    assert code.count("environment.escaped_text(") == 1  # `a`; `b` is volatile: Jinja's way
+    assert "(escape if context.eval_ctx.autoescape else str)(" in code
+    assert jinjaenv.escaped_text("<a href='x'>&\"") == str(escape("<a href='x'>&\""))
+    assert type(jinjaenv.escaped_text("<")) is str
+    assert jinjaenv.escaped_text(Markup("<b>")) == "<b>"
