@@ -10,8 +10,8 @@ So a page is rendered *marked*: each body sits between `BODY_OPEN` and `BODY_CLO
 HTML block outside the bodies with a placeholder paragraph, and `restore` swaps the
 rendered placeholders back. Headings and other Markdown the templates write stay in the
 text, so MkDocs still builds the page's table of contents; bodies are rendered exactly as
-before. The result is sanitised after `restore`, as every page is, but for the diagrams
-in template blocks (`sanitized`).
+before. What Python-Markdown rendered is sanitised, as every page is; the blocks pmsite's
+own templates wrote are put back after (`sanitized`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ CAPTION_END = "</figcaption>"
 """Where a diagram `fit` wrote starts and ends, and its caption ("Open full size", the
 scroll hint) right after it, in a page's HTML before and after `sanitize`."""
 _VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
+_SERIALIZED_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
+"""A tag as the sanitizer writes it: every attribute value in double quotes, which it
+writes as `&quot;` inside one (its text holds no `<` or `>` but as `&lt;` and `&gt;`).
+What is left without these is text."""
 _PLACEHOLDER = re.compile(r"<p>pmsitestash(\d+)z</p>|pmsitestash(\d+)z")
 """A stashed block's stand-in: a word Python-Markdown passes through as it is."""
 
@@ -81,29 +85,35 @@ def restore(html: str, blocks: list[str]) -> str:
     return _PLACEHOLDER.sub(block, html)
 
 
-def sanitized(html: str, blocks: list[str], clean: Callable[[str], str]) -> str:
-    """`clean(restore(html, blocks))`, with pmsite's diagrams kept out of `clean`.
+def sanitized(html: str, blocks: list[str], clean: Callable[[str], str],
+              trusted: bool = True) -> str:
+    """`clean(restore(html, blocks))`, with the template blocks kept out of `clean` where
+    pmsite's own templates wrote them (`trusted`).
 
-    Diagrams (`figures.fit`) are 43% of the pages' content at 1,000 projects (33 of 76 MB),
-    and the sanitizer changes nothing in them: our SVG templates autoescape every
-    value, link only inside the site (`diagrams.render.href`), and write only tags and
-    attributes on its allowlist (a test parses each diagram of a hostile site before and
-    after cleaning). Their standalone copies next to the page were never cleaned either,
-    and a diagram template a site overrides is published as written, like those copies.
+    The blocks are 94% of a generated page's HTML at 1,000 projects (72 of 76 MB: tables,
+    panels, diagrams), and the sanitizer changes nothing in them that a parser reads: our
+    templates autoescape every value, link only inside the site, and write only tags
+    and attributes on its allowlist (a test parses every block of a hostile site before
+    and after cleaning). What Python-Markdown rendered (the bodies people wrote, and the
+    Markdown around the blocks) is cleaned as before. A site with templates of its own
+    (`templates`) has every page cleaned whole: `trusted` is False.
 
-    Only a diagram in a template block is left out: the blocks are template output, where
-    the scroller's start tag is written by `fit` alone, never in a body people wrote
-    (those are not stashed). Each stands in as a token with a key made for this call, which
-    no content can know; it goes back after cleaning where the token came out. Where any
-    token does not come out exactly once, in order (a body that spelled a stash
-    placeholder, which copies a block), the whole page is cleaned as before."""
-    lifted, figures, key = _lift_figures(blocks)
-    if figures:
-        head, *tails = clean(restore(html, lifted)).split(key)
-        # (each tail starts with its token's number and "z")
-        if [tail.partition("z")[0] for tail in tails] == [str(n) for n in range(len(figures))]:
-            return head + "".join(figure + tail.partition("z")[2]
-                                  for figure, tail in zip(figures, tails, strict=True))
+    Each block stands in as a token with a key made for this call, which no content can
+    know, and goes back after cleaning where its token came out. Where any token does
+    not come out exactly once, in order, in text (a body that spelled a stash
+    placeholder copies a block, perhaps into an attribute; a body that opened a
+    `<script>` makes the cleaner drop what follows), the whole page is cleaned as
+    before."""
+    if not blocks or not trusted:
+        return clean(restore(html, blocks))
+    key = f"pmsiteblock{secrets.token_hex(16)}n"
+    cleaned = clean(restore(html, [f"{key}{number}z" for number in range(len(blocks))]))
+    head, *tails = cleaned.split(key)
+    # (each tail starts with its token's number and "z")
+    if ([tail.partition("z")[0] for tail in tails] == [str(n) for n in range(len(blocks))]
+            and _SERIALIZED_TAG.sub("", cleaned).count(key) == len(blocks)):
+        return head + "".join(block + tail.partition("z")[2]
+                              for block, tail in zip(blocks, tails, strict=True))
     return clean(restore(html, blocks))
 
 
@@ -121,24 +131,6 @@ def next_figure(html: str, position: int) -> tuple[int, int] | None:
             continue
         return start, end + len(FIGURE_END)
     return None
-
-
-def _lift_figures(blocks: list[str]) -> tuple[list[str], list[str], str]:
-    """`blocks` with each diagram replaced by a token (`{key}{number}z`), the diagrams in
-    token order, and the key."""
-    key = f"pmsitefigure{secrets.token_hex(16)}n"
-    figures: list[str] = []
-    lifted: list[str] = []
-    for block in blocks:
-        out: list[str] = []
-        position = 0
-        while (found := next_figure(block, position)) is not None:
-            start, end = found
-            out += [block[position:start], f"{key}{len(figures)}z"]
-            figures.append(block[start:end])
-            position = end
-        lifted.append("".join(out) + block[position:] if out else block)
-    return lifted, figures, key
 
 
 def _split(text: str) -> list[str]:

@@ -39,6 +39,7 @@ from generator.sanitize import sanitize
 from generator.searchindex import FastSearchIndex, faster_index, page_text
 from generator.settings import Options, Settings, resolve_as_of
 from generator.site import GENERATED_OWNERS, SitePlan, content_files, plan_site
+from generator.templating import site_writes_pages
 from generator.themetext import make_nav_safe, make_page_safe, theme_text, unescape_search_titles
 from generator.validate import ValidationMemo
 from generator.writeahead import WriteAhead, can_write_ahead, write_ahead
@@ -99,6 +100,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """The page whose Markdown is being rendered within its time budget, and since when."""
         self._blocks: list[str] = []
         """The HTML blocks stashed out of the page being rendered (see htmlstash)."""
+        self._own_templates = False
+        """The site writes pages with templates of its own: they are cleaned whole."""
         self.external: list[Diagnostic] = []
         """What the last build loads from outside the site (`external-asset`)."""
         self._let_go = False
@@ -189,6 +192,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # In the live preview the author sees the errors on every page instead of a crash.
         self.banner = _problems_banner(errors) if errors else ""
         self.plan = plan
+        self._own_templates = site_writes_pages(self.settings)
         for src_uri in sorted(plan.drop):
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
@@ -283,7 +287,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if armed is not None and time.monotonic() - armed[1] > PAGE_SECONDS:
             # The alarm went off inside a finalizer, where Python drops what it raises.
             raise self._too_slow(armed[0], f"rendering took longer than {PAGE_SECONDS:g} s")
-        content, self._blocks = sanitized(html, self._blocks, sanitize), []
+        content = sanitized(html, self._blocks, sanitize, trusted=not self._own_templates)
+        self._blocks = []
         if self._let_go and page.file.src_uri in self.plan.pages:
             # A generated page's Markdown is pmsite's own (no theme template prints it);
             # a content file's stays for the theme (and is read from disk anyway).

@@ -68,9 +68,10 @@ def page_references(html: str, content: str = "") -> References:
     `content` is the page's body as `htmlstash.sanitized` left it, when `html` holds it
     (a theme prints `page.content` as it is). The sanitizer lets no comment, `<style>`,
     `style=` or asset tag but `<img>` and `<input>` through, and writes tag names in
-    lowercase; the diagrams it leaves out hold none of those either (a test has cleaning
-    change nothing in them). So the body, most of a page, is searched for those two
-    words alone; the theme's part around it is scanned as any page is."""
+    lowercase; the template blocks it leaves out hold none of those either (a test has
+    cleaning change nothing in them, and finds nothing in them to load). So the body,
+    most of a page, is searched for those two words alone; the theme's part around it
+    is scanned as any page is."""
     written = _as_written(html)
     if written is not html:  # (else the content, in it, is as written too, or not in it)
         html, content = written, _as_written(content)

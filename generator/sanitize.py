@@ -29,7 +29,7 @@ _SVG_ATTRS |= {"viewBox", "markerWidth", "markerHeight", "refX", "refY",
                "preserveAspectRatio", "markerUnits"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": _COMMON,
-    "a": {"href", "name", "rel", "target"},
+    "a": {"href", "name", "rel", "target", "type"},
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"colspan", "rowspan", "align", "data-sort"},
     "th": {"colspan", "rowspan", "align", "scope", "data-sort", "aria-sort"},

@@ -6,7 +6,7 @@ regex dance per tag: on a portfolio site, whose pages are tables and SVG diagram
 was a tenth of a build. The plugins' own parsers stay; only their input changes hands:
 `feed_tokens` splits the page at its tags with one regex and calls the parser's handlers
 with exactly the arguments `HTMLParser.feed` + `close` would. Page content has been
-through `sanitize` by then (its diagrams, which cleaning would not change, as our
+through `sanitize` by then (its template blocks, which cleaning would not change, as our
 templates wrote them: `htmlstash.sanitized`), so it is well-formed HTML without scripts,
 styles or CDATA; a page that has any (another plugin added it) is fed to the real parser.
 

@@ -105,6 +105,21 @@ def percent_text(fraction: float | None) -> str:
     return "" if fraction is None else f"{number_text(round(fraction * 100))}%"
 
 
+PAGE_TEMPLATE_FOLDERS = ("pages", "diagrams")
+"""Where the templates are that write a page's HTML (`assets`, `new` and `report` do not)."""
+
+
+def site_writes_pages(settings: Settings) -> bool:
+    """Whether the site's `templates` folder holds a template of pages or diagrams of its
+    own: then its pages are cleaned whole (see `htmlstash.sanitized`)."""
+    templates = settings.options.templates
+    if not templates:
+        return False
+    folder = settings.root / templates
+    return any(path.is_file() or path.is_symlink()
+               for name in PAGE_TEMPLATE_FOLDERS for path in (folder / name).rglob("*"))
+
+
 def site_environment(settings: Settings) -> jinja2.Environment:
     """The environment of a site: its `templates` option's folder over the defaults."""
     templates = settings.options.templates

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.settings import load_settings
+from generator.templating import site_writes_pages
 from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
 
 REPORT = ("---\nkind: status\nproject: a\ndate: 2026-06-20\noverall: green\n---\n"
@@ -223,6 +225,37 @@ def test_a_failing_page_or_diagram_template_of_the_site_is_located_too(
     assert code == 2, err
     assert f"pmsite: error: {where}: the site's template failed: " in err
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize(("name", "cleaned"), [
+    ("pages/project.md.j2", True),  # a page template of the site's own: every page cleaned
+    ("report/standalone.html.j2", False),  # no page is made with it
+])
+def test_pages_made_with_templates_of_the_sites_own_are_cleaned_whole(
+        site, capsys, name, cleaned):
+    root = site(CLEAN, "templates: tpl")
+    page = ('# {{ record.title|md }}\n\n<div class="own" onclick="alert(1)">\n'
+            '<p>own &#34;text&#34;</p>\n</div>\n')
+    if name.startswith("report/"):
+        page = (Path(__file__).parents[1] / "templates" / name).read_text(encoding="utf-8")
+    (root / "tpl" / name).parent.mkdir(parents=True)
+    (root / "tpl" / name).write_text(page, encoding="utf-8")
+    settings = load_settings(root / "mkdocs.yml")
+    assert site_writes_pages(settings) is cleaned
+    if not cleaned:
+        return
+    code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
+    assert code == 0, err
+    html = (root / "site" / "projects" / "a" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="own">' in html and "onclick" not in html  # (cleaned)
+    assert '<p>own "text"</p>' in html  # (as the sanitizer spells it, not the template)
+
+
+def test_a_site_without_templates_of_its_own_writes_pages_with_pmsites(site):
+    root = site(CLEAN)
+    assert not site_writes_pages(load_settings(root / "mkdocs.yml"))
+    root = site(CLEAN, "templates: tpl")  # (named, but no such folder)
+    assert not site_writes_pages(load_settings(root / "mkdocs.yml"))
 
 
 def test_an_error_in_code_a_template_calls_is_still_an_internal_error(

@@ -14,13 +14,19 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from mkdocs.utils.meta import get_data
 
 from generator.htmlstash import FIGURE_END, FIGURE_START
+from generator.offline import page_references
+from generator.pipeline import check
 from generator.sanitize import sanitize
+from generator.settings import load_settings
+from generator.site import plan_site
 from tests.support.browser import chromium as launch_chromium
 from tests.support.browser import is_local, serve
 from tests.support.hostile import MARKER, hostile_copy
@@ -99,6 +105,37 @@ def test_the_diagrams_need_no_cleaning(hostile_site: tuple[str, Path]) -> None:
     assert len(figures) > 20 and sum(MARKER in figure for figure in figures) > 10
     for figure in figures:
         assert events(sanitize(figure)) == events(figure)
+
+
+@pytest.fixture(scope="module")
+def hostile_blocks(tmp_path_factory: pytest.TempPathFactory) -> list[list[str]]:
+    """The template blocks of every page of the hostile example (`htmlstash.stash`), as
+    the plugin has them to put back after cleaning (no theme changes them)."""
+    config = hostile_copy(REPO, tmp_path_factory.mktemp("hostile-blocks"), None)
+    result = check(load_settings(config), date.fromisoformat(AS_OF))
+    assert not result.diagnostics.errors
+    plan = plan_site(result)
+    pages = []
+    for src_uri in sorted(plan.pages):
+        pages.append(plan.page_source(src_uri, "")[1])
+    for src_uri in sorted(plan.records):
+        text = (result.settings.docs_dir / src_uri).read_text(encoding="utf-8")
+        pages.append(plan.page_source(src_uri, get_data(text)[0])[1])
+    return pages
+
+
+def test_the_template_blocks_need_no_cleaning(hostile_blocks: list[list[str]]) -> None:
+    """What lets a page's template blocks skip the sanitizer (`htmlstash.sanitized`): with
+    every title and description hostile, cleaning them changes nothing a parser reads,
+    and they load nothing from outside the site (`offline.page_references` searches
+    them as it searches cleaned HTML)."""
+    assert len(hostile_blocks) > 50
+    joined = ["".join(blocks) for blocks in hostile_blocks]
+    assert sum(MARKER in page for page in joined) > 50
+    assert sum(page.count(FIGURE_START) for page in joined) > 20
+    for page in joined:
+        assert events(sanitize(page)) == events(page)
+        assert page_references(page) == []
 
 
 def test_hostile_titles_still_read_as_their_text(hostile_site: tuple[str, Path]) -> None:

@@ -17,7 +17,6 @@ from generator import htmlstash
 from generator.cli import main
 from generator.forkmap import JOBS_VARIABLE
 from generator.htmlstash import (
-    FIGURE_END,
     FIGURE_START,
     mark_body,
     restore,
@@ -95,14 +94,21 @@ def _through(page: str) -> tuple[str, list[str]]:
     return markdown.markdown(source, extensions=["tables", "toc"]), blocks
 
 
-def test_a_diagram_in_a_template_block_is_kept_as_written_and_the_rest_cleaned() -> None:
+_TABLE = ('<table class="pm-t">\n<tbody><tr><td data-sort="3" title="A &#34;b&#34;">x</td></tr></tbody>\n'
+          '</table>\n')
+
+
+def test_template_blocks_are_kept_as_written_and_the_rest_cleaned() -> None:
     body = "Text <script>alert(1)</script> [x](javascript:alert(2))\n"
-    html, blocks = _through(f"<div class=\"f\">\n{_FIGURE}\n</div>\n\n{mark_body(body)}\n")
+    html, blocks = _through(f"<div class=\"f\">\n{_FIGURE}\n</div>\n\n{mark_body(body)}\n\n"
+                            f"# Heading\n\n{_TABLE}")
+    assert len(blocks) == 2
     page = sanitized(html, blocks, sanitize)
-    assert _FIGURE in page  # byte for byte: `&#34;` and `<rect x="1"/>` as the template wrote
-    assert sanitize(_FIGURE) != _FIGURE  # (cleaning would have spelled it otherwise)
+    for block in blocks:  # byte for byte: `&#34;` and `<rect x="1"/>` as the template wrote
+        assert block in page and sanitize(block) != block  # (cleaning spells them otherwise)
     assert "<script" not in page and "javascript:" not in page and "<p>Text" in page
-    assert "pmsitefigure" not in page and "pmsitestash" not in page
+    assert "pmsiteblock" not in page and "pmsitestash" not in page
+    assert '<h1 id="heading">Heading</h1>' in page
     # The same document as cleaning it all gives.
     assert events(page) == events(sanitize(restore(html, blocks)))
 
@@ -122,16 +128,27 @@ def test_a_diagram_spelled_in_a_body_is_cleaned(body: str) -> None:
     assert "<script" not in page and "javascript:" not in page and "onclick" not in page
 
 
-@pytest.mark.parametrize(("block", "body"), [
-    ("div", "pmsitestash0z"),  # a block copied: its token comes out twice
-    ("style", "x"),  # the cleaner drops a <style> whole, the token with it
+@pytest.mark.parametrize(("body", "after"), [
+    ("pmsitestash0z", "z"),  # a block copied: its token comes out twice
+    ("<script>\n", "z"),  # the cleaner drops what follows an unclosed script, tokens too
+    # A block copied into an attribute, the real one dropped: its token comes out once, in
+    # order, but in a tag (put back, the block's quotes would end the attribute early).
+    ('<a title="pmsitestash0z">x</a>\n\n<script>\n', "z"),
+    # The real token in an attribute a body left open (Python-Markdown passes it on as raw
+    # HTML) and a later body closed: once, in order, in a tag.
+    ('<p><a title="\n', 'end" of it>'),
+    ('<div>\n<a title="\n\n', 'end" of it>'),
 ])
-def test_where_a_token_does_not_come_out_once_the_whole_page_is_cleaned(block: str,
-                                                                         body: str) -> None:
-    html, blocks = _through(f"<{block}>\n{_FIGURE}\n</{block}>\n\n{mark_body(body)}\n")
-    page = sanitized(html, blocks, sanitize)
-    assert page == sanitize(restore(html, blocks))
-    assert "pmsitefigure" not in page and "<script" not in page
+def test_where_a_token_does_not_come_out_once_in_text_the_whole_page_is_cleaned(
+        body: str, after: str) -> None:
+    block = '<p class="x" title="t onmouseover=alert(1)">y</p>'
+    page = f"{mark_body(body)}\n\n{block}\n\n{mark_body(after)}\n\n{_FIGURE}\n"
+    html, blocks = _through(page)
+    cleaned = sanitized(html, blocks, sanitize)
+    assert cleaned == sanitize(restore(html, blocks))
+    assert "pmsiteblock" not in cleaned and "<script" not in cleaned
+    assert not [attribute for event in events(cleaned) if event[0] == "start"
+                for attribute in event[2:] if attribute.startswith("on")]
 
 
 def test_a_token_spelled_in_a_body_is_left_as_text() -> None:
@@ -140,7 +157,7 @@ def test_a_token_spelled_in_a_body_is_left_as_text() -> None:
     keys = set()
     for _ in range(3):
         page = sanitized(html, blocks, lambda text: (keys.update(re.findall(
-            r"pmsitefigure[0-9a-f]{32}n", text)), sanitize(text))[1])
+            r"pmsiteblock[0-9a-f]{32}n", text)), sanitize(text))[1])
         assert page.count(_FIGURE) == 1
     assert len(keys) == 3
     guess = f"{next(iter(keys))}0z"
@@ -149,13 +166,14 @@ def test_a_token_spelled_in_a_body_is_left_as_text() -> None:
     assert page.count(_FIGURE) == 1 and guess in page
 
 
-def test_a_page_without_diagrams_is_cleaned_as_before() -> None:
-    html, blocks = _through("<div>\n<p onclick=\"x\">a</p>\n</div>\n\n<p>b</p>\n")
-    assert sanitized(html, blocks, sanitize) == sanitize(restore(html, blocks))
-    unclosed = f"<div>\n{FIGURE_START}><svg></svg>\n</div>\n"  # no FIGURE_END: not lifted
-    html, blocks = _through(unclosed)
-    assert FIGURE_END not in unclosed
-    assert sanitized(html, blocks, sanitize) == sanitize(restore(html, blocks))
+def test_a_site_with_its_own_templates_has_its_pages_cleaned_whole() -> None:
+    html, blocks = _through(f"<div>\n<p onclick=\"x\">a</p>\n{_FIGURE}\n</div>\n\n<p>b</p>\n")
+    whole = sanitize(restore(html, blocks))
+    assert sanitized(html, blocks, sanitize, trusted=False) == whole
+    assert "onclick" not in whole and _FIGURE not in whole
+    assert sanitized(html, blocks, sanitize) == restore(html, blocks)  # (pmsite's own)
+    html, blocks = _through(mark_body("<p onclick='x'>b</p>\n\n*c*\n"))  # no block
+    assert blocks == [] and sanitized(html, blocks, sanitize) == sanitize(html)
 
 
 _HANDED: list[str] = []
@@ -192,8 +210,8 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_every_page_is_the_same_with_and_without_the_stash(both: tuple[Path, Path]) -> None:
-    """The same HTML, read by a parser: a stashed page's diagrams are not cleaned
-    (`htmlstash.sanitized`), and cleaning spells some of it otherwise (`&#34;` as
+    """The same HTML, read by a parser: a stashed page's template blocks are not
+    cleaned (`htmlstash.sanitized`), and cleaning spells some of it otherwise (`&#34;` as
     `&quot;`, `<path/>` as `<path></path>`)."""
     stashed, plain = both
     pages = sorted(p.relative_to(stashed) for p in stashed.rglob("*.html"))
