@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from functools import lru_cache
 
 BODY_OPEN = "\x00pmsite-body\x00"
 BODY_CLOSE = "\x00/pmsite-body\x00"
@@ -167,34 +168,35 @@ def _stash_part(text: str, blocks: list[str]) -> str:
 def _block_end(text: str, start: int) -> int | None:
     """Where the HTML element opened at `start` closes, extended to its line's end.
 
-    A diagram (`figures.fit`) is skipped whole, from its scroller's start tag to its
-    end: it is balanced (it closes what it opens), and its SVG is most of the tags of a
-    page that has one. Template output holds that start tag nowhere else (a value placed
-    in a template is escaped), and were it to, the block would end elsewhere and still
-    be rendered and sanitized as any other."""
-    depth = 0
-    position = start
-    while True:
-        for match in _TAG.finditer(text, position):
-            closing, name, self_closing = match[1], match[2], match[3]
-            if name is None:  # a comment
-                if depth == 0:
-                    return _line_end(text, match.end())
-                continue
-            if closing:
-                depth -= 1
-            elif (name == "div" and text.startswith(FIGURE_START, match.start())
-                  and (end := text.find(FIGURE_END, match.end())) >= 0):
-                position = end + len(FIGURE_END)
-                if depth <= 0:
-                    return _line_end(text, position)
-                break  # (on from the diagram's end, at the depth it started at)
-            elif not self_closing and name.lower() not in _VOID:
-                depth += 1
-            if depth <= 0:
-                return _line_end(text, match.end())
-        else:
+    Template output is well formed (it closes what it opens, in order), so the element
+    closes at the first end tag of its name with as many of its start tags before it:
+    only tags of that name are read, found by a search for it (a block's other tags,
+    its table rows and its diagram's SVG, are most of a page's tags). A value placed in
+    a template is escaped, so no text or attribute value holds a tag."""
+    first = _TAG.match(text, start)
+    if first is None:
+        return None
+    name = first[2]
+    if name is None or first[3] or name.lower() in _VOID:  # a comment, or no content
+        return _line_end(text, first.end())
+    depth = 1
+    for found in _named(name).finditer(text, first.end()):
+        tag = _TAG.match(text, found.start())
+        if tag is None or tag[2] is None:  # (`<name` that is no tag: not well formed)
             return None
+        if tag[1]:
+            depth -= 1
+            if depth == 0:
+                return _line_end(text, tag.end())
+        elif not tag[3]:
+            depth += 1
+    return None
+
+
+@lru_cache(maxsize=256)
+def _named(name: str) -> re.Pattern[str]:
+    """The start or end of a tag named `name` (not of a longer name it begins)."""
+    return re.compile(rf"</?{re.escape(name)}(?![a-zA-Z0-9:-])", re.IGNORECASE)
 
 
 def _line_end(text: str, position: int) -> int:

@@ -67,9 +67,9 @@ def test_html_that_does_not_close_is_left_to_markdown() -> None:
     assert blocks == [] and source == page
 
 
-def test_a_diagram_is_one_run_of_the_tag_scan() -> None:
-    """`fit`'s markup is skipped from its start tag to its end: its SVG's tags are not
-    counted (so an element its labels leave open cannot end the block early or late)."""
+def test_a_block_ends_where_its_element_closes_whatever_is_inside() -> None:
+    """Only the tags of the block's own name are read: an element a diagram's labels
+    leave open cannot end the block early or late."""
     figure = f'{FIGURE_START} tabindex="0"><div class="pm-fit"><svg><g><text>a</svg>\n</div></div>'
     page = f"<figure>\n{figure}\n</figure>\n\nAfter.\n\n<p>next</p>\n"
     source, blocks = stash(page)
@@ -79,9 +79,14 @@ def test_a_diagram_is_one_run_of_the_tag_scan() -> None:
     alone = f"{figure}<figcaption>c</figcaption>\n\nAfter.\n"
     assert stash(alone)[1] == [f"{figure}<figcaption>c</figcaption>\n"]
     assert stash(f"{figure}\n<p>x</p>\n")[1] == [f"{figure}\n", "<p>x</p>\n"]
-    # Without its end it is scanned tag by tag: never closed, left to Python-Markdown.
-    cut = f"<figure>\n{FIGURE_START}><svg><g>\n</figure>\n"
-    assert stash(cut) == (cut, [])
+    # Nested elements of the same name, a longer name it begins, one self-closed, a `>`
+    # in a quoted value, an end tag in capitals and with a space.
+    nested = ('<div a="x>y"><div/><divider></divider><div><abbr>a</abbr></div>\n'
+              "text</DIV >tail\n\nAfter.\n")
+    assert stash(nested)[1] == [nested[:nested.index("\n\n") + 1]]
+    # An element that never closes is left to Python-Markdown, from there on.
+    cut = "<p>x</p>\n\n<figure>\n<svg><g>\n</svg>\n"
+    assert stash(cut)[1] == ["<p>x</p>\n"] and stash(cut)[0].endswith(cut[9:])
 
 
 _FIGURE = (f'{FIGURE_START} tabindex="0"><div class="pm-fit"><svg width="10">'
@@ -252,14 +257,62 @@ def test_the_tag_pattern_matches_as_first_written_on_edges(text: str) -> None:
     _same_tags(text)
 
 
-def test_every_page_stashes_the_same_blocks_with_its_diagrams_scanned(
+def _block_end_tag_by_tag(text: str, start: int) -> int | None:
+    """`_block_end` as first written: every tag read, each start tag one deeper, each
+    end tag one shallower."""
+    depth = 0
+    for match in htmlstash._TAG.finditer(text, start):
+        closing, name, self_closing = match[1], match[2], match[3]
+        if name is None:  # a comment
+            if depth == 0:
+                return htmlstash._line_end(text, match.end())
+            continue
+        if closing:
+            depth -= 1
+        elif not self_closing and name.lower() not in htmlstash._VOID:
+            depth += 1
+        if depth <= 0:
+            return htmlstash._line_end(text, match.end())
+    return None
+
+
+def _stash_tag_by_tag(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, list[str]]:
+    with monkeypatch.context() as patched:
+        patched.setattr(htmlstash, "_block_end", _block_end_tag_by_tag)
+        return stash(text)
+
+
+def test_every_page_stashes_the_blocks_a_scan_tag_by_tag_finds(
         both: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Skipping a diagram's tags changes no block of the example's pages: their diagrams
-    are balanced, as the scan tag by tag finds."""
-    skipped = [stash(text) for text in _HANDED]
+    """On the example's pages, reading only the tags of a block's name finds the blocks
+    that reading every tag finds: the templates' output is well formed."""
     assert sum(text.count(FIGURE_START) for text in _HANDED) > 20
-    monkeypatch.setattr(htmlstash, "FIGURE_START", "<never-a-tag")
-    assert [stash(text) for text in _HANDED] == skipped
+    for text in _HANDED:
+        assert stash(text) == _stash_tag_by_tag(text, monkeypatch)
+
+
+_NAMES = st.sampled_from(["div", "a", "abbr", "b", "p", "svg", "g", "table", "tr", "td", "br", "img"])
+
+
+@st.composite
+def _element(draw: st.DrawFn, depth: int = 0) -> str:
+    """A well formed element, as a template writes one."""
+    name = draw(_NAMES)
+    attributes = draw(st.sampled_from(["", ' class="x"', ' title="a>b"', " data-n='1'"]))
+    if name in ("br", "img") or draw(st.integers(0, 5)) == 0:
+        return f"<{name}{attributes}/>" if name not in ("br", "img") else f"<{name}{attributes}>"
+    inner = draw(st.lists(st.one_of(st.sampled_from(["t", "\n", " ", "&lt;x&gt;", "<!-- c -->"]),
+                                    _element(depth + 1) if depth < 3 else st.just("u")),
+                          max_size=4))
+    return f"<{name}{attributes}>{''.join(inner)}</{name}>"
+
+
+@given(st.lists(st.one_of(_element(), st.sampled_from(["\n", "\n\n", "Text *x*\n", "# H\n"])),
+                max_size=6))
+def test_well_formed_template_output_stashes_as_a_scan_tag_by_tag_finds(parts: list[str]) -> None:
+    text = "\n".join(parts) + "\n"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert stash(text) == _stash_tag_by_tag(text, monkeypatch)
 
 
 def test_the_tag_pattern_matches_as_first_written_on_every_page(both: tuple[Path, Path]) -> None:
