@@ -93,3 +93,56 @@ def test_printed_values_skip_markup_only_where_autoescape_is_known() -> None:
     assert jinjaenv.escaped_text("<a href='x'>&\"") == str(escape("<a href='x'>&\""))
     assert type(jinjaenv.escaped_text("<")) is str
     assert jinjaenv.escaped_text(Markup("<b>")) == "<b>"
+
+
+def _plain(x: Any) -> str:
+    return f"plain {x}"
+
+
+@jinja2.pass_context
+def _with_context(context: Any, x: Any) -> str:
+    return f"context {context.get('v')} {x}"
+
+
+@jinja2.pass_environment
+def _with_environment(environment: Any, x: Any) -> str:
+    return f"environment {type(environment).__name__ != ''} {x}"
+
+
+@jinja2.pass_eval_context
+def _with_eval_context(eval_context: Any, x: Any) -> str:
+    return f"eval {eval_context.autoescape} {x}"
+
+
+def _stops(x: Any) -> str:
+    raise StopIteration
+
+
+class _Callable:
+    @jinja2.pass_context
+    def __call__(self, context: Any, x: Any) -> str:
+        return f"callable {context.get('v')} {x}"
+
+    def method(self, x: Any) -> str:
+        return f"method {x}"
+
+    @jinja2.pass_context
+    def with_context(self, context: Any, x: Any) -> str:
+        return f"method with context {context.get('v')} {x}"
+
+
+CALLS = ("{% macro m(x) %}<{{ x }}>{% endmacro %}"
+         "{{ m(v) }}|{{ plain(v) }}|{{ ctx(v) }}|{{ env_(v) }}|{{ ev(v) }}|{{ obj(v) }}"
+         "|{{ obj.method(v) }}|{{ obj.with_context(1) }}|{{ len(v) }}|{{ stops(v) is undefined }}"
+         "{% for i in [1] %}{% set v = 'loop' %}|{{ ctx(i) }}{% endfor %}")
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_calls_reach_what_jinja_calls_with_what_jinja_passes(autoescape: bool) -> None:
+    values = {"v": "<v>", "plain": _plain, "ctx": _with_context, "env_": _with_environment,
+              "ev": _with_eval_context, "obj": _Callable(), "len": len, "stops": _stops}
+    ours = jinjaenv.Environment(autoescape=autoescape).from_string(CALLS).render(values)
+    theirs = jinja2.Environment(autoescape=autoescape).from_string(CALLS).render(values)
+    assert ours == theirs
+    assert "context loop 1" in ours and "callable <v>" in ours.replace("&lt;", "<").replace(
+        "&gt;", ">")
