@@ -21,6 +21,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
 from generator import forkmap, mdreuse, mkdocs_plugin, offline, prerender
+from generator import site as site_plan
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
 from generator.mkdocs_plugin import PmsitePlugin
@@ -421,3 +422,25 @@ def test_what_pages_load_from_outside_is_read_as_they_are_written(
     for read in read_by_build.values():
         assert "404.html" in read and "base.css" in read and not pages & read
     nothing_left_behind()
+
+
+def test_what_changed_is_found_once_whatever_the_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+    """Project and program pages ask for the portfolio's recent changes (a second model):
+    found once before the processes fork, not again in each."""
+    calls = tmp_path / "calls"
+    found = site_plan.recent_changes
+
+    def counted(*args: Any) -> Any:
+        with open(calls, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()}\n")
+        return found(*args)
+
+    monkeypatch.setattr(site_plan, "recent_changes", counted)
+    config = write_site(tmp_path / "content", ANCHORED)
+    for jobs in (1, 2):
+        calls.write_text("", encoding="utf-8")
+        assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
+        assert calls.read_text(encoding="utf-8").splitlines() == [str(os.getpid())]
+    assert forked
+    assert same_tree(tmp_path / "jobs1", tmp_path / "jobs2") == []
