@@ -31,6 +31,27 @@ def test_later_values_are_made_once_when_first_read() -> None:
     assert made == [1]
 
 
+def test_later_values_known_ahead_are_read_without_making_the_rest() -> None:
+    made: list[int] = []
+    values = Later(lambda: made.append(1) or {"record": "r", "rows": [1]}, {"record": "r"})
+    assert values["record"] == "r" and values.get("record") == "r" and made == []
+    assert values["rows"] == [1] and made == [1]
+    assert dict(values) == {"record": "r", "rows": [1]}
+
+
+def test_the_values_known_ahead_are_the_values_made() -> None:
+    """What a page's diagrams read of its values before the page is rendered (its record)
+    is what rendering it makes."""
+    plan = plan_site(check(load_settings(REPO / "mkdocs.yml"), AS_OF), draw=())
+    known = [spec.values for spec in plan.pages.values()
+             if isinstance(spec.values, Later) and spec.values._known]
+    assert len(known) > 5
+    for values in known:
+        ahead = {key: values[key] for key in values._known}
+        assert values._make is not None  # (nothing made yet)
+        assert {key: values._made()[key] for key in ahead} == ahead
+
+
 def test_generated_files_are_made_once_when_first_read() -> None:
     made: list[str] = []
     files = GeneratedFiles()

@@ -41,11 +41,15 @@ class Later(Mapping[str, Any]):
     Planning a site is then naming its pages: the live preview plans the whole site after
     every edit and renders only the pages a reader looks at (and the rest later)."""
 
-    __slots__ = ("_make", "_values")
+    __slots__ = ("_known", "_make", "_values")
 
-    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, make: Callable[[], dict[str, Any]],
+                 known: Mapping[str, Any] | None = None) -> None:
         self._make: Callable[[], dict[str, Any]] | None = make
         self._values: dict[str, Any] = {}
+        self._known = dict(known or {})
+        """Values `make()` gives too, read without making the rest (a page's record, which
+        its diagrams are drawn from in another process than the page's)."""
 
     def _made(self) -> dict[str, Any]:
         if self._make is not None:
@@ -53,6 +57,8 @@ class Later(Mapping[str, Any]):
         return self._values
 
     def __getitem__(self, key: str) -> Any:
+        if self._make is not None and key in self._known:
+            return self._known[key]
         return self._made()[key]
 
     def __iter__(self) -> Iterator[str]:

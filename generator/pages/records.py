@@ -90,7 +90,8 @@ def build_programs(context: Context) -> list[PageSpec]:
     model = context.model
     index = cache(lambda: changes_by_record(model, context.changes))
     return [PageSpec(f"programs/{summary.record.id}.md", "program.md.j2", summary.record.title,
-                     Later(partial(_program_values, context, summary, index)),
+                     Later(partial(_program_values, context, summary, index),
+                           {"record": summary.record}),
                      section="programs", source=summary.record.path)
             for summary in model.program_summaries.values()]
 
@@ -139,7 +140,8 @@ def build_projects(context: Context) -> list[PageSpec]:
     model = context.model
     index = cache(lambda: changes_by_record(model, context.changes))
     return [PageSpec(f"projects/{project.id}.md", "project.md.j2", project.title,
-                     Later(partial(_project_values, context, project, index)),
+                     Later(partial(_project_values, context, project, index),
+                           {"record": project}),
                      section="projects", source=project.path)
             for project in model.of_kind("project")]
 
