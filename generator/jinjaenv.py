@@ -11,11 +11,11 @@ name that is not one of those the attribute cannot exist: reading the item first
 exactly what Jinja would find, and where the key is missing Jinja's own way runs.
 
 With autoescape, Jinja compiles `{{ value }}` to `escape(value)`: a `Markup`, made by a
-Python `__new__`, only to be joined into the template's output and dropped (3.9
-million of them for the pages and diagrams of 1,000 projects). `escaped_text` spells exactly what `escape` spells, as the
-plain string the output is joined from (0.05 µs against 0.5 µs for a short string).
-Only a value printed is written so: a filter, a macro's result and `{% set %}` still
-give `Markup` where Jinja gives it.
+Python `__new__`, only to be joined into the template's output and dropped (3.9 million
+of them for the pages and diagrams of 1,000 projects). `escaped_text` spells exactly what
+`escape` spells, as the plain string the output is joined from (0.05 µs against 0.5 µs
+for a short string). Only a value printed is written so: a filter, a macro's result and
+`{% set %}` still give `Markup` where Jinja gives it.
 """
 
 from __future__ import annotations
@@ -55,10 +55,10 @@ class _CodeGenerator(CodeGenerator):
 class _Context(Context):
     """Jinja's context, calling a macro, a plain function or method or a builtin without
     asking it twice whether it wants the context passed (each question an AttributeError
-    raised and caught: 1.2 µs of a macro call's 2.3 µs). A macro and a builtin never want it;
-    a function (or a method's function) wants it only where `pass_context` and its kin
-    set `jinja_pass_arg` in its `__dict__`, where Jinja finds it. Anything else goes
-    Jinja's way."""
+    raised and caught: 1.2 µs of a macro call's 2.3 µs). A macro and a builtin never
+    want it; a function (or a method's function) wants it only where `pass_context` and
+    its kin set `jinja_pass_arg` in its `__dict__`, where Jinja finds it. Anything else
+    goes Jinja's way."""
 
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         kind = type(obj)
