@@ -118,22 +118,6 @@ def sanitized(html: str, blocks: list[str], clean: Callable[[str], str],
     return clean(restore(html, blocks))
 
 
-def next_figure(html: str, position: int) -> tuple[int, int] | None:
-    """Where the next diagram `figures.fit` wrote starts and ends in `html`, from
-    `position`: its scroller's start tag through the first `FIGURE_END` after it. A start
-    with another start before that end is not one (the later start may be)."""
-    while (start := html.find(FIGURE_START, position)) >= 0:
-        end = html.find(FIGURE_END, start)
-        if end < 0:
-            return None
-        following = html.find(FIGURE_START, start + len(FIGURE_START))
-        if 0 <= following < end:
-            position = following
-            continue
-        return start, end + len(FIGURE_END)
-    return None
-
-
 def _split(text: str) -> list[str]:
     """Template parts at even positions, body parts at odd ones."""
     parts: list[str] = []

@@ -27,7 +27,7 @@ from typing import Any
 from mkdocs.contrib.search.search_index import ContentParser, ContentSection, SearchIndex
 from mkdocs.structure.pages import Page
 
-from generator.htmlstash import CAPTION_END, CAPTION_START, FIGURE_START, next_figure
+from generator.htmlstash import CAPTION_END, CAPTION_START, FIGURE_END, FIGURE_START
 
 _TOKEN = re.compile(
     r"""<!--(.*?)-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""",
@@ -137,18 +137,18 @@ def without_figures(html: str) -> str:
     leaves out an element marked `data-search-exclude`.
 
     A string search, not a parse: the start is the scroller's own start tag, which
-    sanitized HTML holds nowhere else (`sanitize` writes `<` and `"` in text and in
-    attribute values as `&lt;` and `&quot;`, a diagram's autoescaping template as `&lt;`
-    and `&#34;`); the end is the first `</svg></div></div>` after it. Were a label to
-    hold that text unescaped, the cut would end early and the rest of its diagram be
-    indexed, no more. A start with another start before its end is left alone
-    (`htmlstash.next_figure`). The diagram's caption, right after it, goes too: its
-    link's file name and its hint are pmsite's own."""
+    a page's content holds nowhere else (`sanitize` writes `<` and `"` in text and in
+    attribute values as `&lt;` and `&quot;`, our autoescaping templates as `&lt;` and
+    `&#34;`); the end is the first `</svg></div></div>` after it. Were a label to hold
+    that text unescaped, the cut would end early and the rest of its diagram be indexed,
+    no more. A start with another start before its end is left alone (`_next_figure`).
+    The diagram's caption, right after it, goes too: its link's file name and its hint
+    are pmsite's own."""
     if FIGURE_START not in html:
         return html
     out: list[str] = []
     position = 0
-    while (found := next_figure(html, position)) is not None:
+    while (found := _next_figure(html, position)) is not None:
         start, end = found
         out.append(html[position:start])
         position = end
@@ -157,6 +157,22 @@ def without_figures(html: str) -> str:
             position = close + len(CAPTION_END) if close >= 0 else position
     out.append(html[position:])
     return "".join(out)
+
+
+def _next_figure(html: str, position: int) -> tuple[int, int] | None:
+    """Where the next diagram `figures.fit` wrote starts and ends in `html`, from
+    `position`: its scroller's start tag through the first `FIGURE_END` after it. A start
+    with another start before that end is not one (the later start may be)."""
+    while (start := html.find(FIGURE_START, position)) >= 0:
+        end = html.find(FIGURE_END, start)
+        if end < 0:
+            return None
+        following = html.find(FIGURE_START, start + len(FIGURE_START))
+        if 0 <= following < end:
+            position = following
+            continue
+        return start, end + len(FIGURE_END)
+    return None
 
 
 def page_text(content: str) -> PageText:
