@@ -542,48 +542,86 @@ def _attributes(text: str) -> Excess | None:
 # -- time budget ----------------------------------------------------------------------------
 
 
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Raise MarkdownTimeout if the body of the `with` runs longer than `seconds`.
+class TimeBudget:
+    """An alarm that raises MarkdownTimeout in the main thread once `seconds` have passed
+    between `start()` and `stop()`.
 
     Uses SIGALRM (`setitimer(ITIMER_REAL)`), so it works in the main thread of a POSIX
-    process only, and elsewhere (or with `seconds <= 0`) does nothing. The previous
-    handler, and the timer of an enclosing budget, are restored. Python handles signals
+    process only, and elsewhere (or with `seconds <= 0`) does nothing. `stop()` restores
+    the previous handler, and the timer of an enclosing budget. Python handles signals
     between bytecodes: one long call into C (a regular expression search) overruns until
     it returns.
+
+    The alarm raises once, so that nothing interrupts what handles it (the build's error
+    path switches the budget off), and once more for each exception Python loses: one
+    raised inside a finalizer or a gc callback, which Python drops, goes off again (after
+    `seconds`, or a second at most) instead of letting the overrun run on. It can go off
+    as `stop()` begins, and raise from it: the first thing `stop()` does makes the alarm
+    harmless, so whatever raises from it leaves the budget running, and calling `stop()`
+    again (it may be called any number of times) switches it off.
     """
-    if (seconds <= 0 or not hasattr(signal, "setitimer")
-            or threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    armed = True
 
-    def expire(signum: int, frame: FrameType | None) -> None:
-        if armed:
-            raise MarkdownTimeout(f"rendering took longer than {seconds:g} s")
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._armed = False
+        """Whether the alarm raises (what `stop()` switches off first)."""
+        self._running: tuple[Any, Any, Any, float, float] | None = None
+        """What `stop()` restores: the handler, the unraisable hooks (the caller's and
+        this budget's), when the budget began and the enclosing budget's time left."""
 
-    hook = sys.unraisablehook
+    def start(self) -> None:
+        if (self.seconds <= 0 or not hasattr(signal, "setitimer") or self._running
+                or threading.current_thread() is not threading.main_thread()):
+            return
+        previous = signal.signal(signal.SIGALRM, self._expire)
+        hook, lost = sys.unraisablehook, self._lost
+        sys.unraisablehook = lost
+        began = time.monotonic()
+        self._armed = True
+        outer, _ = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self._running = (previous, hook, lost, began, outer)
 
-    def lost(unraisable: Any) -> None:
-        # The alarm went off inside a finalizer or a gc callback, which Python cannot
-        # raise from (it would print "Exception ignored in ...", a traceback): it goes off
-        # again (see below), so this one says nothing.
-        if not isinstance(unraisable.exc_value, MarkdownTimeout):
-            hook(unraisable)
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    sys.unraisablehook = lost
-    began = time.monotonic()
-    # Repeating: an alarm whose exception is lost (raised inside a finalizer, where Python
-    # drops it) goes off again instead of letting the overrun run on.
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds, min(seconds, 1.0))
-    try:
-        yield
-    finally:
-        armed = False
+    def stop(self) -> None:
+        self._armed = False  # (from here on, an alarm does nothing)
+        running, self._running = self._running, None
+        if running is None:
+            return
+        previous, hook, lost, began, outer = running
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
         if sys.unraisablehook is lost:  # (unless something replaced it meanwhile)
             sys.unraisablehook = hook
         if outer > 0:
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - began), 1e-3))
+
+    def _expire(self, signum: int, frame: FrameType | None) -> None:
+        if self._armed:
+            self._armed = False
+            raise MarkdownTimeout(f"rendering took longer than {self.seconds:g} s")
+
+    def _lost(self, unraisable: Any) -> None:
+        # The alarm went off inside a finalizer or a gc callback, which Python cannot
+        # raise from (it would print "Exception ignored in ...", a traceback): it goes off
+        # again, so this one says nothing.
+        if not isinstance(unraisable.exc_value, MarkdownTimeout):
+            (self._running[1] if self._running else sys.__unraisablehook__)(unraisable)
+        elif self._running:
+            self._armed = True
+            signal.setitimer(signal.ITIMER_REAL, min(self.seconds, 1.0))
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise MarkdownTimeout if the body of the `with` runs longer than `seconds` (see
+    TimeBudget)."""
+    budget = TimeBudget(seconds)
+    budget.start()
+    try:
+        yield
+    finally:
+        while True:  # (an alarm going off as it stops raises, and leaves it to stop again)
+            try:
+                budget.stop()
+                break
+            except MarkdownTimeout:
+                pass

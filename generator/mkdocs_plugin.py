@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,7 +27,7 @@ from generator.errors import ConfigError
 from generator.htmlstash import sanitized
 from generator.linknotes import QuietLinks, quiet_links, unquiet_links
 from generator.load import ReadDocument
-from generator.mdlimits import MarkdownTimeout, time_budget
+from generator.mdlimits import MarkdownTimeout, TimeBudget
 from generator.mdreuse import SharedMarkdown, shared_markdown
 from generator.navigation import curated_nav, keep_out_of_nav, section_page
 from generator.offline import References, external_assets, page_references
@@ -93,7 +92,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._serving = False
         """Under `mkdocs serve` (no pmsite front end): keep going past content errors."""
         self._given: BuildValues | None = None
-        self._budget = ExitStack()
+        self._budget: TimeBudget | None = None
         self._page: tuple[Page, float] | None = None
         self._section: Page | None = None
         """The nav page marked current for the page being rendered (see section_page)."""
@@ -273,8 +272,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self._markdown.attach(page)
         # Python-Markdown renders the page next; a page it would hang on stops the build.
         self._disarm()
-        self._budget.enter_context(time_budget(PAGE_SECONDS))
+        self._budget = TimeBudget(PAGE_SECONDS)
         self._page = (page, time.monotonic())
+        self._budget.start()
         return text
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
@@ -308,8 +308,14 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             raise self._too_slow(armed[0], str(error)) from None
 
     def _disarm(self) -> tuple[Page, float] | None:
+        """Switch the page's alarm off; the page it was for, and since when.
+
+        An alarm that goes off as it stops raises from here with the page still set: the
+        build's error handler calls this again, and says where."""
+        if self._budget is not None:
+            self._budget.stop()
+            self._budget = None
         armed, self._page = self._page, None
-        self._budget.close()
         return armed
 
     def _too_slow(self, page: Page, message: str) -> PluginError:

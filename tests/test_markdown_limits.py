@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import signal
 import sys
 import threading
 import time
 import types
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import markdown
 import pytest
@@ -21,9 +24,11 @@ from generator.mdlimits import (
     MAX_EMPHASIS_NESTING,
     MAX_NESTING,
     MarkdownTimeout,
+    TimeBudget,
     scan_markdown,
     time_budget,
 )
+from generator.mkdocs_plugin import PmsitePlugin
 from generator.pages.compose import _rebase_links
 from generator.wikilinks import find_wikilinks
 from tests.conftest import PORTFOLIO, PROGRAM, REPO
@@ -289,6 +294,21 @@ def test_time_budget_interrupts_a_long_render() -> None:
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_a_budget_raises_once_and_lets_what_handles_it_finish() -> None:
+    """What handles the timeout (the build's error path, which switches the budget off
+    at its end) takes longer than the budget, and is not interrupted again."""
+    budget = TimeBudget(0.01)
+    budget.start()
+    with pytest.raises(MarkdownTimeout):
+        while True:
+            time.sleep(0.001)
+    until = time.monotonic() + 0.1
+    while time.monotonic() < until:
+        time.sleep(0.001)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    budget.stop()
+
+
 def test_an_alarm_lost_in_a_gc_callback_says_nothing_and_goes_off_again(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Python cannot raise from a gc callback or a finalizer: it prints "Exception ignored
@@ -348,6 +368,91 @@ def test_time_budget_does_nothing_outside_the_main_thread() -> None:
     thread.start()
     thread.join()
     assert seen == [(0.0, 0.0)]
+
+
+def alarm_at_each_line(disarm: Callable[[], object]) -> Iterator[tuple[int, object]]:
+    """Call `disarm` once for each line Python runs in the functions it calls (but those
+    of this file), with the alarm going off at that line: the handler installed then is
+    called there, as Python calls it between bytecodes. Yields each line's number and
+    what `disarm` returned; stops once `disarm` runs fewer lines than that number."""
+    for at in itertools.count(1):
+        seen = [0]
+        sys.settrace(_alarm_at(at, seen))
+        try:
+            returned = disarm()
+        finally:
+            sys.settrace(None)
+        yield at, returned
+        if seen[0] < at:
+            return
+
+
+def _alarm_at(at: int, seen: list[int]) -> Any:
+    """A trace function that counts lines in `seen` and sets the alarm off at line `at`."""
+
+    def trace(frame: types.FrameType, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename == __file__:  # (the caller's own lines)
+            return None
+        if event == "line":
+            seen[0] += 1
+            if seen[0] == at:
+                handler = signal.getsignal(signal.SIGALRM)
+                if callable(handler):
+                    handler(signal.SIGALRM, None)
+        return trace
+
+    return trace
+
+
+def test_an_alarm_going_off_as_a_budget_stops_leaves_nothing_armed() -> None:
+    """The alarm repeats, so it can go off as a budget stops: the budget must not be left
+    half stopped, with its timer running, wherever that happens."""
+    before = signal.getsignal(signal.SIGALRM)
+
+    budget = [TimeBudget(60)]
+
+    def stop_once_raised() -> object:  # (what the with-statement and the plugin do)
+        try:
+            budget[0].stop()
+            return "stopped"
+        except MarkdownTimeout:
+            budget[0].stop()
+            return "raised, then stopped"
+
+    budget[0].start()
+    said = set()
+    for at, said_then in alarm_at_each_line(stop_once_raised):
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), at
+        assert signal.getsignal(signal.SIGALRM) is before, at
+        said.add(said_then)
+        budget[0] = TimeBudget(60)
+        budget[0].start()
+    budget[0].stop()
+    assert said == {"stopped", "raised, then stopped"}
+
+
+def test_the_plugin_locates_a_page_whose_alarm_goes_off_as_it_stops() -> None:
+    """An alarm going off as the plugin switches a page's alarm off raises: the build's
+    error handler switches it off again, and still knows the page."""
+    before = signal.getsignal(signal.SIGALRM)
+    plugin = PmsitePlugin()
+    page = object()
+
+    def disarm_as_the_build_does() -> object:  # (on_page_content, then on_build_error)
+        try:
+            return plugin._disarm()
+        except MarkdownTimeout:
+            return plugin._disarm()
+
+    plugin._budget, plugin._page = TimeBudget(60), (page, 1.0)  # type: ignore[assignment]
+    plugin._budget.start()
+    for at, armed in alarm_at_each_line(disarm_as_the_build_does):
+        assert armed == (page, 1.0), at
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), at
+        assert signal.getsignal(signal.SIGALRM) is before, at
+        plugin._budget, plugin._page = TimeBudget(60), (page, 1.0)  # type: ignore[assignment]
+        plugin._budget.start()
+    plugin._disarm()
 
 
 def test_the_code_is_documented() -> None:
