@@ -149,10 +149,12 @@ def gather_people(records: Records) -> dict[str, Person]:
     def person(name: str) -> Person:
         cleaned = clean_name(name)
         key = cleaned.casefold()
-        spellings.setdefault(key, Counter())[cleaned] += 1
-        if key not in by_name:
-            by_name[key] = Person(cleaned, "")
-        return by_name[key]
+        holder = by_name.get(key)
+        if holder is None:
+            holder = by_name[key] = Person(cleaned, "")
+            spellings[key] = Counter()
+        spellings[key][cleaned] += 1
+        return holder
 
     listed: set[str] = set()
     for entry in sorted(records.people, key=lambda r: (r.path, r.source.line)):
@@ -160,15 +162,17 @@ def gather_people(records: Records) -> dict[str, Person]:
         holder = person(model.name)
         holder.email, holder.title, holder.team = model.email, model.role, model.team
         listed.add(holder.name.casefold())
+    held: set[tuple[int, str, str, str]] = set()  # (a Role's equality: person, role, id, detail)
     for record in records:
         if record.kind == "person":
             continue
         for role, name, detail, _ in _held(record):
             if clean_name(name):
                 holder = person(name)
-                fact = Role(role, record.id, record, detail)
-                if fact not in holder.roles:
-                    holder.roles.append(fact)
+                fact = (id(holder), role, record.id, detail)
+                if fact not in held:
+                    held.add(fact)
+                    holder.roles.append(Role(role, record.id, record, detail))
         if holds(record, Project) and is_open(record):
             for member in record.model.team:
                 if member.allocation:

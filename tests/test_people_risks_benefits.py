@@ -70,7 +70,7 @@ id: m1
 title: Steering committee
 date: 2026-06-15
 program: cx
-attendees: [Dana Reyes, LEE CHAN]
+attendees: [Dana Reyes, LEE CHAN, dana reyes]
 actions:
   - {title: Send the plan, owner: Kim Park, due: 2026-07-10}
 ---
@@ -100,6 +100,10 @@ def test_roles_collected_from_every_place(people_result):
     people = people_result.model.people
     assert roles(people["dana-reyes"]) == {("manager", "cx"), ("board", "cx"),
                                            ("attendee", "m1")}
+    assert people["dana-reyes"].name == "Dana Reyes"
+    for person in people.values():  # (each once: Dana attends m1 under two spellings)
+        held = [(r.role, r.record, r.detail) for r in person.roles]
+        assert len(held) == len(set(held)), person.name
     assert roles(people["omar-haddad"]) == {("sponsor", "cx"), ("sponsor", "a"),
                                             ("board", "cx")}
     assert roles(people["sam-patel"]) == {("manager", "a"), ("manager", "b"),
