@@ -50,8 +50,10 @@ _SERIALIZED_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 """A tag as the sanitizer writes it: every attribute value in double quotes, which it
 writes as `&quot;` inside one (its text holds no `<` or `>` but as `&lt;` and `&gt;`).
 What is left without these is text."""
+PLACEHOLDER = r"pmsitestash\d+z"
+"""A stashed block's stand-in (a pattern): a word Python-Markdown passes through as it is,
+alone in its paragraph."""
 _PLACEHOLDER = re.compile(r"<p>pmsitestash(\d+)z</p>|pmsitestash(\d+)z")
-"""A stashed block's stand-in: a word Python-Markdown passes through as it is."""
 
 
 def mark_body(markdown: str) -> str:

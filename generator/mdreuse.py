@@ -38,9 +38,20 @@ import markdown
 import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure import pages as mkdocs_pages  # (MkDocs 1.6's own processors)
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.toc import AnchorLink, get_toc
+
+from generator.mdflat import (
+    Flat,
+    TocSettings,
+    flat_blocks,
+    flat_extensions,
+    render_flat,
+    toc_settings,
+)
+
+log = logging.getLogger("mkdocs.plugins.pmsite")
 
 REUSABLE = frozenset({
     # Python-Markdown's own
@@ -146,6 +157,13 @@ class SharedMarkdown:
     def __init__(self, config: MkDocsConfig) -> None:
         self._config = config
         self._md: markdown.Markdown | None = None
+        names = [extension_name(extension) for extension in config["markdown_extensions"]]
+        self._flat: bool | None = (None if flat_extensions(names, config["mdx_configs"] or {})
+                                   else False)
+        """Whether flat pages skip Python-Markdown (`mdflat`): None until the first one
+        was rendered both ways, False where the config or that comparison rules it out."""
+        self._toc: TocSettings | None = None
+        """The table of contents' settings, read off the instance that rendered it."""
 
     def attach(self, page: Page) -> None:
         """Have `page.render` use the shared instance, for this page only (`detach`)."""
@@ -170,6 +188,10 @@ class SharedMarkdown:
             return
         if page.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        blocks = flat_blocks(page.markdown) if self._flat is not False else None
+        if blocks is not None and self._flat and self._toc is not None:
+            _set_flat(page, render_flat(blocks, self._toc))
+            return
         md, self._md = self._md, None  # (kept again only if the page renders)
         md = md.reset() if md is not None else markdown.Markdown(
             extensions=config["markdown_extensions"],
@@ -190,6 +212,43 @@ class SharedMarkdown:
         if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = relative.links_to_anchors
         self._md = md
+        if blocks is not None:  # (the first flat page: do both ways agree?)
+            toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None  # noqa: SIM401
+            self._toc = toc_settings(toc)  # (a Registry: no `get`)
+            self._flat = self._toc is not None and _agrees(page, render_flat(blocks, self._toc))
+            if not self._flat:
+                log.debug("pmsite: flat pages are rendered by Python-Markdown (%s differs)",
+                          page.file.src_uri)
+
+
+def _set_flat(page: Page, flat: Flat) -> None:
+    """What `SharedMarkdown.render` sets on a page, from a flat text's rendering."""
+    page.content = flat.html
+    page.toc = get_toc(flat.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
+    page._title_from_render = flat.title
+    page.present_anchor_ids = set(flat.anchor_ids)
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = _links(page, flat)
+
+
+def _links(page: Page, flat: Flat) -> dict[File, dict[str, str]]:
+    """What MkDocs' `_RelativePathTreeprocessor` notes of the permanent links' hrefs."""
+    return {page.file: {ident: f"#{ident}" for ident in flat.linked}} if flat.linked else {}
+
+
+def _agrees(page: Page, flat: Flat) -> bool:
+    """Whether a page Python-Markdown rendered is what `_set_flat` would have set."""
+    links = getattr(page, "links_to_anchors", None)
+    return (page.content == flat.html and page._title_from_render == flat.title
+            and _entries(page.toc) == _entries(get_toc(flat.toc_tokens))  # type: ignore[arg-type]
+            and page.present_anchor_ids == set(flat.anchor_ids)
+            and (links is None or links == _links(page, flat)))
+
+
+def _entries(items: Any) -> list[tuple[str, str, int, list[Any]]]:
+    """A table of contents as values (AnchorLink compares by identity)."""
+    return [(item.title, item.id, item.level, _entries(item.children))
+            for item in items if isinstance(item, AnchorLink)]
 
 
 def shared_markdown(config: MkDocsConfig) -> SharedMarkdown | None:
