@@ -65,15 +65,19 @@ class TocSettings:
 def toc_settings(toc: Any) -> TocSettings | None:
     """The settings of a Markdown instance's `toc` tree processor, if flat pages can
     follow them (not `anchorlink`, `permalink_leading`, `baselevel`, or a permanent link
-    of a class of its own, which MkDocs would take into the page's title)."""
-    if (toc is None or toc.use_anchors or toc.permalink_leading or toc.base_level
-            or toc.permalink_class != "headerlink"):
+    of a class of its own, which MkDocs would take into the page's title); None too for
+    a processor without these (another Python-Markdown than the one checked)."""
+    try:
+        if (toc is None or toc.use_anchors or toc.permalink_leading or toc.base_level
+                or toc.permalink_class != "headerlink"):
+            return None
+        link = toc.use_permalinks
+        permalink = (None if link in (False, None) else "&para;" if link is True
+                     else _cdata(str(link)))
+        return TocSettings(toc.slugify, toc.sep, permalink, toc.permalink_title,
+                           range(toc.toc_top, toc.toc_bottom + 1))
+    except AttributeError:
         return None
-    link = toc.use_permalinks
-    permalink = (None if link in (False, None) else "&para;" if link is True
-                 else _cdata(str(link)))
-    return TocSettings(toc.slugify, toc.sep, permalink, toc.permalink_title,
-                       range(toc.toc_top, toc.toc_bottom + 1))
 
 
 def _cdata(text: str) -> str:

@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 
 from generator import mdreuse
 from generator.cli import main
-from generator.mdflat import Flat, flat_blocks
+from generator.mdflat import Flat, flat_blocks, toc_settings
 from generator.mdreuse import SharedMarkdown
 from generator.templating import md_text
 from tests.conftest import REPO
@@ -185,3 +185,10 @@ def _differences(compared: filecmp.dircmp[str]) -> list[str]:
     for sub in compared.subdirs.values():
         found += _differences(sub)
     return found
+
+
+def test_a_toc_processor_of_another_kind_keeps_python_markdown() -> None:
+    """Settings read off the processor: one without them (another Python-Markdown) is
+    not followed."""
+    assert toc_settings(object()) is None
+    assert toc_settings(None) is None
