@@ -12,8 +12,10 @@ only letters, digits, spaces and punctuation that no inline pattern or extension
 or a placeholder (`htmlstash.PLACEHOLDER`). `render_flat` then writes what
 `SharedMarkdown.render` would have set on the page: the HTML, the table of contents'
 tokens (the `toc` extension's own `slugify`, `unique` and `nest_toc_tokens`), the title
-and the ids present. Only the extensions of `FLAT_EXTENSIONS`, with no settings, leave
-such a text alone; any other configuration renders every page with Python-Markdown.
+and the ids present. Only the extensions of `FLAT_EXTENSIONS` leave such a text alone,
+with no settings but the table of contents' (which `toc_settings` reads off the
+processor and follows, or declines); any other configuration renders every page with
+Python-Markdown.
 
 `SharedMarkdown` renders the first flat page of each process both ways and uses this
 only when they agree (a Python-Markdown or MkDocs that renders otherwise turns it off);
@@ -49,6 +51,8 @@ _PIECE = re.compile(r"""([\w .,:;?'"()/%+$@\u2013\u2014-]+)"""
 spaces and punctuation no inline pattern reads (not `_`, see `_heading_html`); a
 backslash escape of a character Python-Markdown escapes and HTML does not (not `>`),
 which shows as that character; a character reference, kept as it is."""
+
+
 @dataclass(frozen=True, slots=True)
 class TocSettings:
     """What the `toc` extension, as configured, does to a flat text's headings."""
