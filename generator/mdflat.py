@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 from typing import Any
 
 from markdown.extensions.toc import nest_toc_tokens, unique
@@ -85,7 +85,7 @@ def toc_settings(toc: Any) -> TocSettings | None:
 
 
 def _cdata(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(text, quote=False)  # (`&`, `<`, `>`: as Python-Markdown's serializer)
 
 
 @dataclass(frozen=True, slots=True)
