@@ -78,6 +78,10 @@ def test_a_plan_makes_no_export_and_no_page_values_until_read(
     assert calls == []
     project: PageSpec = next(s for s in plan.pages.values() if s.template == "project.md.j2")
     assert isinstance(project.values, Later)
+    for register in ("risks.md", "issues.md"):  # the longest rows to make: made when shown
+        values = plan.pages[register].values
+        assert isinstance(values, Later) and values._make is not None
+        assert values["open_shown"] and values._make is None
     exported = plan.files["data/portfolio.json"]
     assert calls == ["export_json"] and isinstance(exported, str) and '"projects"' in exported
     assert project.values["record"].id in exported

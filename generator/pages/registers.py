@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.pages import Context, PageSpec
+from generator.pages import Context, Later, PageSpec
 from generator.pages.views import issue_row, risk_row
 from generator.registers import IssueFact, band
 
@@ -23,7 +23,13 @@ CELL_ROWS = 10
 
 
 def build_risks(context: Context) -> list[PageSpec]:
-    """The register sorted by score, a 5x5 heat map of open risks, and each cell's risks."""
+    """The register sorted by score, a 5x5 heat map of open risks, and each cell's risks
+    (made when the page is rendered: the live preview plans the site after every edit)."""
+    return [PageSpec("risks.md", "risks.md.j2", "Risk register",
+                     Later(lambda: _risks_values(context)), section="risks")]
+
+
+def _risks_values(context: Context) -> dict[str, Any]:
     model = context.model
     facts = sorted(model.risks, key=lambda f: (-(f.score or 0), f.record.id))
     open_facts = [f for f in facts if f.open]
@@ -40,18 +46,22 @@ def build_risks(context: Context) -> list[PageSpec]:
     listed = [{"p": p, "i": i, "score": p * i, "band": band(p * i, limits),
                "rows": cells[(p, i)][:CELL_ROWS], "more": max(0, len(cells[(p, i)]) - CELL_ROWS)}
               for p, i in sorted(cells, key=lambda c: (-c[0] * c[1], -c[0], -c[1]))]
-    return [PageSpec("risks.md", "risks.md.j2", "Risk register",
-                     {"open": [risk_row(model, f) for f in open_facts],
-                      "other": [risk_row(model, f) for f in facts if not f.open],
-                      "grid": grid, "cells": listed, "bands": model.risk_bands,
-                      "unscored": sum(1 for f in open_facts if f.cell is None),
-                      "review_overdue": sum(1 for f in open_facts if f.review_overdue),
-                      "open_shown": REGISTER_ROWS},
-                     section="risks")]
+    return {"open": [risk_row(model, f) for f in open_facts],
+            "other": [risk_row(model, f) for f in facts if not f.open],
+            "grid": grid, "cells": listed, "bands": model.risk_bands,
+            "unscored": sum(1 for f in open_facts if f.cell is None),
+            "review_overdue": sum(1 for f in open_facts if f.review_overdue),
+            "open_shown": REGISTER_ROWS}
 
 
 def build_issues(context: Context) -> list[PageSpec]:
-    """Open issues by severity (then due date), then the resolved and closed ones."""
+    """Open issues by severity (then due date), then the resolved and closed ones (made
+    when the page is rendered)."""
+    return [PageSpec("issues.md", "issues.md.j2", "Issue log",
+                     Later(lambda: _issues_values(context)), section="issues")]
+
+
+def _issues_values(context: Context) -> dict[str, Any]:
     model = context.model
 
     def order(fact: IssueFact) -> tuple[int, str, str]:
@@ -62,10 +72,7 @@ def build_issues(context: Context) -> list[PageSpec]:
     facts = sorted(model.issues, key=order)
     open_rows = [issue_row(model, f) for f in facts if f.open]
     counts = [(s, sum(1 for r in open_rows if r["severity"] == s)) for s in SEVERITIES]
-    return [PageSpec("issues.md", "issues.md.j2", "Issue log",
-                     {"open": open_rows, "closed": [issue_row(model, f) for f in facts
-                                                    if not f.open],
-                      "counts": counts, "severities": SEVERITIES,
-                      "overdue": sum(1 for r in open_rows if r["overdue"]),
-                      "open_shown": REGISTER_ROWS},
-                     section="issues")]
+    return {"open": open_rows, "closed": [issue_row(model, f) for f in facts if not f.open],
+            "counts": counts, "severities": SEVERITIES,
+            "overdue": sum(1 for r in open_rows if r["overdue"]),
+            "open_shown": REGISTER_ROWS}
