@@ -113,6 +113,13 @@ class Record(Generic[M_co]):
     """What each reference field resolved to, by its location (`("depends_on", 0, "on")`):
     later stages read this instead of looking the id up again."""
 
+    def unresolved(self) -> Record[M_co]:
+        """This record as validation made it, before resolving filled in its links
+        (`dataclasses.replace` with the three lists empty, without its per-call
+        introspection: the live preview reuses every unchanged record this way)."""
+        return Record(self.kind, self.id, self.model, self.source, self.body, self.body_line,
+                      self.parent, self.derived_id, self.salvaged)
+
     @property
     def title(self) -> str:
         title = getattr(self.model, "title", None)
@@ -158,6 +165,8 @@ class Records:
         self._by_kind: dict[str, list[Record[Any]]] = {}
         self._sorted: dict[str, tuple[Record[Any], ...]] = {}
         """`by_kind` answers, sorted once (adding a record of the kind forgets its answer)."""
+        self._all: tuple[Record[Any], ...] | None = None
+        """Every record by kind and id, sorted once (adding any record forgets it)."""
         self._unreadable: dict[tuple[bool, str], Placeholder] = {}
         self.people: list[Record[Person]] = []
         """`person` records (people.yml); named, not identified by id."""
@@ -189,6 +198,7 @@ class Records:
         self._by_key[key] = record
         self._by_kind.setdefault(record.kind, []).append(record)
         self._sorted.pop(record.kind, None)
+        self._all = None
         return None
 
     def get(self, ident: str) -> Record[Any] | None:
@@ -229,7 +239,10 @@ class Records:
         return [r.id for k in chosen for r in self._by_kind.get(k, [])]
 
     def __iter__(self) -> Iterator[Record[Any]]:
-        return iter(sorted(self._by_key.values(), key=lambda r: (r.kind, r.id)))
+        """Every record by kind, then id (sorted once: a check iterates them ten times)."""
+        if self._all is None:
+            self._all = tuple(sorted(self._by_key.values(), key=lambda r: (r.kind, r.id)))
+        return iter(self._all)
 
     def __len__(self) -> int:
         return len(self._by_key)

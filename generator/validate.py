@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -99,7 +99,7 @@ def _reuse(outcome: _Outcome, doc: SourceDocument, result: Validated,
     if outcome.page:
         result.pages.append(doc)
     diagnostics.extend(outcome.problems)
-    return [replace(r, references=[], backlinks=[], targets={}) for r in outcome.records]
+    return [r.unresolved() for r in outcome.records]
 
 
 def _validate_one(doc: SourceDocument, context: dict[str, Any]) -> _Outcome:

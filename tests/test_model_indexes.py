@@ -12,6 +12,7 @@ import pytest
 
 from generator.codes import CODES
 from generator.graph import DependencyGraph
+from generator.records import Record, Records
 from generator.registers import band
 from generator.rules import RULES, unique_rules
 from generator.settings import RISK_BANDS
@@ -129,6 +130,31 @@ def test_records_by_kind_are_built_once_in_id_order(model) -> None:
     assert model.records.by_kind("decision") is model.records.by_kind("decision")
     assert set(model.kinds) == {"portfolio", "program", "project", "status", "risk", "issue",
                                 "decision", "change", "meeting", "lesson"}
+
+
+def test_records_iterate_by_kind_then_id_after_every_addition(model) -> None:
+    records = Records()
+    order = []
+    for record in sorted(model.records, key=lambda r: (r.id[::-1], r.kind)):
+        assert records.add(record) is None
+        order.append(record)
+        assert list(records) == sorted(order, key=lambda r: (r.kind, r.id))
+    assert list(records) == list(model.records) and len(records) == len(order)
+
+
+def test_an_unresolved_record_is_the_record_with_its_links_empty(model) -> None:
+    """`Record.unresolved` is `dataclasses.replace` with the three link fields empty,
+    field for field (a field added to Record and left out of it fails this)."""
+    assert sum(bool(r.references and r.backlinks and r.targets) for r in model.records) > 1
+    first = next(iter(model.records))
+    odd = dataclasses.replace(first, body="text", body_line=7, parent="p", derived_id=True,
+                              salvaged=True)  # no field at its default
+    for record in [*model.records, odd]:
+        made = record.unresolved()
+        like = dataclasses.replace(record, references=[], backlinks=[], targets={})
+        for f in dataclasses.fields(Record):
+            assert getattr(made, f.name) == getattr(like, f.name), f.name
+        assert made.references is not record.references and made.targets == {}
 
 
 def test_the_model_is_frozen(model) -> None:
