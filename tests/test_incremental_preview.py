@@ -313,16 +313,24 @@ def test_what_edits_replaced_is_freed_by_the_next_background_pass(
         gc.freeze()
 
     monkeypatch.setattr(incremental, "_collect", collect)
+    replaced = []
     for value in ("red", "amber", "green"):  # edits faster than any background pass
         site.set_overall(value)
+        replaced.append(preview.plan)
         assert not preview.update().full
-    assert found == []
+        # The plan replaced is not freed on the way to the browser (0.1-0.2 s at 1,000
+        # projects), and no more than MAX_RETIRED wait for the background pass.
+        assert preview._retired[-1] is replaced[-1] and preview.plan is not replaced[-1]
+        assert len(preview._retired) <= incremental.MAX_RETIRED
+    assert found == [] and len(preview._retired) == incremental.MAX_RETIRED
+    del replaced
     site.set_overall("red")
     preview.rebuild()
     deadline = time.monotonic() + 60
     while not found and time.monotonic() < deadline:
         time.sleep(0.05)
     assert found and found[0] > 1000  # the replaced models' and plans' cycles
+    assert preview._retired == []
     preview.close()
     preview.finish()
     _assert_same(site.preview_tree(), site.full())
