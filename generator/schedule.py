@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from generator.records import Record
@@ -30,9 +30,12 @@ class MilestoneFact:
     """Days past the baseline: `done` (once done as of the date), else `due`, minus
     `baseline`; negative when ahead; None without a baseline (SPEC §4 "Slip")."""
 
-    @property
-    def ref(self) -> str:
-        return f"{self.project}#{self.milestone.id}"
+    ref: str = field(init=False)
+    """`project#milestone`: how references, dependencies and changes name it (made once:
+    a check and a preview update ask for it a hundred thousand times)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", f"{self.project}#{self.milestone.id}")
 
     @property
     def due(self) -> date:
