@@ -77,7 +77,7 @@ def snapshot(folders: list[Path], files: list[Path]) -> dict[str, Stamp | None]:
             dirs.sort()
             for name in names:
                 path = os.path.join(top, name)
-                found[path] = stamp(Path(path))
+                found[path] = stamp(path)
     for file in files:
         found[str(file)] = stamp(file)
     return found
@@ -200,7 +200,7 @@ class IncrementalPreview:
             self.stamps = now
             self._kept = False  # an update that raises leaves a full build to the next
             self._generation += 1
-            self._cache.start()
+            self._cache.start(now)
             result = check(self.settings, self._values.as_of, self._cache.read, self._memo)
             plan = plan_site(result, self.plugin.content, draw=(), env=self.plan.context.env)
             if not self._same_pages(plan):

@@ -4,6 +4,7 @@ and parsed again only when its size or modification time changed."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ Stamp = tuple[int, int, int, int]
 """What tells a file changed: (mtime_ns, ctime_ns, size, inode)."""
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: str | Path) -> Stamp | None:
     """The file's stamp, None when it cannot be stat'ed."""
     try:
         info = os.stat(path)
@@ -38,14 +39,19 @@ class DocumentCache:
     entries: dict[Path, _Entry] = field(default_factory=dict)
     read_paths: list[Path] = field(default_factory=list)
     """The files the last check actually read (the others came from the cache)."""
+    known: Mapping[str, Stamp | None] = field(default_factory=dict)
+    """Stamps taken just before this check (the live preview's snapshot), by path: a
+    file is not stat'ed twice. One changed since is read at the next check, which the
+    change itself brings about."""
 
-    def start(self) -> None:
-        """Begin a new check: forget what the last one read."""
+    def start(self, known: Mapping[str, Stamp | None] | None = None) -> None:
+        """Begin a new check: forget what the last one read (and the stamps given)."""
         self.read_paths = []
+        self.known = known or {}
 
     def read(self, path: Path, docs_dir: Path, root: Path,
              diagnostics: Diagnostics) -> SourceDocument | None:
-        now = stamp(path)
+        now = self.known.get(str(path)) or stamp(path)
         entry = self.entries.get(path)
         if now is None or entry is None or entry.stamp != now:
             own = Diagnostics()

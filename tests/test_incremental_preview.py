@@ -19,7 +19,7 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from generator import incremental
+from generator import incremental, loadcache
 from generator.incremental import UPDATING, IncrementalPreview
 from generator.loadcache import DocumentCache
 from generator.mkdocs_plugin import BuildValues
@@ -249,6 +249,32 @@ def test_the_cache_reports_an_unchanged_file_s_problems_again(tmp_path: Path) ->
     fixed = check(settings, CHECK_AS_OF, cache.read)
     assert cache.read_paths == [tmp_path / "content" / "bad.md"]
     assert "encoding" not in {d.code for d in fixed.diagnostics}
+
+
+def test_the_cache_takes_the_stamps_it_is_given(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's snapshot stamps every file just before a check: the cache stats only
+    what it reads (again afterwards, to see that it did not change meanwhile)."""
+    settings = load_settings(write_site(tmp_path, {"portfolio.md": PORTFOLIO,
+                                                   "projects/a.md": project("a")}))
+    cache = DocumentCache()
+    check(settings, CHECK_AS_OF, cache.read)
+    edited = tmp_path / "content" / "projects" / "a.md"
+    edited.write_text(project("a").replace("title: Project a", "title: Renamed"),
+                      encoding="utf-8")
+    known = incremental.snapshot([settings.docs_dir], [])
+    assert set(known) == {str(settings.docs_dir / "portfolio.md"), str(edited)}
+    statted: list[str] = []
+    real = loadcache.stamp
+    monkeypatch.setattr(loadcache, "stamp", lambda path: statted.append(str(path)) or real(path))
+    cache.start(known)
+    again = check(settings, CHECK_AS_OF, cache.read)
+    assert cache.read_paths == [edited] and statted == [str(edited)]
+    renamed = again.model.records.get("a")
+    assert renamed is not None and renamed.title == "Renamed"
+    cache.start()  # no stamps given: every file's own
+    check(settings, CHECK_AS_OF, cache.read)
+    assert len(statted) == 3 and cache.read_paths == []
 
 
 def test_closing_stops_the_background_pass_before_the_folder_goes(site: Site) -> None:
