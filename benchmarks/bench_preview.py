@@ -5,8 +5,8 @@ Usage: ``python benchmarks/bench_preview.py [--size 1000] [--from DIR] [--server
 A synthetic portfolio of ``--size`` projects (``synth.py``, or a copy of ``--from DIR``,
 e.g. /tmp/p1000) gets one hand-written page, then a full preview build (what `pmsite
 serve` did on every edit before). Then, for each kind of edit (a status report's
-overall status, a charter's milestone date, the hand-written page), timed from writing
-the file:
+overall status, a charter's milestone date, a charter's project-level dependency moved to
+another project, the hand-written page), timed from writing the file:
 
 * **update**: the edited file re-read, the model derived and the site planned again;
 * **page**: the page the author looks at (the project's page; the hand-written page)
@@ -39,6 +39,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -62,7 +63,7 @@ from generator.preview import _build
 
 SERVE_URL = "http://127.0.0.1:8000/"
 HANDBOOK = "# How we work\n\nStatus reports are due every second Friday.\n"
-KINDS = ("status_report", "charter_milestone", "hand_written_page")
+KINDS = ("status_report", "charter_milestone", "charter_dependency", "hand_written_page")
 POLL_SECONDS = 0.02
 """--server: how often the edited page is fetched again."""
 UP_SECONDS = 900.0
@@ -87,6 +88,15 @@ def edit(path: Path, old: str, new: str) -> None:
     if old not in text:
         raise SystemExit(f"{path}: '{old}' not found")
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def dependent_charter(projects: Path) -> tuple[Path, str]:
+    """The first charter with a project-level dependency, and the project it needs."""
+    for charter in sorted(projects.glob("*/charter.md")):
+        found = re.search(r"(?m)^depends_on:\n  - (p\d+)$", charter.read_text(encoding="utf-8"))
+        if found:
+            return charter, found[1]
+    raise SystemExit("no charter with a project-level dependency")
 
 
 def project_page(state: IncrementalPreview, ident: str) -> str:
@@ -154,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         moved = date.fromisoformat(due.split("due:")[1].strip()) + timedelta(days=7)
         edit(charter, due, due.split("due:")[0] + f"due: {moved.isoformat()}")
         results["charter_milestone"] = measure(state, project_page(state, "p0002"))
+        charter, needed = dependent_charter(projects)
+        other = next(f"p{n:04d}" for n in range(1, args.size + 1)
+                     if f"p{n:04d}" not in (charter.parent.name, needed))
+        edit(charter, f"depends_on:\n  - {needed}\n", f"depends_on:\n  - {other}\n")
+        results["charter_dependency"] = measure(state, project_page(state, charter.parent.name))
         edit(folder / "content" / "handbook.md", "every second Friday",
              "every Friday")
         results["hand_written_page"] = measure(state, "handbook/index.html")
