@@ -35,7 +35,11 @@ _TOKEN = re.compile(
 _ATTR = re.compile(
     r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?""")
 _RAW = re.compile(r"<(?:script|style)\b|<!\[CDATA\[|<![A-Za-z]|<\?", re.IGNORECASE)
-_ATTRS_TEXT = r"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+_ATTRS_TEXT = r"""(?:[^>"'/]++|/(?!>)|"[^"]*+"|'[^']*+')*+"""
+"""A tag's attribute text: up to its first `>` outside quotes, less a `/` right before it.
+Possessive: there is one way to read it, and a 1,000-project site has millions of tags (the lazy
+`(?:[^>"']|"[^"]*"|'[^']*')*?` read the same, a character and a try of the end at a time,
+a third slower)."""
 _CUT = re.compile(
     rf"(<(/?)[hH][1-6](?=[\t\n\r\f />\x00])({_ATTRS_TEXT})(/?)>)"
     rf"|<!--.*?-->|</?[a-zA-Z][^\t\n\r\f />\x00]*{_ATTRS_TEXT}/?>", re.DOTALL)
