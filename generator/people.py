@@ -63,7 +63,6 @@ class Person:
 
 
 @lru_cache(maxsize=1 << 16)  # a portfolio names the same people thousands of times
-@lru_cache(maxsize=1 << 16)
 def clean_name(name: str) -> str:
     """One spelling per name: NFC accents, single spaces."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
