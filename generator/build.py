@@ -179,6 +179,7 @@ def _build_into(job: SiteBuild, staging: Path) -> None:
         raise BuildError(f"MkDocs could not build the site: {exc}") from None
     finally:
         config.plugins.on_shutdown()
+        job.plan.close()
     (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
 
 

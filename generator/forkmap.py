@@ -16,6 +16,9 @@ loggers: messages come out once, in the serial order, and MkDocs' `--strict` cou
 An item that raised in a child, or that a failed child never sent, comes back as None,
 as the caller's own items do: the caller makes it the ordinary way, so an error is raised
 by the parent exactly where and how a serial run raises it.
+
+`fork_one` has one value made by a child while the caller goes on with other work (the
+build's data files, while MkDocs renders the pages), by the same rules.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import select
 import signal
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
@@ -108,14 +112,20 @@ def _children(make: Callable[[Item], Result], items: Sequence[Item],
               jobs: int) -> list[_Child]:
     """A child for each share but the caller's; none if the system will not give them
     all (no process or pipe to be had: the caller makes every item)."""
+    return _fork(make, items, [range(first, len(items), jobs) for first in range(1, jobs)])
+
+
+def _fork(make: Callable[[Item], Result], items: Sequence[Item],
+          shares: list[range]) -> list[_Child]:
+    """A child making each of `shares`; none if the system will not give them all."""
     children: list[_Child] = []
     # A child's collections would otherwise touch (and copy) every object. A caller that
     # froze its objects already (`cli.main`) keeps them frozen, with all made since.
     frozen = gc.get_freeze_count() > 0
     gc.freeze()
     try:
-        for first in range(1, jobs):
-            children.append(_start(make, items, range(first, len(items), jobs)))
+        for share in shares:
+            children.append(_start(make, items, share))
     except OSError:
         for child in children:
             child.stop()
@@ -155,6 +165,42 @@ def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
     finally:
         for child in children:
             child.stop()
+
+
+class Pending(Generic[Result]):
+    """A value a child process is making (`fork_one`): the caller `take`s it when it needs
+    it, and goes on meanwhile."""
+
+    def __init__(self, make: Callable[[], Result], child: _Child | None) -> None:
+        self._make = make
+        self._child = child
+        self._value: list[Result] = []
+        self._stop = weakref.finalize(self, child.stop) if child is not None else None
+        """A value never taken: its child is stopped, not left waiting on a full pipe."""
+
+    def take(self) -> Result:
+        """The value as the child made it, what it logged logged here; or made here, as
+        `make()` (no child, or one that failed: an error is raised here, as it would be
+        made here alone). Taken once: the same value after that."""
+        if not self._value:
+            done = self._child.next() if self._child is not None else None
+            self.close()
+            self._value.append(self._make() if done is None else done.replay())
+        return self._value[0]
+
+    def close(self) -> None:
+        """Stop the child, if it is still at work, and reap it."""
+        if self._stop is not None:
+            self._stop()
+        self._child = None
+
+
+def fork_one(make: Callable[[], Result], jobs: int, count: int) -> Pending[Result]:
+    """`make()` begun now, in a child process, if `forks(jobs, count)` (the build renders
+    in more than one process, and its `count` items make the work worth one): the caller
+    goes on with its own work, and `take`s the value when it needs it."""
+    children = _fork(lambda _: make(), [None], [range(1)]) if forks(jobs, count) else []
+    return Pending(make, children[0] if children else None)
 
 
 _LENGTH = 8

@@ -25,6 +25,7 @@ from generator.contentfiles import drop_unpublishable, walk_hazards
 from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
 from generator.htmlstash import sanitized
+from generator.laterfiles import LaterFile
 from generator.linknotes import QuietLinks, quiet_links, unquiet_links
 from generator.load import ReadDocument
 from generator.mdlimits import MarkdownTimeout, TimeBudget
@@ -209,8 +210,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         for src_uri in plan.pages:  # (read in on_page_read_source when lazy)
             content = "" if self._lazy else plan.markdown(src_uri)
             files.append(File.generated(config, src_uri, content=content))
-        for name, data in plan.files.items():
-            files.append(File.generated(config, name, content=data))
+        for name in plan.files:  # (made when MkDocs writes them: see `GeneratedFiles`)
+            files.append(LaterFile.later(config, name, plan.files))
         if config.nav is None:
             config.nav = curated_nav(plan, files)
         keep_out_of_nav(plan, files, config.nav)

@@ -256,3 +256,55 @@ def test_forking_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert gc.get_freeze_count() >= frozen
     finally:
         gc.unfreeze()
+
+
+def test_fork_one_makes_the_value_in_a_child_while_the_caller_goes_on(
+        counted: _Count) -> None:
+    caller, made_here = os.getpid(), []
+
+    def make() -> tuple[int, str]:
+        if os.getpid() == caller:
+            made_here.append(1)
+        log.info("made once")
+        return os.getpid(), "x" * (3 * forkmap.PIPE_BYTES)  # (more than the pipe holds)
+
+    pending = forkmap.fork_one(make, jobs=2, count=8)
+    assert counted.messages == []  # (the child's record waits to be taken with its value)
+    pid, text = pending.take()
+    assert pid != caller and made_here == [] and len(text) == 3 * forkmap.PIPE_BYTES
+    assert counted.messages == ["INFO:made once"]
+    assert pending.take() == (pid, text)  # (taken once: not made, nor logged, again)
+    assert counted.messages == ["INFO:made once"]
+    assert not _alive(pid)
+
+
+def test_fork_one_makes_the_value_here_when_it_does_not_fork_or_the_child_fails() -> None:
+    caller = os.getpid()
+    calls: list[int] = []
+
+    def make() -> int:
+        calls.append(os.getpid())
+        if os.getpid() != caller:
+            raise RuntimeError("fails in the child only")
+        return 7
+
+    for jobs, count in ((1, 100), (2, 3), (2, 100)):  # (one job; few items; a failing child)
+        calls.clear()
+        pending = forkmap.fork_one(make, jobs, count)
+        assert calls == []  # (not made here before it is taken)
+        assert pending.take() == 7 and calls == [caller]
+
+    def fails() -> int:
+        raise ValueError("everywhere")
+
+    with pytest.raises(ValueError, match="everywhere"):  # (raised here, as made here alone)
+        forkmap.fork_one(fails, 2, 100).take()
+
+
+def test_a_value_never_taken_leaves_no_child_behind() -> None:
+    pending = forkmap.fork_one(lambda: "x" * (3 * forkmap.PIPE_BYTES), 2, 100)
+    child = pending._child
+    assert child is not None and _alive(child.pid)
+    del pending
+    gc.collect()
+    assert not _alive(child.pid)

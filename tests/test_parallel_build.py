@@ -97,8 +97,16 @@ def test_the_example_site_is_the_same_bytes_built_in_two_processes(
             with written.open("a", encoding="utf-8") as note:
                 note.write(page.file.src_uri + "\n")
 
+    exported, export_json = tmp_path / "exported", site_plan.export_json
+
+    def export(*args: Any) -> str:
+        if os.getpid() != parent:
+            exported.write_text("by a child", encoding="utf-8")
+        return export_json(*args)
+
     monkeypatch.setattr(prerender, "_render", noted)
     monkeypatch.setattr(mkdocs_build, "_build_page", built)
+    monkeypatch.setattr(site_plan, "export_json", export)
     assert build(config, tmp_path / "two", 2, monkeypatch, as_of="2026-11-20") == 0
     two_err = capsys.readouterr().err
     pages = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.html"))
@@ -106,9 +114,10 @@ def test_the_example_site_is_the_same_bytes_built_in_two_processes(
     assert abs(len(by_child) - len(pages) / 2) < 10, "the child did not render its half"
     by_writer = written.read_text(encoding="utf-8").split()
     assert abs(len(by_writer) - len(pages) / 2) < 10, "the child did not write its half"
+    assert exported.read_text(encoding="utf-8") == "by a child"
     # diagrams, rendering, writing and the offline scan: one child each (the build does
-    # a share)
-    assert len(forked) == 4
+    # a share); and one that makes the data files while the build goes on
+    assert len(forked) == 5
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
     assert one_err.replace("/one", "/two") == two_err
 
@@ -446,3 +455,36 @@ def test_what_changed_is_found_once_whatever_the_processes(
         assert calls.read_text(encoding="utf-8").splitlines() == [str(os.getpid())]
     assert forked
     assert same_tree(tmp_path / "jobs1", tmp_path / "jobs2") == []
+
+
+def test_data_files_made_by_a_child_are_the_ones_made_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+    """A build in two processes has a child make the exports, feed and schemas while it
+    goes on: the same bytes; made here if the child fails; and a plan let go without
+    reading them (a failed build) stops that child."""
+    config = write_site(tmp_path, ANCHORED)
+    parent, export_json = os.getpid(), site_plan.export_json
+
+    def made(jobs: int) -> dict[str, str | bytes]:
+        plan = plan_site(check(load_settings(config), date(2026, 6, 30)), jobs=jobs)
+        names = [n for n in plan.files if n.startswith(("data/", "schemas/", "feed"))]
+        return {name: plan.files[name] for name in names}
+
+    here = made(1)
+    assert forked == [] and "data/portfolio.json" in here and len(here) > 5
+    assert made(2) == here
+    started = len(forked)
+    assert started > 0
+
+    def failing(*args: Any) -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return export_json(*args)
+
+    monkeypatch.setattr(site_plan, "export_json", failing)
+    assert made(2) == here
+    plan = plan_site(check(load_settings(config), date(2026, 6, 30)), jobs=2)
+    child = Path(f"/proc/{forked[-1]}")
+    assert plan.pending and child.exists()  # (at work, or done and not yet reaped)
+    del plan  # (nothing holds it: no cycle keeps the child waiting on its pipe)
+    assert not child.exists()
