@@ -10,6 +10,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from generator import __version__, commands
@@ -71,19 +72,30 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
-    """`check`; for a build, with Graphviz compiled meanwhile on another core."""
+    """`check`; for a build, with Graphviz and the templates compiled meanwhile on other
+    cores (the templates by a child process, if the build renders in more than one:
+    taken if they are ready when the check is, else compiled where they are used)."""
     if command != "build":
         return check(settings, as_of)
     from generator import diagrams  # (only a build draws: `check` does not import it)
+    from generator.forkmap import MIN_ITEMS, default_jobs, fork_one
+    from generator.jinjaenv import use_precompiled
+    from generator.templating import precompile
 
+    # (forked first: with Graphviz compiling in a thread, nothing forks)
+    compiling = fork_one(partial(precompile, settings), default_jobs(), MIN_ITEMS)
     diagrams.start_warm_up()
     try:
         result = check(settings, as_of)
     except BaseException:
+        compiling.close()
         with contextlib.suppress(Exception):
             diagrams.warm_up()  # (waited for: the check's error is the one to tell)
         raise
     diagrams.warm_up()  # (done by now: a build forks later, with one thread only)
+    if compiling.ready():
+        use_precompiled(compiling.take())
+    compiling.close()
     return result
 
 

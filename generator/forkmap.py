@@ -188,6 +188,11 @@ class Pending(Generic[Result]):
             self._value.append(self._make() if done is None else done.replay())
         return self._value[0]
 
+    def ready(self) -> bool:
+        """Whether `take` would give the value without waiting for the child (it has
+        sent it whole, or failed); False where there is no child to wait for."""
+        return bool(self._value) or (self._child is not None and self._child.ready())
+
     def close(self) -> None:
         """Stop the child, if it is still at work, and reap it."""
         if self._stop is not None:
@@ -234,6 +239,13 @@ class _Child:
             else:
                 self._read()
         return None
+
+    def ready(self) -> bool:
+        """Whether `next` would return without waiting."""
+        self.drain()
+        start = self.taken + _LENGTH
+        return (self.ended or self.eof or len(self.data) >= start
+                and len(self.data) >= start + int.from_bytes(self.data[self.taken:start], "big"))
 
     def drain(self) -> None:
         """Read what the child has sent so far, without waiting (so that it does not

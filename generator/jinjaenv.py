@@ -75,14 +75,65 @@ class _Context(Context):
                 "value was undefined because a callable raised a StopIteration exception")
 
 
+class Precompiled(jinja2.BytecodeCache):
+    """Templates as compiled bytecode, by template file and environment (two environments
+    with other options compile one file differently): what `precompile` made in another
+    process, and what is compiled here. Jinja loads a template's bytecode only if its
+    source is the same (it compares a checksum), and compiles it otherwise."""
+
+    def __init__(self, codes: dict[str, bytes] | None = None) -> None:
+        self.codes = codes if codes is not None else {}
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        key = f"{_options(environment)}\0{filename}\0{name}"
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+def _options(env: jinja2.Environment) -> str:
+    """What a template's compiled code depends on, of its environment."""
+    return repr((type(env).__qualname__, env.code_generator_class.__qualname__,
+                 env.block_start_string, env.block_end_string, env.variable_start_string,
+                 env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                 env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                 env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                 env.autoescape, env.optimized, env.is_async, sorted(env.extensions),
+                 sorted(env.filters), sorted(env.tests)))
+
+
+PRECOMPILED = Precompiled()
+"""The bytecode every `Environment` made here shares (see `use_precompiled`)."""
+
+
+def use_precompiled(codes: dict[str, bytes]) -> None:
+    """Templates another process compiled (`templating.precompile`), for every environment
+    to load instead of compiling them again."""
+    PRECOMPILED.codes.update(codes)
+
+
 class Environment(jinja2.Environment):
     """`jinja2.Environment`, reading a plain dict's keys without trying an attribute,
     printing escaped text without making `Markup` of it, and calling macros, functions
-    and builtins directly."""
+    and builtins directly. Templates are compiled once in a process, and may be compiled
+    by another (`PRECOMPILED`)."""
 
     code_generator_class = _CodeGenerator
     context_class = _Context
     escaped_text = staticmethod(escaped_text)
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("bytecode_cache", PRECOMPILED)
+        super().__init__(**options)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and type(attribute) is str and attribute not in _DICT_NAMES:

@@ -146,3 +146,58 @@ def test_calls_reach_what_jinja_calls_with_what_jinja_passes(autoescape: bool) -
     assert ours == theirs
     assert "context loop 1" in ours and "callable <v>" in ours.replace("&lt;", "<").replace(
         "&gt;", ">")
+
+
+def _counting(env: jinja2.Environment) -> list[str]:
+    compiled: list[str] = []
+    compile_ = env.compile
+
+    def counted(source: Any, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return compile_(source, name, *args, **kwargs)
+
+    env.compile = counted  # type: ignore[method-assign]
+    return compiled
+
+
+def test_a_template_compiled_once_is_loaded_by_other_environments(tmp_path: Any) -> None:
+    """What one environment (or process: `templating.precompile`) compiled, another loads
+    from its bytecode: the same output, unless the source or the options differ."""
+    (tmp_path / "t.j2").write_text("{% for x in xs %}<{{ x }}>{% endfor %}\n", encoding="utf-8")
+    shared = jinjaenv.Precompiled()
+
+    def env(**options: Any) -> jinja2.Environment:
+        return jinjaenv.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                                    autoescape=True, bytecode_cache=shared, **options)
+
+    first = env()
+    first_compiled = _counting(first)
+    assert first.get_template("t.j2").render(xs=["a", "&"]) == "<a><&amp;>"
+    assert first_compiled == ["t.j2"] and len(shared.codes) == 1
+    again = env()
+    again_compiled = _counting(again)
+    assert again.get_template("t.j2").render(xs=["b"]) == "<b>"
+    assert again_compiled == []  # (loaded: not compiled again)
+    other = env(keep_trailing_newline=True)  # (other options: compiled for them)
+    other_compiled = _counting(other)
+    assert other.get_template("t.j2").render(xs=["b"]) == "<b>\n"
+    assert other_compiled == ["t.j2"] and len(shared.codes) == 2
+    (tmp_path / "t.j2").write_text("{{ xs|length }}", encoding="utf-8")  # (a new source)
+    edited = env()
+    edited_compiled = _counting(edited)
+    assert edited.get_template("t.j2").render(xs=[1, 2]) == "2"
+    assert edited_compiled == ["t.j2"]
+    replayed = jinjaenv.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                                    autoescape=True,
+                                    bytecode_cache=jinjaenv.Precompiled(dict(shared.codes)))
+    replayed_compiled = _counting(replayed)
+    assert replayed.get_template("t.j2").render(xs=[1]) == "1" and replayed_compiled == []
+
+
+def test_every_environment_shares_the_process_wide_bytecode() -> None:
+    env = jinjaenv.Environment()
+    assert env.bytecode_cache is jinjaenv.PRECOMPILED
+    codes = {"k": b"code"}
+    jinjaenv.use_precompiled(codes)
+    assert jinjaenv.PRECOMPILED.codes["k"] == b"code"
+    del jinjaenv.PRECOMPILED.codes["k"]

@@ -11,17 +11,19 @@ import filecmp
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from mkdocs import utils as mkdocs_utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
-from generator import forkmap, mdreuse, mkdocs_plugin, offline, prerender
+from generator import cli, forkmap, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender
 from generator import site as site_plan
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
@@ -30,6 +32,7 @@ from generator.offline import external_assets
 from generator.pipeline import check
 from generator.settings import load_settings
 from generator.site import plan_site
+from generator.templating import site_environment
 from tests.conftest import PORTFOLIO, PROGRAM, REPO, project, write_site
 from tests.test_orchestrate import SLOW
 
@@ -116,8 +119,9 @@ def test_the_example_site_is_the_same_bytes_built_in_two_processes(
     assert abs(len(by_writer) - len(pages) / 2) < 10, "the child did not write its half"
     assert exported.read_text(encoding="utf-8") == "by a child"
     # diagrams, rendering, writing and the offline scan: one child each (the build does
-    # a share); and one that makes the data files while the build goes on
-    assert len(forked) == 5
+    # a share); and one that compiles the templates while the content is checked, and one
+    # that makes the data files while the build goes on
+    assert len(forked) == 6
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
     assert one_err.replace("/one", "/two") == two_err
 
@@ -488,3 +492,58 @@ def test_data_files_made_by_a_child_are_the_ones_made_here(
     assert plan.pending and child.exists()  # (at work, or done and not yet reaped)
     del plan  # (nothing holds it: no cycle keeps the child waiting on its pipe)
     assert not child.exists()
+
+
+def test_the_templates_are_compiled_by_a_child_while_the_content_is_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+    """A build compiles its templates in a child during the check, which it takes if it
+    is ready by then: the build compiles none of them itself, and renders the same. A
+    template of the site's own that does not compile is left to fail where it is used."""
+    config = write_site(tmp_path, ANCHORED, "templates: overrides")
+    (tmp_path / "overrides/pages").mkdir(parents=True)
+    (tmp_path / "overrides/pages/unused.md.j2").write_text("{% if %}", encoding="utf-8")
+    settings = load_settings(config)
+    monkeypatch.setattr(jinjaenv.PRECOMPILED, "codes", {})
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(env: Any, source: Any, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return compile_(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    checked = cli.check
+
+    def slow(*args: Any) -> Any:  # (a check long enough for the child to be done)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not _compiled_by_child(forked):
+            time.sleep(0.05)
+        return checked(*args)
+
+    monkeypatch.setattr(cli, "check", slow)
+    monkeypatch.setenv("PMSITE_JOBS", "2")
+    result = cli._checked(settings, date(2026, 6, 30), "build")
+    assert len(forked) == 1 and compiled == []
+    names = {key.rsplit("\0", 1)[-1] for key in jinjaenv.PRECOMPILED.codes}
+    assert {"pages/project.md.j2", "pages/program.md.j2", "diagrams/deps.svg.j2"} <= names
+    assert "pages/unused.md.j2" not in names
+    plan = plan_site(result)
+    pages = {src_uri: plan.markdown(src_uri) for src_uri in plan.pages}
+    assert compiled == []  # (every page and diagram template loaded, none compiled here)
+    monkeypatch.setattr(jinjaenv.PRECOMPILED, "codes", {})
+    again = plan_site(check(settings, date(2026, 6, 30)))
+    assert {src_uri: again.markdown(src_uri) for src_uri in again.pages} == pages
+    assert "pages/project.md.j2" in compiled
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        site_environment(settings).get_template("pages/unused.md.j2")
+
+
+def _compiled_by_child(forked: list[int]) -> bool:
+    """Whether the one child started has exited (done; not yet reaped)."""
+    if not forked:
+        return False
+    try:
+        with open(f"/proc/{forked[0]}/status", encoding="ascii") as status:
+            return "\nState:\tZ" in status.read()
+    except FileNotFoundError:
+        return True

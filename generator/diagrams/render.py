@@ -254,7 +254,11 @@ def environment(override: Path | None = None) -> jinja2.Environment:
 
 
 def override_folder(model: Any) -> Path | None:
-    settings = getattr(model, "settings", None)
+    return settings_folder(getattr(model, "settings", None))
+
+
+def settings_folder(settings: Any) -> Path | None:
+    """The site's `templates` folder, for the settings of a site that has one."""
     folder = getattr(getattr(settings, "options", None), "templates", None)
     if settings is None or not isinstance(folder, str) or not folder:
         return None
