@@ -135,13 +135,8 @@ def draw_figures(context: Context, specs: Iterable[PageSpec], diagnostics: Diagn
         figures = figures_for(context, spec, found, config_path, made)
         return _Drawn(figures, made, list(found), context.no_diagrams)
 
-    if forks(jobs, len(specs)):
-        if not no_engine:
-            diagrams.warm_up()
-        # Project and program pages ask for what changed: found once, here, not again
-        # in each process (a second model as of `changes_days` earlier, 0.4 s at 1,000
-        # projects). A build renders the dashboard, which asks for it, anyway.
-        context.changes  # noqa: B018
+    if forks(jobs, len(specs)) and not no_engine:
+        diagrams.warm_up()
     figures: dict[str, dict[str, Markup]] = {}
     for spec, drawn in zip(specs, fork_map(draw, specs, jobs), strict=True):
         # One by one, the first page to find no engine says so, and no later page is
