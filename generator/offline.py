@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping
 from html import unescape
@@ -45,8 +46,7 @@ def external_assets(site_dir: Path, shown: str,
     diagnostics = Diagnostics()
     diagnostics.set_severities(severities or {})
     scanned = scanned or {}
-    files = {path.relative_to(site_dir).as_posix(): path for path in sorted(site_dir.rglob("*"))
-             if path.suffix.lower() in SUFFIXES and path.is_file()}
+    files = dict(sorted(_site_files(site_dir), key=lambda item: item[0].split("/")))
     unread = [path for name, path in files.items() if name not in scanned]
     found = dict(zip(unread, fork_map(_file_references, unread, jobs), strict=True))
     for name, path in files.items():
@@ -59,6 +59,18 @@ def external_assets(site_dir: Path, shown: str,
                 "serve the file from the site (docs/ or the theme's custom_dir) or turn "
                 "the theme feature off")
     return diagnostics.sorted()
+
+
+def _site_files(folder: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
+    """(path in the site, path) of every HTML, CSS and JS file under `folder`, as `rglob`
+    finds them (links to folders not followed), from the folder's entries alone (no stat
+    but of a link): a built site has a folder for every page."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _site_files(Path(entry.path), f"{prefix}{entry.name}/")
+            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                yield prefix + entry.name, Path(entry.path)
 
 
 def page_references(html: str, content: str = "") -> References:

@@ -219,3 +219,25 @@ def test_the_sanitizer_writes_only_lowercase_img_and_input_of_the_tags_that_load
     kept = {match[1] for match in offline._TAG.finditer(sanitize(every + "<p style=x>y</p>"))}
     assert kept <= {"img", "input"}
     assert "style" not in sanitize('<p style="background:url(//x.example/a)">y</p>')
+
+
+def test_the_site_is_walked_as_rglob_walks_it(tmp_path: Path) -> None:
+    """Every HTML, CSS and JS file, sorted by path: a link to a file followed, a link to a
+    folder not, a broken link and a folder named like a page skipped."""
+    site = tmp_path / "site"
+    (site / "a/b").mkdir(parents=True)
+    (site / "a/b/index.html").write_text("x", encoding="utf-8")
+    (site / "a/theme.CSS").write_text("x", encoding="utf-8")
+    (site / "a/data.json").write_text("x", encoding="utf-8")
+    (site / "a/page.html").mkdir()
+    (site / "app.mjs").write_text("x", encoding="utf-8")
+    (site / "a-b.html").write_text("x", encoding="utf-8")  # ("a-b" < "a/b" as text)
+    (site / "linked").symlink_to(site / "a")
+    (site / "same.js").symlink_to(site / "app.mjs")
+    (site / "broken.html").symlink_to(site / "nowhere")
+    rglob = {path.relative_to(site).as_posix(): path for path in sorted(site.rglob("*"))
+             if path.suffix.lower() in offline.SUFFIXES and path.is_file()}
+    walked = dict(sorted(offline._site_files(site), key=lambda item: item[0].split("/")))
+    assert list(walked) == list(rglob) == ["a/b/index.html", "a/theme.CSS", "a-b.html",
+                                           "app.mjs", "same.js"]
+    assert walked == rglob
