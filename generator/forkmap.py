@@ -27,6 +27,7 @@ import ctypes
 import fcntl
 import gc
 import logging
+import math
 import os
 import pickle
 import select
@@ -36,6 +37,7 @@ import threading
 import weakref
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Generic, Self, TypeVar
 
 Item = TypeVar("Item")
@@ -90,22 +92,44 @@ def forks(jobs: int, count: int) -> bool:
     return jobs > 1 and count >= MIN_ITEMS and can_fork()
 
 
-def fork_each(make: Callable[[Item], Result], items: Sequence[Item],
-              jobs: int) -> Generator[Done[Result] | None, None, None]:
+def fork_each(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+              weight: Fraction = Fraction(1)) -> Generator[Done[Result] | None, None, None]:
     """For each item in order: `make(item)` as a child made it, or None where the caller
     makes it (its own share, an item that raised in a child, or every item unless
     `forks(jobs, len(items))`). Take them in order; a child waits for the caller only
-    when it is a page ahead and the pipe is full."""
-    children = _children(make, items, jobs) if forks(jobs, len(items)) else []
+    when it is a page ahead and the pipe is full. The caller's share is `weight` times a
+    child's (see `owners`): less, where taking the children's items in costs it time."""
+    made_by = owners(len(items), jobs, weight)
+    children = (_fork(make, items, [[i for i, by in enumerate(made_by) if by == child]
+                                    for child in range(1, jobs)])
+                if forks(jobs, len(items)) else [])
     if not children:
         yield from (None for _ in items)
         return
     try:
-        for index in range(len(items)):
-            yield None if index % jobs == 0 else children[index % jobs - 1].next()
+        for by in made_by:
+            yield None if by == 0 else children[by - 1].next()
     finally:  # (all taken, or the caller stopped: a child still at work is stopped)
         for child in children:
             child.stop()
+
+
+def owners(count: int, jobs: int, weight: Fraction = Fraction(1)) -> list[int]:
+    """Which process makes each of `count` items: 0 the caller, 1 to `jobs - 1` a child.
+    The shares are interleaved, evenly spread, the caller's `weight` times a child's; with
+    weight 1, the caller's is every `jobs`-th item from the first, and child k's every
+    `jobs`-th from the k-th."""
+    if jobs <= 1:
+        return [0] * count
+    caller = weight / (weight + jobs - 1)  # (the caller's part of the items)
+    made_by, child = [], 0
+    for index in range(count):
+        if math.ceil((index + 1) * caller) > math.ceil(index * caller):
+            made_by.append(0)
+        else:
+            made_by.append(1 + child % (jobs - 1))
+            child += 1
+    return made_by
 
 
 def _children(make: Callable[[Item], Result], items: Sequence[Item],
@@ -116,7 +140,7 @@ def _children(make: Callable[[Item], Result], items: Sequence[Item],
 
 
 def _fork(make: Callable[[Item], Result], items: Sequence[Item],
-          shares: list[range]) -> list[_Child]:
+          shares: Sequence[Sequence[int]]) -> list[_Child]:
     """A child making each of `shares`; none if the system will not give them all."""
     children: list[_Child] = []
     # A child's collections would otherwise touch (and copy) every object. A caller that
@@ -291,7 +315,7 @@ class _Child:
 
 
 def _start(make: Callable[[Item], Result], items: Sequence[Item],
-           share: range) -> _Child:
+           share: Sequence[int]) -> _Child:
     read_end, write_end = os.pipe()
     if hasattr(fcntl, "F_SETPIPE_SZ"):
         try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Generator, MutableMapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -127,6 +128,9 @@ def _nothing() -> Generator[Done[Rendered] | None, None, None]:
 
 
 NOTHING_AHEAD = Ahead([], _nothing(), shared=False)
+CALLER_WEIGHT = Fraction(9, 10)
+"""The build's own share of the pages, against a child's (`fork_each`): besides its
+pages it takes each page of the children's in, through MkDocs' loop."""
 
 
 def prerender(config: MkDocsConfig, files: Files, jobs: int,
@@ -145,7 +149,8 @@ def prerender(config: MkDocsConfig, files: Files, jobs: int,
         page.markdown, page.content = "", ""
         return rendered
 
-    return Ahead([page.file.src_uri for page in pages], fork_each(render, pages, jobs),
+    return Ahead([page.file.src_uri for page in pages],
+                 fork_each(render, pages, jobs, CALLER_WEIGHT),
                  forks(jobs, len(pages)))
 
 

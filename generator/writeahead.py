@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Generator
+from fractions import Fraction
 from typing import Any
 
 import mkdocs
@@ -99,6 +100,10 @@ class WriteAhead:
 
 
 _SKIPPED = "Page skipped: '{}'. Generated empty output."
+CALLER_WEIGHT = Fraction(3, 4)
+"""The build's own share of the pages, against a child's (`fork_each`): besides its
+pages it copies the site's other files and writes the theme's own pages meanwhile, and
+makes the search index and scans the site once they are written."""
 """What MkDocs logs for a page whose template rendered nothing (`_build_page`, 1.6)."""
 
 
@@ -152,7 +157,8 @@ def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Enviro
             raise
         return sent(page)
 
-    ahead = WriteAhead(config, order, fork_each(build, pages, jobs), env, received)
+    ahead = WriteAhead(config, order, fork_each(build, pages, jobs, CALLER_WEIGHT), env,
+                       received)
     try:
         ahead.written(pages[0].file.src_uri)  # (the first is this process's: children start)
     except BaseException:

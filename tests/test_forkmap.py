@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from fractions import Fraction
 
 import pytest
 
@@ -308,3 +309,29 @@ def test_a_value_never_taken_leaves_no_child_behind() -> None:
     del pending
     gc.collect()
     assert not _alive(child.pid)
+
+
+def test_shares_are_interleaved_by_weight() -> None:
+    for jobs in (2, 3, 4):  # (weight 1: every jobs-th item, as it always was)
+        assert forkmap.owners(40, jobs) == [n % jobs for n in range(40)]
+    made_by = forkmap.owners(700, 2, Fraction(3, 4))
+    assert made_by[0] == 0  # (the caller's first: its loop starts the children)
+    assert made_by.count(0) == 300  # (3 parts to a child's 4)
+    for start in range(0, 700 - 7):  # (spread evenly: never a run of one process's)
+        assert made_by[start:start + 7].count(0) in (3, 4)
+    made_by = forkmap.owners(90, 3, Fraction(1, 2))
+    assert [made_by.count(k) for k in range(3)] == [18, 36, 36]
+    assert [k for k in made_by if k][:6] == [1, 2, 1, 2, 1, 2]
+    assert forkmap.owners(5, 1, Fraction(1, 2)) == [0] * 5
+
+
+def test_a_lighter_caller_makes_its_weighted_share_and_gets_the_rest_in_order() -> None:
+    items = list(range(60))
+    done = list(fork_each(lambda n: (n * n, os.getpid()), items, 2, Fraction(2, 3)))
+    mine = [i for i, d in enumerate(done) if d is None]
+    assert mine == [i for i, by in enumerate(forkmap.owners(60, 2, Fraction(2, 3))) if by == 0]
+    assert len(mine) == 24
+    made = {i: d.replay() for i, d in enumerate(done) if d is not None}
+    assert {i: square for i, (square, _) in made.items()} == {n: n * n for n in items
+                                                              if n not in mine}
+    assert os.getpid() not in {pid for _, pid in made.values()}
