@@ -317,7 +317,7 @@ def test_shares_are_interleaved_by_weight() -> None:
     made_by = forkmap.owners(700, 2, Fraction(3, 4))
     assert made_by[0] == 0  # (the caller's first: its loop starts the children)
     assert made_by.count(0) == 300  # (3 parts to a child's 4)
-    for start in range(0, 700 - 7):  # (spread evenly: never a run of one process's)
+    for start in range(700 - 7):  # (spread evenly: never a run of one process's)
         assert made_by[start:start + 7].count(0) in (3, 4)
     made_by = forkmap.owners(90, 3, Fraction(1, 2))
     assert [made_by.count(k) for k in range(3)] == [18, 36, 36]

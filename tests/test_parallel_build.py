@@ -23,8 +23,7 @@ from mkdocs import utils as mkdocs_utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
-from generator import (cli, forkmap, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender,
-                       writeahead)
+from generator import cli, forkmap, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender, writeahead
 from generator import site as site_plan
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
