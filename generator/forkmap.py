@@ -23,6 +23,7 @@ build's data files, while MkDocs renders the pages), by the same rules.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import gc
@@ -227,9 +228,21 @@ class Pending(Generic[Result]):
 def fork_one(make: Callable[[], Result], jobs: int, count: int) -> Pending[Result]:
     """`make()` begun now, in a child process, if `forks(jobs, count)` (the build renders
     in more than one process, and its `count` items make the work worth one): the caller
-    goes on with its own work, and `take`s the value when it needs it."""
-    children = _fork(lambda _: make(), [None], [range(1)]) if forks(jobs, count) else []
+    goes on with its own work, and `take`s the value when it needs it.
+
+    The child runs at a lower priority (`BACKGROUND`): it is to use a core the build
+    leaves idle, not to slow down the work the build waits for."""
+    def background(_: None) -> Result:
+        with contextlib.suppress(OSError):
+            os.nice(BACKGROUND)
+        return make()
+
+    children = _fork(background, [None], [range(1)]) if forks(jobs, count) else []
     return Pending(make, children[0] if children else None)
+
+
+BACKGROUND = 10
+"""How much lower `fork_one`'s child runs (`nice`): a tenth of a busy core's share."""
 
 
 _LENGTH = 8

@@ -335,3 +335,10 @@ def test_a_lighter_caller_makes_its_weighted_share_and_gets_the_rest_in_order() 
     assert {i: square for i, (square, _) in made.items()} == {n: n * n for n in items
                                                               if n not in mine}
     assert os.getpid() not in {pid for _, pid in made.values()}
+
+
+def test_fork_one_runs_its_child_at_a_lower_priority() -> None:
+    mine = os.nice(0)
+    assert forkmap.fork_one(lambda: os.nice(0), 2, 100).take() == min(
+        mine + forkmap.BACKGROUND, 19)
+    assert os.nice(0) == mine
