@@ -178,8 +178,10 @@ def _build_into(job: SiteBuild, staging: Path) -> None:
     except (MkDocsException, Abort) as exc:
         raise BuildError(f"MkDocs could not build the site: {exc}") from None
     finally:
-        config.plugins.on_shutdown()
-        job.plan.close()
+        try:
+            config.plugins.on_shutdown()
+        finally:
+            job.plan.close()
     (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
 
 

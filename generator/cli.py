@@ -83,19 +83,20 @@ def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
     from generator.templating import precompile
 
     # (forked first: with Graphviz compiling in a thread, nothing forks)
-    compiling = fork_one(partial(precompile, settings), default_jobs(), MIN_ITEMS)
-    diagrams.start_warm_up()
+    compiling = fork_one(partial(precompile, settings), default_jobs(), MIN_ITEMS,
+                         background=True)
     try:
-        result = check(settings, as_of)
-    except BaseException:
+        diagrams.start_warm_up()
+        try:
+            result = check(settings, as_of)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                diagrams.warm_up()  # (waited for: the check's error is the one to tell)
+            raise
+        diagrams.warm_up()  # (done by now: a build forks later, with one thread only)
+        use_precompiled(compiling.made() or {})
+    finally:
         compiling.close()
-        with contextlib.suppress(Exception):
-            diagrams.warm_up()  # (waited for: the check's error is the one to tell)
-        raise
-    diagrams.warm_up()  # (done by now: a build forks later, with one thread only)
-    if compiling.ready():
-        use_precompiled(compiling.take())
-    compiling.close()
     return result
 
 

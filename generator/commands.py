@@ -139,12 +139,15 @@ def _run_build(result: CheckResult, args: argparse.Namespace) -> int:
     gc.freeze()  # (the planned site, like the model: kept until the command exits)
     _tell(result)
     if job is None or result.failed(args.strict):
+        if job is not None:  # (planning found errors: what children it started stop)
+            job.plan.close()
         print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
         return EXIT_CONTENT
     try:
         with site_templates_located(result.settings.root):
             built = build_site(job)
     finally:
+        job.plan.close()
         if job.external:  # found in the built files, after the problems above
             print(format_diagnostics(job.external, "text"), file=sys.stderr)
     print(f"pmsite: site built in {built}", file=sys.stderr)

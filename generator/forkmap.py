@@ -199,6 +199,9 @@ class Pending(Generic[Result]):
     def __init__(self, make: Callable[[], Result], child: _Child | None) -> None:
         self._make = make
         self._child = child
+        self._owner = os.getpid()
+        """The process that started the child: only it reads the child's pipe (a process
+        forked from it later has a copy of this, and makes the value itself)."""
         self._value: list[Result] = []
         self._stop = weakref.finalize(self, child.stop) if child is not None else None
         """A value never taken: its child is stopped, not left waiting on a full pipe."""
@@ -208,36 +211,47 @@ class Pending(Generic[Result]):
         `make()` (no child, or one that failed: an error is raised here, as it would be
         made here alone). Taken once: the same value after that."""
         if not self._value:
-            done = self._child.next() if self._child is not None else None
+            child = self._child
+            done = child.next() if child is not None and self._ours() else None
             self.close()
             self._value.append(self._make() if done is None else done.replay())
         return self._value[0]
 
-    def ready(self) -> bool:
-        """Whether `take` would give the value without waiting for the child (it has
-        sent it whole, or failed); False where there is no child to wait for."""
-        return bool(self._value) or (self._child is not None and self._child.ready())
+    def made(self) -> Result | None:
+        """The value if the child has made it (it is sending it, or has sent it), else
+        None, nothing made here; either way the child is done with."""
+        child = self._child
+        done = child.next() if child is not None and self._ours() and child.ready() else None
+        self.close()
+        return None if done is None else done.replay()
 
     def close(self) -> None:
         """Stop the child, if it is still at work, and reap it."""
-        if self._stop is not None:
+        if self._stop is not None and self._ours():
             self._stop()
         self._child = None
 
+    def _ours(self) -> bool:
+        """Whether this process started the child (whose pipe it alone may read)."""
+        return self._child is not None and os.getpid() == self._owner
 
-def fork_one(make: Callable[[], Result], jobs: int, count: int) -> Pending[Result]:
+
+def fork_one(make: Callable[[], Result], jobs: int, count: int,
+             background: bool = False) -> Pending[Result]:
     """`make()` begun now, in a child process, if `forks(jobs, count)` (the build renders
     in more than one process, and its `count` items make the work worth one): the caller
     goes on with its own work, and `take`s the value when it needs it.
 
-    The child runs at a lower priority (`BACKGROUND`): it is to use a core the build
-    leaves idle, not to slow down the work the build waits for."""
-    def background(_: None) -> Result:
-        with contextlib.suppress(OSError):
-            os.nice(BACKGROUND)
+    A `background` child runs at a lower priority (`BACKGROUND`): it is to use a core the
+    build leaves idle, not to slow the work the build waits for; for a value the caller
+    takes only if it is `made` by then (a child the caller may wait for could starve)."""
+    def lower(_: None) -> Result:
+        if background:
+            with contextlib.suppress(OSError):
+                os.nice(BACKGROUND)
         return make()
 
-    children = _fork(background, [None], [range(1)]) if forks(jobs, count) else []
+    children = _fork(lower, [None], [range(1)]) if forks(jobs, count) else []
     return Pending(make, children[0] if children else None)
 
 
@@ -278,11 +292,10 @@ class _Child:
         return None
 
     def ready(self) -> bool:
-        """Whether `next` would return without waiting."""
+        """Whether the child has made its next result (and is sending it, or has sent
+        it), or ended: `next` waits at most for the rest of the bytes to arrive."""
         self.drain()
-        start = self.taken + _LENGTH
-        return (self.ended or self.eof or len(self.data) >= start
-                and len(self.data) >= start + int.from_bytes(self.data[self.taken:start], "big"))
+        return self.ended or self.eof or len(self.data) >= self.taken + _LENGTH
 
     def drain(self) -> None:
         """Read what the child has sent so far, without waiting (so that it does not

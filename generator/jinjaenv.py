@@ -101,14 +101,37 @@ class Precompiled(jinja2.BytecodeCache):
 
 
 def _options(env: jinja2.Environment) -> str:
-    """What a template's compiled code depends on, of its environment."""
+    """What a template's compiled code depends on, of its environment: its syntax and
+    options, and its filters and tests, which Jinja may call while it compiles (it folds
+    `{{ "red"|status_class }}` into its result)."""
     return repr((type(env).__qualname__, env.code_generator_class.__qualname__,
                  env.block_start_string, env.block_end_string, env.variable_start_string,
                  env.variable_end_string, env.comment_start_string, env.comment_end_string,
                  env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
                  env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
-                 env.autoescape, env.optimized, env.is_async, sorted(env.extensions),
-                 sorted(env.filters), sorted(env.tests)))
+                 _function(env.autoescape), env.optimized, env.is_async,
+                 sorted(env.extensions), _function(env.finalize),
+                 sorted(env.policies.items(), key=str),
+                 sorted((name, _function(f)) for name, f in env.filters.items()),
+                 sorted((name, _function(f)) for name, f in env.tests.items())))
+
+
+def _function(function: Any) -> Any:
+    """What tells one filter (or test, or option) from another: where it is defined, how
+    Jinja calls it, and what it closes over (`status_class` over the site's scale). A
+    value whose text names an object's address differs from process to process: its
+    templates are compiled again there, never shared wrongly."""
+    if not callable(function):
+        return repr(function)
+    cells = []
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            cells.append(repr(cell.cell_contents))
+        except ValueError:  # (an empty cell)
+            cells.append("")
+    return (getattr(function, "__module__", ""),
+            getattr(function, "__qualname__", repr(function)),
+            repr(getattr(function, "jinja_pass_arg", None)), cells)
 
 
 PRECOMPILED = Precompiled()

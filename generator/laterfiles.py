@@ -25,6 +25,11 @@ class LaterFile(File):
         file._source, file._made = source, None
         return file
 
+    def settle(self) -> None:
+        """Read the content now if it was not read (a file MkDocs did not write, one
+        `exclude_docs` leaves out, say), so that the file holds it and not its source."""
+        self._content  # noqa: B018
+
     @property
     def _content(self) -> str | bytes | None:
         if self._source is not None:  # (let go once read: it may hold a whole plan)

@@ -411,6 +411,9 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._disarm()
         self._stop_writing()  # (every page is written: its children have ended)
+        for file in getattr(self, "files", ()):  # (the preview keeps them: not the plan)
+            if isinstance(file, LaterFile):
+                file.settle()
         self.fix_search_index(config)
         self.external = self._external_assets(config)
 

@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from html import unescape
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from generator.codes import Choice
 from generator.diagnostics import Diagnostic, Diagnostics
@@ -65,12 +65,23 @@ def _site_files(folder: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
     """(path in the site, path) of every HTML, CSS and JS file under `folder`, as `rglob`
     finds them (links to folders not followed), from the folder's entries alone (no stat
     but of a link): a built site has a folder for every page."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _site_files(Path(entry.path), f"{prefix}{entry.name}/")
-            elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
-                yield prefix + entry.name, Path(entry.path)
+    try:
+        with os.scandir(folder) as listed:
+            entries = list(listed)
+    except OSError:  # (a folder that cannot be read: `rglob` passes over it too)
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _site_files(Path(entry.path), f"{prefix}{entry.name}/")
+        elif PurePath(entry.name).suffix.lower() in SUFFIXES and _is_file(entry):
+            yield prefix + entry.name, Path(entry.path)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # (a link in a loop, say: `Path.is_file` says False)
+        return False
 
 
 def page_references(html: str, content: str = "") -> References:

@@ -42,6 +42,9 @@ class StatusScale:
             if len(owners) == 1 and short not in self._spellings:
                 self._spellings[short] = owners[0]
 
+    def __repr__(self) -> str:  # (all of it: the rest follows from the levels)
+        return f"StatusScale({self.levels!r})"
+
     @property
     def best(self) -> str:
         return self.levels[0]

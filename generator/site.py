@@ -168,7 +168,7 @@ def plan_site(result: CheckResult, content: Mapping[str, str] | None = None,
                 plan.drop.add(rel)
             else:
                 plan.records[rel] = record
-    if forks(jobs, len(plan.pages)):
+    if plan.pending or forks(jobs, len(plan.pages)):
         # Project and program pages ask for what changed: found, or taken from the child
         # that found it, here, before the build's processes fork; not again in each.
         context.changes  # noqa: B018

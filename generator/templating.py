@@ -114,7 +114,8 @@ def precompile(settings: Settings) -> dict[str, bytes]:
     from generator.diagrams.render import environment, settings_folder
 
     compiled = jinjaenv.Precompiled()
-    for env in (site_environment(settings), environment(settings_folder(settings))):
+    diagrams = environment.__wrapped__(settings_folder(settings))  # (not the cached one)
+    for env in (site_environment(settings), diagrams):
         env.bytecode_cache = compiled
         for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
             try:

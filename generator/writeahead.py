@@ -100,11 +100,11 @@ class WriteAhead:
 
 
 _SKIPPED = "Page skipped: '{}'. Generated empty output."
+"""What MkDocs logs for a page whose template rendered nothing (`_build_page`, 1.6)."""
 CALLER_WEIGHT = Fraction(3, 4)
 """The build's own share of the pages, against a child's (`fork_each`): besides its
 pages it copies the site's other files and writes the theme's own pages meanwhile, and
 makes the search index and scans the site once they are written."""
-"""What MkDocs logs for a page whose template rendered nothing (`_build_page`, 1.6)."""
 
 
 class _Quiet(logging.Filter):

@@ -204,7 +204,7 @@ forkmap.fork_map(lambda n: time.sleep(60), list(range(6)), 3)
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            return "\\nState:\\tZ" not in status.read()
+            return "\nState:\tZ" not in status.read()
     except FileNotFoundError:
         return False
 
@@ -337,8 +337,49 @@ def test_a_lighter_caller_makes_its_weighted_share_and_gets_the_rest_in_order() 
     assert os.getpid() not in {pid for _, pid in made.values()}
 
 
-def test_fork_one_runs_its_child_at_a_lower_priority() -> None:
+def test_a_background_child_runs_at_a_lower_priority() -> None:
     mine = os.nice(0)
-    assert forkmap.fork_one(lambda: os.nice(0), 2, 100).take() == min(
-        mine + forkmap.BACKGROUND, 19)
+    assert forkmap.fork_one(lambda: os.nice(0), 2, 100).take() == mine
+    background = forkmap.fork_one(lambda: os.nice(0), 2, 100, background=True)
+    child, deadline = background._child, time.monotonic() + 20
+    assert child is not None
+    while not child.ready() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert background.made() == min(mine + forkmap.BACKGROUND, 19)
     assert os.nice(0) == mine
+
+
+def test_made_gives_only_what_the_child_made_and_never_makes_it_here() -> None:
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(os.getpid())
+        time.sleep(60)
+        return 1
+
+    pending = forkmap.fork_one(slow, 2, 100)
+    child = pending._child
+    assert child is not None
+    assert pending.made() is None and calls == []  # (not made: nothing made here)
+    assert not _alive(child.pid)
+    assert forkmap.fork_one(lambda: 5, 1, 100).made() is None and calls == []
+
+
+def test_a_process_forked_later_makes_the_value_itself_and_leaves_the_pipe_alone() -> None:
+    """A build's page renderers are forked after its `fork_one` children: one that asks
+    for the value makes it, and the build still reads the child's from the pipe."""
+    pending = forkmap.fork_one(os.getpid, 2, 100)
+    read_end, write_end = os.pipe()
+    later = os.fork()
+    if later == 0:
+        try:
+            os.write(write_end, str(pending.take()).encode())
+            pending.close()
+        finally:
+            os._exit(0)
+    os.waitpid(later, 0)
+    assert int(os.read(read_end, 64)) == later
+    os.close(read_end)
+    os.close(write_end)
+    value = pending.take()
+    assert value not in (later, os.getpid())  # (the child's own pid, read from its pipe)

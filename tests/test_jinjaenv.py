@@ -201,3 +201,22 @@ def test_every_environment_shares_the_process_wide_bytecode() -> None:
     jinjaenv.use_precompiled(codes)
     assert jinjaenv.PRECOMPILED.codes["k"] == b"code"
     del jinjaenv.PRECOMPILED.codes["k"]
+
+
+def test_a_filter_folded_at_compile_time_is_not_shared_across_its_definitions(
+        tmp_path: Any) -> None:
+    """Jinja calls a filter on a literal while it compiles: two environments whose filter
+    of one name closes over other values (a site's status scale) compile apart."""
+    (tmp_path / "t.j2").write_text('{{ "red"|tone }}', encoding="utf-8")
+    shared = jinjaenv.Precompiled()
+
+    def env(tones: dict[str, str]) -> jinja2.Environment:
+        made = jinjaenv.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                                    bytecode_cache=shared)
+        made.filters["tone"] = lambda status: tones[status]
+        return made
+
+    assert env({"red": "tone-4"}).get_template("t.j2").render() == "tone-4"
+    assert env({"red": "tone-2"}).get_template("t.j2").render() == "tone-2"
+    assert env({"red": "tone-4"}).get_template("t.j2").render() == "tone-4"
+    assert len(shared.codes) == 2

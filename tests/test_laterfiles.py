@@ -64,3 +64,13 @@ def test_content_set_by_a_plugin_wins_and_is_never_made(tmp_path: Path) -> None:
     assert (later.src_uri, later.dest_uri, later.url) == (plain.src_uri, plain.dest_uri,
                                                           plain.url)
     assert later.generated_by == plain.generated_by
+
+
+def test_a_file_never_written_settles_on_its_content_and_lets_its_source_go(
+        tmp_path: Path) -> None:
+    source = _Counted({"x.txt": "made"})
+    later = LaterFile.later(_config(tmp_path / "site"), "x.txt", source)
+    later.settle()
+    assert source.read == ["x.txt"] and later._source is None
+    later.settle()
+    assert source.read == ["x.txt"] and later.content_string == "made"

@@ -235,9 +235,17 @@ def test_the_site_is_walked_as_rglob_walks_it(tmp_path: Path) -> None:
     (site / "linked").symlink_to(site / "a")
     (site / "same.js").symlink_to(site / "app.mjs")
     (site / "broken.html").symlink_to(site / "nowhere")
+    (site / "loop.html").symlink_to(site / "loop.html")
+    (site / "..js").write_text("x", encoding="utf-8")  # (its suffix is `.js`)
+    (site / "locked").mkdir()
+    (site / "locked/page.html").write_text("x", encoding="utf-8")
+    (site / "locked").chmod(0)
     rglob = {path.relative_to(site).as_posix(): path for path in sorted(site.rglob("*"))
              if path.suffix.lower() in offline.SUFFIXES and path.is_file()}
     walked = dict(sorted(offline._site_files(site), key=lambda item: item[0].split("/")))
-    assert list(walked) == list(rglob) == ["a/b/index.html", "a/theme.CSS", "a-b.html",
-                                           "app.mjs", "same.js"]
+    (site / "locked").chmod(0o755)
+    expected = ["..js", "a/b/index.html", "a/theme.CSS", "a-b.html", "app.mjs", "same.js"]
+    if os.geteuid() == 0:  # (root reads a folder whatever its mode)
+        expected.insert(5, "locked/page.html")
+    assert list(walked) == list(rglob) == expected
     assert walked == rglob
