@@ -101,7 +101,7 @@ class SitePlan:
     """Generated pages rendered by `markdown` and not yet handed to MkDocs, marked (see
     htmlstash): each is rendered once."""
     pending: list[Pending[Any]] = field(default_factory=list)
-    """Values child processes are making for this plan (see `_data_files`)."""
+    """Values child processes are making for this plan (see `_changes`, `_data_files`)."""
 
     def close(self) -> None:
         """Stop the child processes still making something for this plan (a build that
