@@ -178,10 +178,7 @@ def _build_into(job: SiteBuild, staging: Path) -> None:
     except (MkDocsException, Abort) as exc:
         raise BuildError(f"MkDocs could not build the site: {exc}") from None
     finally:
-        try:
-            config.plugins.on_shutdown()
-        finally:
-            job.plan.close()
+        config.plugins.on_shutdown()
     (staging / MARKER).write_text("built by pmsite\n", encoding="utf-8")
 
 

@@ -147,7 +147,7 @@ def _run_build(result: CheckResult, args: argparse.Namespace) -> int:
         with site_templates_located(result.settings.root):
             built = build_site(job)
     finally:
-        job.plan.close()
+        job.plan.close()  # (what children planning started stop, whatever happened)
         if job.external:  # found in the built files, after the problems above
             print(format_diagnostics(job.external, "text"), file=sys.stderr)
     print(f"pmsite: site built in {built}", file=sys.stderr)

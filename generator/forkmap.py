@@ -101,9 +101,7 @@ def fork_each(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
     when it is a page ahead and the pipe is full. The caller's share is `weight` times a
     child's (see `owners`): less, where taking the children's items in costs it time."""
     made_by = owners(len(items), jobs, weight)
-    children = (_fork(make, items, [[i for i, by in enumerate(made_by) if by == child]
-                                    for child in range(1, jobs)])
-                if forks(jobs, len(items)) else [])
+    children = _children(make, items, made_by, jobs)
     if not children:
         yield from (None for _ in items)
         return
@@ -133,11 +131,15 @@ def owners(count: int, jobs: int, weight: Fraction = Fraction(1)) -> list[int]:
     return made_by
 
 
-def _children(make: Callable[[Item], Result], items: Sequence[Item],
+def _children(make: Callable[[Item], Result], items: Sequence[Item], made_by: list[int],
               jobs: int) -> list[_Child]:
-    """A child for each share but the caller's; none if the system will not give them
-    all (no process or pipe to be had: the caller makes every item)."""
-    return _fork(make, items, [range(first, len(items), jobs) for first in range(1, jobs)])
+    """A child for each share but the caller's (`made_by`, see `owners`), if `forks`;
+    none if not, or if the system will not give them all (no process or pipe to be had:
+    the caller makes every item)."""
+    if not forks(jobs, len(items)):
+        return []
+    return _fork(make, items, [[index for index, by in enumerate(made_by) if by == child]
+                               for child in range(1, jobs)])
 
 
 def _fork(make: Callable[[Item], Result], items: Sequence[Item],
@@ -173,18 +175,20 @@ def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
     raised: made again there, it raises where one by one it would). So the caller's own
     items are made before any other is taken: `make` may not rely on what earlier items
     did."""
-    children = _children(make, items, jobs) if forks(jobs, len(items)) else []
+    made_by = owners(len(items), jobs)
+    children = _children(make, items, made_by, jobs)
     if not children:
         return [make(item) for item in items]
     try:
         mine: dict[int, Done[Result] | None] = {}
-        for index in range(0, len(items), jobs):
-            mine[index] = _made(make, items[index], sent=False)
-            for child in children:
-                child.drain()
+        for index, by in enumerate(made_by):
+            if by == 0:
+                mine[index] = _made(make, items[index], sent=False)
+                for child in children:
+                    child.drain()
         results = []
-        for index, item in enumerate(items):
-            done = mine[index] if index % jobs == 0 else children[index % jobs - 1].next()
+        for index, (item, by) in enumerate(zip(items, made_by, strict=True)):
+            done = mine[index] if by == 0 else children[by - 1].next()
             results.append(make(item) if done is None else done.replay())
         return results
     finally:
