@@ -36,7 +36,7 @@ from generator.pagemeta import safe_page_meta
 from generator.pipeline import check
 from generator.prerender import NOTHING_AHEAD, prerender
 from generator.sanitize import sanitize
-from generator.searchindex import FastSearchIndex, faster_index, page_text
+from generator.searchindex import FastSearchIndex, ReadsAhead, faster_index
 from generator.settings import Options, Settings, resolve_as_of
 from generator.site import GENERATED_OWNERS, SitePlan, content_files, plan_site
 from generator.templating import site_writes_pages
@@ -120,8 +120,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._lazy = False
         """Generated pages are rendered when read (by `prerender`'s processes), not when
         handed to MkDocs."""
-        self._index: FastSearchIndex | None = None
-        """MkDocs' search index, fed by `feed_tokens`."""
+        self._index: ReadsAhead | None = None
+        """MkDocs' or Material's search index, fed by `feed_tokens`, pages read ahead."""
         self._markdown: SharedMarkdown | None = None
         """The one Python-Markdown every page of this build renders with, where that is
         known to be what MkDocs renders (see `mdreuse`)."""
@@ -243,7 +243,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             faster = faster_index(getattr(plugin, "search_index", None))
             if faster is not None:  # the same entries, read without html.parser
                 plugin.search_index = faster
-                if isinstance(faster, FastSearchIndex):
+                if _indexes(plugin):  # (one Material turned off would read for nothing)
                     self._index = faster
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -298,7 +298,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if self._index is not None and self._ahead.shared and self._ahead.here():
             # Read for search now, as the children read theirs: the build would otherwise
             # read its share after every page is rendered, with the children done and idle.
-            self._index.ahead[page.url] = page_text(content)
+            self._index.ahead[page.url] = self._index.read(content)
         return content
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -338,7 +338,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         unquiet_links(self._quiet_links)  # (the previous build's, in the preview)
         self._quiet_links = quiet_links(files)  # (before pages render, here or forked)
         if self._lazy:  # MkDocs renders every page next: done here, in `jobs` processes
-            self._ahead = prerender(config, files, self.values.jobs, self._index is not None)
+            self._ahead = prerender(config, files, self.values.jobs,
+                                    self._index.read if self._index is not None else None)
         return nav
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -449,6 +450,11 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _indexes(plugin: BasePlugin[Any]) -> bool:
+    """Whether a search plugin indexes pages: Material's has an `enabled` option."""
+    return bool(plugin.config.get("enabled", True))
 
 
 LETS_GO_WITH = frozenset({"pmsite", "search", "material/search"})

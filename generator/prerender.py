@@ -17,7 +17,7 @@ page is logged by the parent when MkDocs' loop reaches that page (`Done.replay`)
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, MutableMapping
+from collections.abc import Callable, Generator, MutableMapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from generator.forkmap import Done, fork_each, forks
-from generator.searchindex import FastSearchIndex, PageText, page_text
+from generator.searchindex import ReadsAhead
 
 
 @dataclass(slots=True)
@@ -45,8 +45,9 @@ class Rendered:
     anchors: set[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None
     """The page's links to anchors of other pages, by the src_uri of the page linked to."""
-    search: PageText | None
-    """The content as MkDocs' search reads it, if it was asked for."""
+    search: Any
+    """The content as the search plugin's index reads it (`ReadsAhead.read`), if it was
+    asked for."""
 
     def skip_render(self, page: Page) -> None:
         """Have MkDocs' loop call no Python-Markdown for `page` (`hand_over` undoes it).
@@ -61,7 +62,7 @@ class Rendered:
 
         page.render = rendered  # type: ignore[method-assign]  # (this page's only)
 
-    def hand_over(self, page: Page, files: Files, index: FastSearchIndex | None) -> str:
+    def hand_over(self, page: Page, files: Files, index: ReadsAhead | None) -> str:
         """Leave on `page` what rendering it left in the child, and on `index` what
         search read of it; its content."""
         vars(page).pop("render", None)  # (Page.render again, see skip_render)
@@ -134,16 +135,16 @@ pages it takes each page of the children's in, through MkDocs' loop."""
 
 
 def prerender(config: MkDocsConfig, files: Files, jobs: int,
-              search: bool = False) -> Ahead:
+              search: Callable[[str], Any] | None = None) -> Ahead:
     """Every page of `files` shared out to `jobs` processes: the caller renders its share
     (see `fork_each`), the children the rest. With `search`, a child also reads each
-    page's content as MkDocs' search reads it."""
+    page's content as the search plugin's index reads it (`ReadsAhead.read`)."""
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
 
     def render(page: Page) -> Rendered:  # (in a child)
         rendered = _render(page, config, files)
-        if search:
-            rendered.search = page_text(rendered.content)
+        if search is not None:
+            rendered.search = search(rendered.content)
         # The child's copy of the page is not read again: what it was given goes with the
         # result (kept, its share of the pages would weigh some 100 MB at 1,000 projects).
         page.markdown, page.content = "", ""

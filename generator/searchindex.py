@@ -17,6 +17,7 @@ entries, the same `search_index.json`, the same search in the browser
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -246,26 +247,50 @@ def _parsed(read: str, content: str) -> PageText:
     return _kept(content, parser.stripped_html, parser.data)
 
 
-class FastSearchIndex(SearchIndex):
+class ReadsAhead:
+    """What pmsite's indexes share: each reads a page with `read` (a function of the
+    content alone, so another process may do it: see `prerender`), keeps what was read
+    ahead by URL (`ahead`), and indexes only in the process that made it."""
+
+    read: staticmethod[[str], Any]
+    """A page's content as this index reads it (a value that pickles)."""
+
+    def __init__(self, **config: Any) -> None:
+        super().__init__(**config)  # (the plugin's own index's)
+        self.ahead: dict[str, Any] = {}
+        """Pages read already, by URL."""
+        self._owner = os.getpid()
+
+    def indexes_here(self) -> bool:
+        """Whether this is the process that made the index and writes it: a process
+        forked from it to write pages (`writeahead`) would index them for nothing."""
+        return os.getpid() == self._owner
+
+    def _read(self, page: Page) -> Any:
+        """What `read` gives for the page's content: read ahead, if it was (and the page's
+        content is still what was read), else now."""
+        read = self.ahead.pop(page.url, None)
+        if read is None or read.content is not page.content:
+            read = self.read(page.content or "")
+        return read
+
+
+class FastSearchIndex(ReadsAhead, SearchIndex):
     """MkDocs' own search index, its `ContentParser` fed by `feed_tokens`; a page read
     already (in another process: see `prerender`) is not read again, its text kept as the
     index keeps it already; titles are plain text (see `themetext.unescape_search_titles`,
     which this index needs no more)."""
 
     config: dict[str, Any]
-
-    def __init__(self, **config: Any) -> None:
-        super().__init__(**config)
-        self.ahead: dict[str, PageText] = {}
-        """Pages read already, by URL."""
+    read = staticmethod(page_text)
 
     def add_entry_from_context(self, page: Page) -> None:
         # As SearchIndex.add_entry_from_context and create_entry_for_section (MkDocs 1.6),
         # but for the reading, and the text already as `_add_entry` would make it.
+        if not self.indexes_here():
+            return
         assert page.content is not None
-        read = self.ahead.pop(page.url, None)
-        if read is None or read.content is not page.content:
-            read = page_text(page.content)
+        read: PageText = self._read(page)
         url, full = page.url, self.config["indexing"] == "full"
         self._add(page.title, read.text if full else "", url)
         if self.config["indexing"] in ["full", "sections"]:
@@ -291,32 +316,82 @@ def _toc_by_id(items: Iterable[Any]) -> dict[str | None, Any]:
     return found
 
 
-def faster_index(index: object) -> object | None:
+def faster_index(index: object) -> ReadsAhead | None:
     """A search plugin's index object, replaced by one that reads pages with
-    `feed_tokens`; None when it is not one pmsite knows (left as it is)."""
+    `feed_tokens` (and may have them read ahead); None when it is not one pmsite knows
+    (left as it is)."""
     kind = type(index)
     if kind is SearchIndex:
         return FastSearchIndex(**index.config)  # type: ignore[attr-defined]
     if (kind.__module__, kind.__name__) == ("material.plugins.search.plugin", "SearchIndex"):
-        material: object = _material_index(kind)(**index.config)  # type: ignore[attr-defined]
+        material: ReadsAhead = _material_index(kind)(**index.config)  # type: ignore[attr-defined]
         return material
     return None
 
 
-def _material_index(base: type) -> type:
-    """Material's search index, its `Parser` fed by `feed_tokens`."""
+@dataclass(frozen=True, slots=True)
+class MaterialText:
+    """What Material's `Parser` reads from a page's content: each section it does not
+    exclude, as (id, title, text), its pieces joined as its index joins them (a title
+    None where it has no piece: the index gives it the page's title)."""
+
+    content: str
+    """The content it was read from (a page whose content is another is read again)."""
+    sections: list[tuple[str | None, str | None, str]]
+
+
+def material_text(content: str) -> MaterialText:
+    """`content` read as Material's search reads it (9.x), by its own `Parser` fed by
+    `feed_tokens`; pmsite's diagrams, which Material leaves out (they are marked
+    `data-search-exclude`), are cut out first (`without_figures`: a string search, where
+    the parser would be handed every tag of every diagram)."""
     from material.plugins.search.plugin import Parser  # type: ignore[import-untyped]
 
-    class FastMaterialIndex(base):  # type: ignore[misc]
+    parser = Parser()
+    start = content.find(FIGURE_START)
+    cut = start >= 0 and _opens_a_section(content[:start])
+    feed_tokens(parser, without_figures(content) if cut else content, material_reads)
+    return MaterialText(content, [(section.id, "".join(section.title) if section.title else None,
+                                   "".join(section.text))
+                                  for section in parser.data if not section.is_excluded()])
+
+
+_FIRST_TAG = re.compile(r"<([a-zA-Z][^\t\n\r\f />\x00]*)")
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"])
+
+
+def _opens_a_section(before: str) -> bool:
+    """Whether Material's `Parser` has a section open after reading `before`, whatever
+    follows: it opens one at the first text or start tag but of a void element. Where it
+    would not, the first thing a diagram holds would open it, so the diagram stays in."""
+    if not before:
+        return False
+    if not before.startswith("<"):
+        return True
+    first = _FIRST_TAG.match(before)
+    return first is not None and first[1].lower() not in _VOID
+
+
+def _material_index(base: type) -> type:
+    """Material's search index, reading pages with `material_text`."""
+    from material.plugins.search.plugin import Element, Section
+
+    class FastMaterialIndex(ReadsAhead, base):  # type: ignore[misc]
+        read = staticmethod(material_text)
+
         def add_entry_from_context(self, page: Page) -> None:
-            # As Material's SearchIndex.add_entry_from_context (9.x), but for the feeding.
+            # As Material's SearchIndex.add_entry_from_context (9.x), but for the reading.
+            if not self.indexes_here():
+                return
             search = page.meta.get("search") or {}
             if search.get("exclude"):
                 return
-            parser = Parser()
-            feed_tokens(parser, page.content or "", material_reads)
-            for section in parser.data:
-                if not section.is_excluded():
-                    self.create_entry_for_section(section, page.toc, page.url, page)
+            read: MaterialText = self._read(page)
+            for id_, title, text in read.sections:
+                section = Section(Element("hx"))
+                section.id, section.text = id_, [text]
+                section.title = [] if title is None else [title]
+                self.create_entry_for_section(section, page.toc, page.url, page)
 
     return FastMaterialIndex

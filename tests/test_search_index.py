@@ -24,11 +24,15 @@ from generator.htmlstash import CAPTION_START, FIGURE_END, FIGURE_START
 from generator.pages.figures import fit
 from generator.searchindex import (
     AttrsRead,
+    FastSearchIndex,
+    MaterialText,
     PageText,
     _parsed_text,
     every_tag,
+    faster_index,
     feed_tokens,
     material_reads,
+    material_text,
     mkdocs_reads,
     page_text,
     without_figures,
@@ -162,31 +166,31 @@ def page_contents(request: pytest.FixtureRequest,
     """The content of every page as the theme's search plugin is handed it, from a real
     build of the example site with pmsite's index in place."""
     seen: dict[str, str] = {}
-    original, original_text = generator.searchindex.feed_tokens, generator.searchindex.page_text
-
-    def spy(parser: HTMLParser, html: str, reads: AttrsRead = every_tag) -> None:
-        seen[f"{len(seen)}"] = html
-        original(parser, html, reads)
+    original_text, original_material = page_text, generator.searchindex.material_text
 
     def spy_text(html: str) -> PageText:  # (MkDocs' index reads with page_text)
         seen[f"{len(seen)}"] = html
         return original_text(html)
+
+    def spy_material(html: str) -> MaterialText:  # (Material's with material_text)
+        seen[f"{len(seen)}"] = html
+        return original_material(html)
 
     root = tmp_path_factory.mktemp("search")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("docs_dir: content", f"docs_dir: {REPO / 'content'}")
     config = config.replace("theme:\n  name: material", f"theme:\n  name: {request.param}")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    generator.searchindex.feed_tokens = spy  # type: ignore[assignment]
-    generator.searchindex.page_text = spy_text
+    FastSearchIndex.read = staticmethod(spy_text)
+    generator.searchindex.material_text = spy_material
     jobs = os.environ.get("PMSITE_JOBS")
     os.environ["PMSITE_JOBS"] = "1"  # (the pages are read in this process, by the spy)
     try:
         done = main(["build", "-f", str(root / "mkdocs.yml"), "--as-of", "2026-11-20",
                      "--site-dir", str(root / "site")])
     finally:
-        generator.searchindex.feed_tokens = original
-        generator.searchindex.page_text = original_text
+        FastSearchIndex.read = staticmethod(original_text)
+        generator.searchindex.material_text = original_material
         if jobs is None:
             del os.environ["PMSITE_JOBS"]
         else:
@@ -256,6 +260,68 @@ def test_the_index_is_the_one_mkdocs_search_writes(
     assert built[0] == built[1]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_index_is_the_one_material_search_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """Under Material's search plugin, pmsite's index (pages read ahead where they are
+    rendered, diagrams cut out before Material's parser reads the rest, nothing indexed by
+    the processes that write pages) writes the very file Material's own index writes."""
+    import generator.forkmap
+    import generator.mkdocs_plugin
+
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: content", f"docs_dir: {REPO / 'content'}")
+    assert "theme:\n  name: material" in config
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    monkeypatch.setenv("PMSITE_JOBS", jobs)
+    monkeypatch.setattr(generator.forkmap, "MIN_ITEMS", 1)  # (the example forks, too)
+    reads = tmp_path / "reads"
+    original = generator.searchindex.material_text
+
+    def counted(html: str) -> MaterialText:  # (in whichever process reads the page)
+        with reads.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return original(html)
+
+    monkeypatch.setattr(generator.searchindex, "material_text", counted)
+    built = []
+    for name, faster in (("ours", generator.mkdocs_plugin.faster_index),
+                         ("material", lambda index: None)):
+        monkeypatch.setattr(generator.mkdocs_plugin, "faster_index", faster)
+        site = tmp_path / name
+        assert main(["build", "-f", str(tmp_path / "mkdocs.yml"), "--as-of", "2026-11-20",
+                     "--site-dir", str(site)]) == 0
+        built.append((site / "search" / "search_index.json").read_bytes())
+        if name == "ours":  # each page read once, where it was rendered
+            by = reads.read_text(encoding="utf-8").split()
+            assert len(by) == len(list(site.rglob("index.html")))
+            assert len(set(by)) == int(jobs)
+    assert len(json.loads(built[0])["docs"]) > 500
+    assert built[0] == built[1]
+
+
+def test_only_the_process_that_made_an_index_indexes() -> None:
+    """A process forked from the build's to write pages (`writeahead`) runs the search
+    plugin's `on_page_context` too: its index takes nothing (the build's indexes every
+    page, as it reaches it)."""
+    from material.plugins.search.plugin import SearchIndex as MaterialIndex
+
+    page = type("FakePage", (), {"content": "<h1 id=\"t\">T</h1><p>text</p>", "url": "t/",
+                                 "toc": [], "title": "T", "meta": {}})()
+    for index in (faster_index(SearchIndex(indexing="full")),
+                  faster_index(MaterialIndex(lang=["en"], separator=" ", pipeline=[],
+                                             fields={}))):
+        assert index is not None
+        entries = index._entries if isinstance(index, FastSearchIndex) else index.entries
+        pid = os.fork()
+        if pid == 0:  # (the child: exits 0 if it indexed nothing)
+            index.add_entry_from_context(page)
+            os._exit(1 if entries else 0)
+        assert os.waitpid(pid, 0)[1] == 0
+        index.add_entry_from_context(page)
+        assert entries, "the process that made the index indexed nothing"
+
+
 def _without_excluded(html: str) -> list[tuple[Any, ...]]:
     """Material's own parser, which leaves out what is marked `data-search-exclude`."""
     return _material(html, fast=False)
@@ -323,3 +389,26 @@ def test_a_start_without_its_end_is_left_as_it_is() -> None:
     second = f"{page}{_figure('LABELWORD')}<p>d</p>"
     assert "LABELWORD" not in without_figures(second)
     assert all(word in without_figures(second) for word in ("<p>b</p>", "<p>c</p>", "<p>d</p>"))
+
+
+def _material_own(html: str) -> list[tuple[Any, ...]]:
+    """Material's own reading of `html`: its parser fed by `HTMLParser`, the sections it
+    keeps, as `material_text` gives them."""
+    parser = _fed(MaterialParser(), html, fast=False)
+    return [(s.id, "".join(s.title) if s.title else None, "".join(s.text))  # type: ignore[attr-defined]
+            for s in parser.data if not s.is_excluded()]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("before", [
+    "", "\n", "text", "<h1 id=\"t\">T</h1>\n", "<p>p</p>", "<br>", "<br/><hr>", "<!-- c -->",
+    "</p>", "<img alt=\"i\" src=\"a.png\">", "<H2 ID=\"x\">X</H2>",
+])
+def test_material_reads_a_page_with_diagrams_as_its_own_parser_does(before: str) -> None:
+    """Whatever comes before the first diagram (nothing, a void tag, a comment: where
+    Material's parser would open its first section at the diagram), `material_text`
+    keeps the sections Material's own parser keeps."""
+    html = f"{before}{_figure('ONE')}\n<p>between</p>\n{_figure('TWO')}<h2 id=\"b\">B</h2>tail"
+    assert [tuple(s) for s in material_text(html).sections] == _material_own(html)
+    assert "ONE" not in str(material_text(html).sections)
+    alone = f"{before}{_figure('ONE')}"  # (the diagram opens the page's one section)
+    assert [tuple(s) for s in material_text(alone).sections] == _material_own(alone)
