@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
@@ -345,11 +345,11 @@ def material_text(content: str) -> MaterialText:
     `feed_tokens`; pmsite's diagrams, which Material leaves out (they are marked
     `data-search-exclude`), are cut out first (`without_figures`: a string search, where
     the parser would be handed every tag of every diagram)."""
-    from material.plugins.search.plugin import Parser  # type: ignore[import-untyped]
+    from material.plugins.search.plugin import Parser, void  # type: ignore[import-untyped]
 
     parser = Parser()
     start = content.find(FIGURE_START)
-    cut = start >= 0 and _opens_a_section(content[:start])
+    cut = start >= 0 and _opens_a_section(content[:start], void)
     feed_tokens(parser, without_figures(content) if cut else content, material_reads)
     return MaterialText(content, [(section.id, "".join(section.title) if section.title else None,
                                    "".join(section.text))
@@ -357,20 +357,18 @@ def material_text(content: str) -> MaterialText:
 
 
 _FIRST_TAG = re.compile(r"<([a-zA-Z][^\t\n\r\f />\x00]*)")
-_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"])
 
 
-def _opens_a_section(before: str) -> bool:
+def _opens_a_section(before: str, void: Container[str]) -> bool:
     """Whether Material's `Parser` has a section open after reading `before`, whatever
-    follows: it opens one at the first text or start tag but of a void element. Where it
-    would not, the first thing a diagram holds would open it, so the diagram stays in."""
+    follows: it opens one at the first text or start tag but of a `void` element. Where
+    it would not, the first thing a diagram holds would open it, so the diagram stays in."""
     if not before:
         return False
     if not before.startswith("<"):
         return True
     first = _FIRST_TAG.match(before)
-    return first is not None and first[1].lower() not in _VOID
+    return first is not None and first[1].lower() not in void
 
 
 def _material_index(base: type) -> type:
@@ -386,6 +384,7 @@ def _material_index(base: type) -> type:
                 return
             search = page.meta.get("search") or {}
             if search.get("exclude"):
+                self.ahead.pop(page.url, None)  # (read ahead for nothing: not kept)
                 return
             read: MaterialText = self._read(page)
             for id_, title, text in read.sections:

@@ -412,3 +412,23 @@ def test_material_reads_a_page_with_diagrams_as_its_own_parser_does(before: str)
     assert "ONE" not in str(material_text(html).sections)
     alone = f"{before}{_figure('ONE')}"  # (the diagram opens the page's one section)
     assert [tuple(s) for s in material_text(alone).sections] == _material_own(alone)
+
+
+def test_a_page_left_out_of_material_search_lets_go_of_what_was_read_ahead() -> None:
+    """A page whose front matter says `search: exclude` is not indexed, and what was read
+    of it ahead (its content among it) is not kept for the rest of the build."""
+    from material.plugins.search.plugin import SearchIndex as MaterialIndex
+
+    index = faster_index(MaterialIndex(lang=["en"], separator=" ", pipeline=[], fields={}))
+    assert index is not None
+    content = "<h1 id=\"t\">T</h1><p>text</p>"
+    page = type("FakePage", (), {"content": content, "url": "t/", "toc": [], "title": "T",
+                                 "meta": {"search": {"exclude": True}}})()
+    index.ahead[page.url] = index.read(content)
+    index.add_entry_from_context(page)
+    assert index.ahead == {} and index.entries == []  # type: ignore[attr-defined]
+    page.meta = {}
+    index.ahead[page.url] = index.read(content)
+    index.add_entry_from_context(page)
+    assert index.ahead == {}
+    assert [e["text"] for e in index.entries] == ["<p>text</p>"]  # type: ignore[attr-defined]
