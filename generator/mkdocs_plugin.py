@@ -401,7 +401,14 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             # Every page is ready for the theme: `jobs` processes write them from here.
             self._written = write_ahead(config, files, self.nav, env, self.values.jobs,
                                         self._written_page, self._sent, self._received)
+            if self._written is not None and self._index is not None and self._let_go:
+                self._index.written_elsewhere = self._written_elsewhere
         return env
+
+    def _written_elsewhere(self, page: Page) -> bool:
+        """Whether a child wrote the page (this process's copy of its HTML, let go once
+        written, is read by nothing more: see `_written_page`)."""
+        return self._written is not None and self._written.written(page.file.src_uri)
 
     def _stop_writing(self) -> None:
         written, self._written = self._written, None

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser as MaterialParser
+from material.plugins.search.plugin import SearchPlugin as MaterialSearch
 from mkdocs.contrib.search.search_index import ContentParser, SearchIndex
 from mkdocs.structure.pages import Page
 
@@ -284,6 +285,16 @@ def test_the_index_is_the_one_material_search_writes(
         return original(html)
 
     monkeypatch.setattr(generator.searchindex, "material_text", counted)
+    contexts = tmp_path / "contexts"
+    plugin_context = MaterialSearch.on_page_context
+
+    def seen(plugin: MaterialSearch, context: Any, *, page: Page, **kwargs: Any) -> Any:
+        """Material's step, then the page's content as it left it, by process."""
+        plugin_context(plugin, context, page=page, **kwargs)
+        with contexts.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {page.url or '.'} {len(page.content or '')}\n")
+
+    monkeypatch.setattr(MaterialSearch, "on_page_context", seen)
     built = []
     for name, faster in (("ours", generator.mkdocs_plugin.faster_index),
                          ("material", lambda index: None)):
@@ -296,8 +307,26 @@ def test_the_index_is_the_one_material_search_writes(
             by = reads.read_text(encoding="utf-8").split()
             assert len(by) == len(list(site.rglob("index.html")))
             assert len(set(by)) == int(jobs)
+            _content_let_go(contexts, int(jobs))
     assert len(json.loads(built[0])["docs"]) > 500
     assert built[0] == built[1]
+
+
+def _content_let_go(contexts: Path, jobs: int) -> None:
+    """The build's process went through Material's `on_page_context` for every page; a
+    page a child wrote (and took through it there) had no content left here by then, so
+    Material's rewriting of it was no work (it wrote nothing of it)."""
+    lines = [line.split() for line in contexts.read_text(encoding="utf-8").splitlines()]
+    here = str(os.getpid())
+    ours = {url: int(size) for pid, url, size in lines if pid == here}
+    theirs = {url: int(size) for pid, url, size in lines if pid != here}
+    assert len(ours) + len(theirs) == len(lines) and set(theirs) <= set(ours)
+    if jobs == 1:
+        assert not theirs and sum(ours.values()) > 0
+        return
+    assert len(theirs) > 10 and sum(theirs.values()) > 0
+    assert all(ours[url] == 0 for url in theirs)
+    assert sum(size for url, size in ours.items() if url not in theirs) > 0
 
 
 def test_only_the_process_that_made_an_index_indexes() -> None:
