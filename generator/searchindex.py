@@ -129,12 +129,19 @@ class PageText:
 
 
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
+OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What `str.split` splits at besides `_SPACES` and the no-break space (a range)."""
+_OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]")
 
 
 def index_text(text: str) -> str:
     """`text` as MkDocs' index keeps it (`SearchIndex._add_entry`, MkDocs 1.6): no-break
-    spaces as spaces, ends stripped, each run of whitespace one space."""
-    return _SPACES.sub(" ", text.replace("\u00a0", " ").strip())
+    spaces as spaces, ends stripped, each run of whitespace one space. Where the text has
+    no whitespace but that, `str.split` finds the same runs, in a third of the time."""
+    text = text.replace("\u00a0", " ")
+    if _OTHER_SPACE.search(text) is None:
+        return " ".join(text.split())
+    return _SPACES.sub(" ", text.strip())
 
 
 def without_figures(html: str) -> str:

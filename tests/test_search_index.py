@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from generator.cli import main
 from generator.htmlstash import CAPTION_START, FIGURE_END, FIGURE_START
 from generator.pages.figures import fit
 from generator.searchindex import (
+    OTHER_SPACES,
     AttrsRead,
     FastSearchIndex,
     MaterialText,
@@ -32,6 +34,7 @@ from generator.searchindex import (
     every_tag,
     faster_index,
     feed_tokens,
+    index_text,
     material_reads,
     material_text,
     mkdocs_reads,
@@ -154,6 +157,37 @@ _FRAGMENTS = st.sampled_from([
 @given(st.lists(_FRAGMENTS, max_size=40).map("".join))
 def test_page_text_reads_any_markup_as_the_parser_does(html: str) -> None:
     assert _read(page_text(html)) == _read(_parsed_text(html))
+
+
+_SPACE_CHARS = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+def test_str_split_splits_at_those_spaces_and_no_other() -> None:
+    """`index_text` takes `str.split` only where the text has none of `OTHER_SPACES`: with
+    MkDocs' six and the no-break space, they are every character `str.split` splits at."""
+    listed = re.sub("[" + OTHER_SPACES + "]", "", _SPACE_CHARS)
+    assert sorted(listed) == sorted(" \t\n\r\x0b\x0c\xa0")
+
+
+def _mkdocs_text(text: str) -> str:
+    index = SearchIndex(indexing="full")
+    index._add_entry("t", text, "t/")
+    return str(index._entries[0]["text"])
+
+
+@pytest.mark.parametrize("space", list(_SPACE_CHARS))
+def test_index_text_is_mkdocs_own_at_each_space(space: str) -> None:
+    """The text of an entry as MkDocs' `SearchIndex._add_entry` makes it, with each
+    character `str.split` splits at, inside the text, at its ends and beside others."""
+    text = f"{space}a{space}b \n{space}c{space}{space}d\u00a0{space}"
+    assert index_text(text) == _mkdocs_text(text)
+
+
+@given(st.lists(st.sampled_from(["a", "é", "·", "word", "\u00a0", *_SPACE_CHARS]),
+                max_size=30).map("".join))
+def test_index_text_is_mkdocs_own(text: str) -> None:
+    """The same, whatever whitespace the page holds."""
+    assert index_text(text) == _mkdocs_text(text)
 
 
 def test_script_and_style_go_to_the_real_parser() -> None:
