@@ -12,11 +12,12 @@ data-search-exclude>` inside a skipped `<div>` adds nothing; closing either remo
 name), and "inside a `pre`" means inside any element named `pre`. `FastParser` keeps the
 names beside the elements and asks those questions of strings, in C. It is Material's
 code otherwise, step for step, and gives the very sections Material's gives
-(`tests/test_search_index.py` feeds both the same tags, and every page of the example).
+(`tests/test_materialparse.py` hands both any sequence of tags and text;
+`tests/test_search_index.py` compares the example's whole index with Material's).
 
-It is used only for the `Parser` it was written from: `fast_parser` compares a digest of
-the installed Material's `Parser` source with `CHECKED` and gives Material's own class
-for any other (or where the source cannot be read).
+It is used only for the code it was written from: `fast_parser` compares a digest of the
+installed Material's `Parser`, `Element` and `Section` sources with `CHECKED` and gives
+Material's own `Parser` for any other (or where the source cannot be read).
 """
 
 from __future__ import annotations
