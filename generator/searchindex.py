@@ -357,9 +357,10 @@ class MaterialText:
 
 def material_text(content: str) -> MaterialText:
     """`content` read as Material's search reads it (9.x), by its own `Parser` (with
-    faster handlers: `materialparse`) fed by `feed_tokens`; pmsite's diagrams, which Material leaves out (they are marked
-    `data-search-exclude`), are cut out first (`without_figures`: a string search, where
-    the parser would be handed every tag of every diagram)."""
+    faster handlers: `materialparse`) fed by `feed_tokens`; pmsite's diagrams, which
+    Material leaves out (they are marked `data-search-exclude`), are cut out first
+    (`without_figures`: a string search, where the parser would be handed every tag of
+    every diagram)."""
     from material.plugins.search.plugin import void  # type: ignore[import-untyped]
 
     parser = fast_parser()()
