@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator import __version__, commands
 from generator.errors import ConfigError, PmsiteError
+from generator.forkmap import MIN_ITEMS, default_jobs, fork_one
 from generator.kinds import scaffold_kinds
 from generator.pipeline import CheckResult, check
 from generator.settings import Settings, load_settings, resolve_as_of
@@ -76,22 +77,23 @@ def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
     cores (the templates by a child process, if the build renders in more than one:
     taken if they are ready when the check is, else compiled where they are used)."""
     if command != "build":
-        return check(settings, as_of)
+        return check(settings, as_of, jobs=default_jobs())
     from generator import diagrams  # (only a build draws: `check` does not import it)
-    from generator.forkmap import MIN_ITEMS, default_jobs, fork_one
     from generator.jinjaenv import use_precompiled
     from generator.templating import precompile
 
-    # (forked first: with Graphviz compiling in a thread, nothing forks)
+    # (forked first, as the check's readers are: with Graphviz compiling in a thread,
+    # nothing forks)
     compiling = fork_one(partial(precompile, settings), default_jobs(), MIN_ITEMS,
                          background=True)
     try:
-        diagrams.start_warm_up()
         try:
-            result = check(settings, as_of)
+            result = check(settings, as_of, jobs=default_jobs(),
+                           after_reading=diagrams.start_warm_up)
         except BaseException:
             with contextlib.suppress(Exception):
-                diagrams.warm_up()  # (waited for: the check's error is the one to tell)
+                if diagrams.warming_up():  # (waited for: the check's error is the one to tell)
+                    diagrams.warm_up()
             raise
         diagrams.warm_up()  # (done by now: a build forks later, with one thread only)
         use_precompiled(compiling.made() or {})

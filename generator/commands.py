@@ -220,16 +220,17 @@ def run_diff(settings: Settings, as_of: date, args: argparse.Namespace) -> int:
     from generator.changes import changes_between
     from generator.diffreport import Side, diff_json, diff_markdown, diff_text
     from generator.diffreport import summary as diff_summary
+    from generator.forkmap import default_jobs
     from generator.gitsource import revision_docs
 
     since = _since(args.since, as_of)
     revision = args.rev if args.rev is not None or since is not None else "HEAD"
-    head = check(settings, as_of)
+    head = check(settings, as_of, jobs=default_jobs())
     copy = revision_docs(settings.docs_dir, revision) if revision else nullcontext(None)
     with copy as docs:
         base_settings = settings if docs is None else dataclasses.replace(settings,
                                                                           docs_dir=docs)
-        base = check(base_settings, since or as_of)
+        base = check(base_settings, since or as_of, jobs=default_jobs())
     changes = changes_between(base, head)
     sides = Side(base.as_of, revision), Side(as_of, None)
     if args.format == "json":

@@ -101,6 +101,11 @@ class Diagnostics:
         for item in items:
             self.add(item)
 
+    @property
+    def added(self) -> list[Diagnostic]:
+        """Every diagnostic in the order it was added (`extend` another with them)."""
+        return list(self._items)
+
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.sorted())
 

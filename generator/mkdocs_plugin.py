@@ -221,7 +221,8 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def _plan(self, files: Files) -> SitePlan:
         """Check and plan here (plain `mkdocs build`/`serve`): errors stop the build, unless
         it is the live preview."""
-        result = check(self.settings, self.values.as_of, self.values.read, self.values.memo)
+        result = check(self.settings, self.values.as_of, self.values.read, self.values.memo,
+                       self.values.jobs)
         self.content = content_files(files, self.settings)
         plan = plan_site(result, self.content)
         errors = result.diagnostics.errors

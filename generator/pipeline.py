@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,17 +34,22 @@ class CheckResult:
 
 
 def check(settings: Settings, as_of: date, read: ReadDocument | None = None,
-          memo: ValidationMemo | None = None) -> CheckResult:
+          memo: ValidationMemo | None = None, jobs: int = 1,
+          after_reading: Callable[[], None] | None = None) -> CheckResult:
     """Read, validate and understand the content as of `as_of`; never raises for content.
     `read` reads one content file and `memo` keeps what each validated to (the live
-    preview passes a cache of unchanged files, and its memo)."""
+    preview passes a cache of unchanged files, and its memo). Files are read in `jobs`
+    processes (`read_documents`); `after_reading` is called once they are read (a
+    process with a second thread running does not fork: start one there)."""
     diagnostics = Diagnostics()
     # The run makes many long-lived objects and no reference cycles worth collecting
     # meanwhile; the cyclic collector would rescan them all again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        documents = read_documents(settings.docs_dir, settings.root, diagnostics, read)
+        documents = read_documents(settings.docs_dir, settings.root, diagnostics, read, jobs)
+        if after_reading is not None:
+            after_reading()
         validated = validate_documents(documents, settings.scale, diagnostics, memo)
         links = resolve(validated.records, validated.pages, diagnostics, settings.docs_dir)
         model = build_model(settings, as_of, validated.records, links, validated.pages,

@@ -344,25 +344,31 @@ def test_config_file_elsewhere(site, capsys, tmp_path, monkeypatch):
 
 @pytest.fixture
 def compiling(monkeypatch):
-    """Compiling Graphviz replaced by a stand-in that waits for the check to begin: it
-    only finishes if it runs while the check does. Returns the events and what was seen."""
+    """Compiling Graphviz replaced by a stand-in that waits for the check to go on after
+    it: it only finishes if it runs while the check does. Returns what was seen."""
     from generator import cli
     from generator.diagrams import layout
 
-    started, checking = threading.Event(), threading.Event()
-    seen: dict[str, object] = {}
+    checking = threading.Event()
+    seen: dict[str, object] = {"read": False}
 
     def compile_stand_in() -> None:
-        started.set()
+        seen["read when compiling began"] = seen["read"]
         seen["overlapped"] = checking.wait(10)
         time.sleep(0.3)  # (longer than the check of a small site: its end is waited for)
 
     real_check = cli.check
 
-    def watched_check(settings, as_of):
-        checking.set()
-        seen["started before the check"] = started.wait(10) if seen.get("build") else None
-        return real_check(settings, as_of)
+    def watched_check(settings, as_of, jobs=1, after_reading=None):
+        seen["jobs"] = jobs
+
+        def read() -> None:
+            seen["read"] = True
+            if after_reading is not None:
+                after_reading()
+            checking.set()  # (the check goes on: validation, the model)
+
+        return real_check(settings, as_of, jobs=jobs, after_reading=read)
 
     monkeypatch.setattr(layout, "_compile", compile_stand_in)
     monkeypatch.setattr(cli, "check", watched_check)
@@ -372,19 +378,21 @@ def compiling(monkeypatch):
 
 def test_a_build_compiles_graphviz_while_it_checks(site, capsys, monkeypatch, compiling):
     """`pmsite build` compiles Graphviz in a thread while it checks the content (the
-    check is Python, compiling native code: two cores busy instead of one), and has
-    waited for that thread when the check is done: a process with a second thread
-    running does not fork, and forking is how a build uses its cores."""
+    check is Python, compiling native code: two cores busy instead of one), once the
+    files are read (read in every process the build may use: a process with a second
+    thread running does not fork), and has waited for that thread when the check is
+    done: forking is how a build uses its cores."""
     from generator import commands
+    from generator.forkmap import default_jobs
 
     threads_after_check = []
     monkeypatch.setattr(commands, "run_build", lambda result, args: threads_after_check.append(
         [thread.name for thread in threading.enumerate()]) or 0)
     site(CLEAN)
-    compiling["build"] = True
     assert main(["build", "--as-of", "2026-06-30"]) == 0
-    assert compiling["started before the check"] is True
+    assert compiling["read when compiling began"] is True
     assert compiling["overlapped"] is True
+    assert compiling["jobs"] == default_jobs()
     assert threads_after_check == [[threading.main_thread().name]]
 
 
@@ -418,11 +426,12 @@ def test_a_build_whose_check_fails_leaves_no_thread(site, capsys, monkeypatch, c
     from generator import cli
     from generator.diagrams import layout
 
-    def failing_check(settings, as_of):
+    def failing_check(settings, as_of, jobs=1, after_reading=None):
+        after_reading()  # (the files are read: compiling begins)
         compiling["checking"].set()
-        raise cli.PmsiteError("the content could not be read")
+        raise cli.PmsiteError("the content could not be understood")
 
-    stand_in = layout._compile  # (the fixture's: waits for the check to begin)
+    stand_in = layout._compile  # (the fixture's: waits for the check to go on)
 
     def failing_compile() -> None:
         stand_in()
@@ -432,8 +441,24 @@ def test_a_build_whose_check_fails_leaves_no_thread(site, capsys, monkeypatch, c
     monkeypatch.setattr(cli, "check", failing_check)
     site(CLEAN)
     code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
-    assert code == 1 and "the content could not be read" in err  # (the check's error)
+    assert code == 1 and "the content could not be understood" in err  # (the check's error)
     assert "not compiled" not in err
+    assert compiling["overlapped"] is True  # (it ran, and was waited for)
+    assert threading.active_count() == 1
+
+
+def test_a_check_that_fails_before_reading_compiles_nothing(site, capsys, monkeypatch,
+                                                            compiling):
+    from generator import cli
+
+    def failing_check(settings, as_of, jobs=1, after_reading=None):
+        raise cli.PmsiteError("the content could not be read")
+
+    monkeypatch.setattr(cli, "check", failing_check)
+    site(CLEAN)
+    code, _, err = pmsite(capsys, "build", "--as-of", "2026-06-30")
+    assert code == 1 and "the content could not be read" in err
+    assert "read when compiling began" not in compiling  # (never started, never waited for)
     assert threading.active_count() == 1
 
 

@@ -6,6 +6,7 @@ line numbers are lines of the file, so front matter starts on line 2.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -370,3 +371,78 @@ def test_paths_are_relative_to_the_site_repo_with_slashes(run) -> None:
     result = run({**BASE, "deep/er/a.md": "---\nkind: zzz\n---\n"})
     assert [d.path for d in result.diagnostics.sorted()] == ["content/deep/er/a.md"]
     assert all(isinstance(d, Diagnostic) for d in result.diagnostics.sorted())
+
+
+# --------------------------------------------------------------------------- shared reading
+
+
+def _mixed_content() -> dict[str, str | bytes]:
+    """A portfolio with every kind of fault a file can have on its own, among good files."""
+    files: dict[str, str | bytes] = dict(BASE)
+    for n in range(40):
+        files[f"projects/p{n:02d}.md"] = project(f"p{n:02d}", "start: 2026-01-05\n")
+        files[f"projects/p{n:02d}/risks.yml"] = (
+            f"kind: risk-register\nproject: p{n:02d}\nrisks:\n"
+            f"  - id: p{n:02d}-r1\n    title: Risk\n    owner: Sam Patel\n")
+    files.update({
+        "projects/bad-yaml.md": project("bad-yaml").replace("title: Project bad-yaml",
+                                                            "title: Phase 2: rollout"),
+        "projects/dup.md": project("dup", "manager: Ana Ruiz\n"),
+        "projects/open.md": "---\nkind: project\nid: open\ntitle: Open\n\nNo end.\n",
+        "projects/cp1252.md": "---\nkind: project\nid: cp\ntitle: Caf\u00e9\n---\n".encode("cp1252"),
+        "projects/nul.md": b"---\nkind: project\nid: nul\n---\n\x00\n",
+        "registers/alias.yml": "kind: risk-register\nproject: p01\nrisks: &a []\nmore: *a\n",
+        "registers/empty.yml": "",
+        "registers/tagged.yml": "kind: risk-register\nproject: !!python/none p02\n",
+        "notes/crlf.md": "---\r\ntitle: Notes\r\n---\r\nBody\r\n",
+        "notes/bom.md": "\ufeff# Bom\n",
+        "notes/deep.yml": "a: " + "[" * 50 + "]" * 50 + "\n",
+    })
+    return files
+
+
+def test_reading_in_two_processes_gives_what_one_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every document and every diagnostic, in the same order, whether one process reads
+    the files or two do (a chunk of one file each, so that 93 files fork)."""
+    from generator import load
+    from generator.diagnostics import Diagnostics
+
+    files = _mixed_content()
+    config = write_site(tmp_path, files)
+    settings = load_settings(config)
+    monkeypatch.setattr(load, "SHARED_CHUNK", 1)
+    real_chunk = load._read_chunk
+
+    def told(docs_dir: Path, root: Path, paths: list[Path]) -> object:
+        logging.getLogger("pmsite.test").warning("read by %d", os.getpid())
+        return real_chunk(docs_dir, root, paths)
+
+    monkeypatch.setattr(load, "_read_chunk", told)
+    alone, shared = Diagnostics(), Diagnostics()
+    one = load.read_documents(settings.docs_dir, settings.root, alone, None, 1)
+    with caplog.at_level(logging.WARNING, "pmsite.test"):
+        two = load.read_documents(settings.docs_dir, settings.root, shared, None, 2)
+
+    readers = {record.getMessage() for record in caplog.records}
+    assert readers == {f"read by {os.getpid()}", *readers} and len(readers) == 2
+    assert len(one) == len(files)  # (one without its text still names its identity)
+    assert two == one
+    assert shared.added == alone.added
+    assert {d.code for d in alone.added} >= {"yaml-syntax", "duplicate-key",
+                                              "front-matter-unterminated", "encoding",
+                                              "yaml-alias", "yaml-tag", "too-deep"}
+
+
+def test_a_check_reading_in_two_processes_knows_what_one_knows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import load
+    from generator.export import export_json
+
+    config = write_site(tmp_path, _mixed_content())
+    monkeypatch.setattr(load, "SHARED_CHUNK", 1)
+    one, two = (check(load_settings(config), AS_OF, jobs=jobs) for jobs in (1, 2))
+    assert two.diagnostics.added == one.diagnostics.added
+    assert (export_json(two.model, two.diagnostics.sorted())
+            == export_json(one.model, one.diagnostics.sorted()))

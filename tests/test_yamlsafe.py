@@ -403,3 +403,25 @@ def test_lone_surrogate_is_a_problem_not_an_exception() -> None:
     doc = read_yaml("title: \ud800\n")
     assert doc.data is None
     assert [p.code for p in doc.problems] == ["encoding"]
+
+
+@pytest.mark.parametrize("text", [
+    "kind: project\nid: a\nmilestones:\n  - {id: m1, due: 2026-01-05}\n  - id: m2\n",
+    "- 1\n- [2, [3, {x: y}]]\n",
+    "plain scalar\n",
+    "",
+    "a: 1\na: 2\n",  # (a problem, data kept)
+    "kind: x\nid: a\nbad: [\n",  # (no data: its identity read line by line)
+])
+def test_a_document_pickles_to_an_equal_one(text: str) -> None:
+    """Read in another process, a document comes back pickled (`load.read_documents`):
+    the same data, the same positions (each a Pos again), problems and identity."""
+    import pickle
+
+    doc = read_yaml(text, line_offset=3)
+    back = pickle.loads(pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+    assert back == doc
+    assert list(back.positions) == list(doc.positions)
+    assert all(type(pos) is Pos for pos in back.positions.values())
+    assert back.ok == doc.ok and back.pos(("milestones", 0, "due")) == doc.pos(
+        ("milestones", 0, "due"))

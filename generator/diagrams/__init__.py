@@ -22,7 +22,13 @@ from generator.diagrams.dependencies import (
 )
 from generator.diagrams.heatmap import heatmap_svg
 from generator.diagrams.history import history_svg
-from generator.diagrams.layout import LayoutError, NoLayoutEngine, start_warm_up, warm_up
+from generator.diagrams.layout import (
+    LayoutError,
+    NoLayoutEngine,
+    start_warm_up,
+    warm_up,
+    warming_up,
+)
 from generator.diagrams.render import diagram_stylesheet
 from generator.diagrams.roadmap import roadmap_svg
 
@@ -39,4 +45,5 @@ __all__ = [
     "roadmap_svg",
     "start_warm_up",
     "warm_up",
+    "warming_up",
 ]

@@ -167,6 +167,11 @@ def start_warm_up() -> None:
         _COMPILING.append(compiling)
 
 
+def warming_up() -> bool:
+    """Whether `start_warm_up` began compiling and `warm_up` has not waited for it yet."""
+    return bool(_COMPILING)
+
+
 class _Compiling(threading.Thread):
     """`_compile` in a thread; what it raised is kept for `warm_up` to raise (a thread's
     own exception would be printed with its traceback, and the build would go on)."""
