@@ -66,7 +66,7 @@ ReadDocument = Callable[[Path, Path, Path, Diagnostics], SourceDocument | None]
 """How one content file is read (`read_document`, or a cache in front of it)."""
 
 
-SHARED_CHUNK = 32
+SHARED_CHUNK = 16
 """Files a process reads at a time when the reading is shared out (`read_documents`)."""
 
 
