@@ -156,11 +156,12 @@ def warm_up() -> None:
 
 
 def start_warm_up() -> None:
-    """Begin `warm_up` in a thread, and go on: `pmsite build` checks the content
-    meanwhile. Compiling is native code, called through ctypes, which lets go of the
-    interpreter's lock, so it runs on a core the check leaves idle (at 1,000 projects the
-    check takes 1.5 s, compiling 0.35 s). Call `warm_up` before anything forks: a
-    process with a second thread running does not fork (`forkmap.can_fork`)."""
+    """Begin `warm_up` in a thread, and go on: `pmsite build` validates the content
+    meanwhile, once its files are read. Compiling is native code, called through ctypes,
+    which lets go of the interpreter's lock, so it runs on a core validation leaves idle
+    (at 1,000 projects validation and the model take 1 s, compiling 0.35 s). Call
+    `warm_up` before anything forks: a process with a second thread running does not
+    fork (`forkmap.can_fork`)."""
     if not _COMPILING:
         compiling = _Compiling()
         compiling.start()
