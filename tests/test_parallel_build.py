@@ -120,10 +120,10 @@ def test_the_example_site_is_the_same_bytes_built_in_two_processes(
     written_share = forkmap.owners(len(pages), 2, writeahead.CALLER_WEIGHT).count(1)
     assert abs(len(by_writer) - written_share) < 10, "the child did not write its share"
     assert exported.read_text(encoding="utf-8") == "by a child"
-    # diagrams, rendering, writing and the offline scan: one child each (the build does
-    # a share); and, while the build goes on, one that compiles the templates, one that
-    # finds what changed and one that makes the data files
-    assert len(forked) == 7
+    # reading the files, diagrams, rendering, writing and the offline scan: one child
+    # each (the build does a share); and, while the build goes on, one that compiles the
+    # templates, one that finds what changed and one that makes the data files
+    assert len(forked) == 8
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
     assert one_err.replace("/one", "/two") == two_err
 
@@ -532,16 +532,16 @@ def test_the_templates_are_compiled_by_a_child_while_the_content_is_checked(
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
     checked = cli.check
 
-    def slow(*args: Any) -> Any:  # (a check long enough for the child to be done)
+    def slow(*args: Any, **kwargs: Any) -> Any:  # (a check long enough for the child)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not _compiled_by_child(forked):
             time.sleep(0.05)
-        return checked(*args)
+        return checked(*args, **kwargs)
 
     monkeypatch.setattr(cli, "check", slow)
     monkeypatch.setenv("PMSITE_JOBS", "2")
     result = cli._checked(settings, date(2026, 6, 30), "build")
-    assert len(forked) == 1 and compiled == []
+    assert len(forked) == 2 and compiled == []  # (the templates' child; the files' reader)
     names = {key.rsplit("\0", 1)[-1] for key in jinjaenv.PRECOMPILED.codes}
     assert {"pages/project.md.j2", "pages/program.md.j2", "diagrams/deps.svg.j2"} <= names
     assert "pages/unused.md.j2" not in names
