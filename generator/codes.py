@@ -41,7 +41,7 @@ def _w(name: str, summary: str) -> Code:
 CODES: Mapping[str, Code] = _declare(
     # Files and their text
     _e("encoding", "the file is not UTF-8 or holds NUL bytes"),
-    _e("unreadable", "the file cannot be read"),
+    _e("unreadable", "the file or folder cannot be read"),
     _e("too-large", "a file over 4 MB, or YAML text over 2,000,000 characters"),
     _e("symlink", "a symlink out of the content folder, broken or looping; a symlinked folder"),
     _e("special-file", "a FIFO, socket or device file in the content folder"),

@@ -50,7 +50,8 @@ def scan_docs(docs_dir: Path) -> DocsScan:
     docs_real = Path(os.path.realpath(docs_dir))
     scan = DocsScan()
     folder_links: list[tuple[str, Path, bool]] = []
-    for folder, dirs, names in os.walk(docs_dir):
+    unlisted: list[OSError] = []
+    for folder, dirs, names in os.walk(docs_dir, onerror=unlisted.append):
         here = Path(folder).relative_to(docs_dir).as_posix()
         prefix = "" if here == "." else here + "/"
         skip = any(JUNK.search(part) for part in prefix.split("/") if part) or not _utf8(prefix)
@@ -70,9 +71,24 @@ def scan_docs(docs_dir: Path) -> DocsScan:
             elif not junk:
                 _file(scan, rel, stat.S_ISREG(mode))
     _folder_links(scan, docs_real, folder_links)
+    for error in unlisted:
+        _unlisted(scan, docs_dir, error)
     scan.files.sort()
     scan.problems.sort(key=lambda p: (p.path, p.code, p.message))
     return scan
+
+
+def _unlisted(scan: DocsScan, docs_dir: Path, error: OSError) -> None:
+    """A folder whose entries cannot be listed: every file in it would be left out unseen
+    (MkDocs' own walk skips it without a word)."""
+    if isinstance(error, FileNotFoundError) or error.filename is None:
+        return  # gone meanwhile, or no docs dir at all (the settings tell that)
+    rel = Path(os.fsdecode(error.filename)).relative_to(docs_dir).as_posix()
+    if any(JUNK.search(part) for part in rel.split("/") if part != "."):
+        return  # hidden folders and editor leftovers are never read
+    scan.problems.append(FileProblem(
+        _shown(rel), "unreadable", f"cannot read folder: {error.strerror}",
+        "give the build read access to the folder, or move it out of the content folder"))
 
 
 def _link(scan: DocsScan, docs_real: Path, path: Path, rel: str, junk: bool,

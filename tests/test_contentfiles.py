@@ -3,6 +3,7 @@ file names, reserved ids, `template:`/`icon:` front matter)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -285,6 +286,49 @@ def test_scan_lists_content_files_sorted(repo: Path) -> None:
     (repo / "content/logo.png").write_bytes(b"\x89PNG")
     assert scan_docs(repo / "content").files == ["handbook/guide.md", "index.md",
                                                  "programs/cx.md", "risks/r.yml"]
+
+
+def _unlistable(monkeypatch: pytest.MonkeyPatch, error: type[OSError], *names: str) -> None:
+    """Listing a folder named one of `names` fails with `error` (chmod cannot lock root
+    out, and CI runs as root, so the listing itself is made to fail)."""
+    real = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if os.path.basename(os.fspath(path)) in names:
+            number = errno.EACCES if error is PermissionError else errno.ENOENT
+            raise error(number, os.strerror(number), path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_not_a_silent_gap(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(repo, {"locked/p9.md": project("p9")})
+    _unlistable(monkeypatch, PermissionError, "locked")
+    scan = scan_docs(repo / "content")
+    assert [(p.path, p.code, p.message) for p in scan.problems] == [
+        ("locked", "unreadable", "cannot read folder: Permission denied")]
+    assert "locked/p9.md" not in scan.files and "handbook/guide.md" in scan.files
+    result = run_check(repo)
+    assert errors(result) == [("content/locked", 0, 0, "unreadable")]
+    assert "move it out of the content folder" in only(result, "unreadable").hint
+
+
+def test_the_content_folder_itself_unlistable_is_named(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _unlistable(monkeypatch, PermissionError, "content")
+    assert errors(run_check(repo)) == [("content", 0, 0, "unreadable")]
+
+
+def test_hidden_or_vanished_folders_that_cannot_be_listed_stay_quiet(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "content/.cache").mkdir()
+    (repo / "content/gone").mkdir()
+    _unlistable(monkeypatch, PermissionError, ".cache")
+    assert scan_docs(repo / "content").problems == []
+    _unlistable(monkeypatch, FileNotFoundError, "gone")
+    assert scan_docs(repo / "content").problems == []
 
 
 # --------------------------------------------------------------------------- reserved ids
