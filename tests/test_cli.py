@@ -660,3 +660,45 @@ def test_subprocess_exit_codes_and_source_date_epoch(tmp_path):
     assert "Traceback" not in bad.stdout + bad.stderr
     missing = _run(tmp_path / "content", "check", "--as-of", "2026-06-30")
     assert missing.returncode == 2
+
+
+# ------------------------------------------------------------------------- entry point
+
+
+class _InterruptedImport:
+    """A finder that is Ctrl-C pressed while Python loads `name`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, fullname: str, *_: object) -> None:
+        if fullname == self.name:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_pmsite_loads_ends_quietly_with_130(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import entry
+
+    monkeypatch.delitem(sys.modules, "generator.cli")
+    monkeypatch.setattr(sys, "meta_path", [_InterruptedImport("generator.cli"), *sys.meta_path])
+    try:
+        code = entry.main(["check"])
+    except KeyboardInterrupt:  # (raised on, it would stop the whole test run)
+        pytest.fail("Ctrl-C while pmsite loads escaped its entry point")
+    assert code == 130
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_the_pmsite_command_and_python_m_generator_run_the_entry_point() -> None:
+    from generator import __version__
+
+    listing = ("from importlib.metadata import entry_points; "
+               "print(*[e.value for e in entry_points(group='console_scripts', name='pmsite')])")
+    scripts = subprocess.run([sys.executable, "-c", listing],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert scripts == ["generator.entry:main"]
+    done = subprocess.run([sys.executable, "-m", "generator", "--version"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, f"pmsite {__version__}")
