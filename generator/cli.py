@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__, commands
+from generator.entry import EXIT_INTERRUPTED
 from generator.errors import ConfigError, PmsiteError
 from generator.forkmap import MIN_ITEMS, default_jobs, fork_one
 from generator.kinds import scaffold_kinds
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"pmsite: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug, not a content problem: say so plainly
         if os.environ.get("PMSITE_DEBUG"):
             traceback.print_exc()

@@ -94,7 +94,8 @@ def _unpickled(data: Any, paths: list[Path], numbers: array[int],
                problems: list[YamlProblem], top_level: dict[str, str]) -> YamlDocument:
     """A YamlDocument as `YamlDocument.__reduce__` pickled it."""
     each = iter(numbers)
-    positions = dict(zip(paths, map(Pos._make, zip(each, each, each, each)), strict=True))
+    fields = [each] * len(Pos._fields)  # (one iterator: zip takes a Pos's numbers in turn)
+    positions = dict(zip(paths, map(Pos._make, zip(*fields)), strict=True))
     return YamlDocument(data, positions, problems, top_level)
 
 
