@@ -172,8 +172,12 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 
 _NAMES = "|".join(sorted(ASSET_TAGS))
-_TAG = re.compile(rf"""<({_NAMES})\b((?>(?:[^>"']+|"[^"]*"|'[^']*')*))>""", re.IGNORECASE)
-"""A start tag that can load something, its attributes kept whole (quotes may hold `>`)."""
+_FIRSTS = "".join(sorted({name[0] for name in ASSET_TAGS}))
+_TAG = re.compile(rf"""<(?=[{_FIRSTS}])({_NAMES})\b((?>(?:[^>"']+|"[^"]*"|'[^']*')*))>""",
+                  re.IGNORECASE)
+"""A start tag that can load something, its attributes kept whole (quotes may hold `>`).
+(The lookahead turns most tags away at their first letter, before the names are tried
+one by one: the scan takes 60% of the time.)"""
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 _STYLE_ATTR = re.compile(r"""<[a-zA-Z][^\s/>]*(?=\s)(?>(?:[^>"'\s]+|"[^"]*"|'[^']*'"""
@@ -186,10 +190,22 @@ issue 106052; Debian 12 has 3.11.2)."""
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+def _cannot_leave(attributes: str) -> bool:
+    """Whether no attribute value in `attributes` can name an outside URL: one starts
+    with `http:`, `https:` or `//` once unescaped, so it needs a `:` or `//`, or a
+    character reference that may turn into either."""
+    return ":" not in attributes and "//" not in attributes and "&" not in attributes
+
+
+_CANNOT_LEAVE = _cannot_leave
+
+
 def _tags(text: str) -> list[tuple[int, int, str]]:
     """Outside URLs in the attributes of the tags of `text` that can load something."""
     found: list[tuple[int, int, str]] = []
     for match in _TAG.finditer(text):
+        if _CANNOT_LEAVE(match[2]):  # (most tags of most pages: no URL that leaves)
+            continue
         tag = match[1].lower()
         values = {m[1].lower(): unescape(m[2] or m[3] or m[4] or "")
                   for m in _ATTR.finditer(match[2])}

@@ -138,6 +138,7 @@ def test_the_tag_patterns_match_as_first_written(text: str) -> None:
     '<p/ style="a">', '<p style=x style="url(//b)">', '<p\nSTYLE = \'c\'>', '<p title="a>b" style="d">',
     '<p title=" style=\'e\'" style="f">', '<p datastyle="g" style="h">', '<p style="i', '<p>style="j"',
     '<img src="//a" <link href=x>', "<IMG SRC='https://c'/>", '<img alt="x>y" src="//z">',
+    '<Script src="//s">', "<\u017fcript src='//t'>", '<VIDEO poster="//v">', "<tracK src=//k>",
 ])
 def test_the_tag_patterns_match_as_first_written_on_edges(text: str) -> None:
     _same_matches(text)

@@ -545,6 +545,11 @@ def test_the_templates_are_compiled_by_a_child_while_the_content_is_checked(
     names = {key.rsplit("\0", 1)[-1] for key in jinjaenv.PRECOMPILED.codes}
     assert {"pages/project.md.j2", "pages/program.md.j2", "diagrams/deps.svg.j2"} <= names
     assert "pages/unused.md.j2" not in names
+    # Only what a build renders, each by the environment that renders it: not the other
+    # commands' templates, and the diagrams' once (the site's own would never use them).
+    assert not {name for name in names if not name.startswith(("pages/", "diagrams/"))}
+    keyed = [key.rsplit("\0", 1)[-1] for key in jinjaenv.PRECOMPILED.codes]
+    assert keyed.count("diagrams/deps.svg.j2") == 1 and len(keyed) == len(names)
     plan = plan_site(result)
     pages = {src_uri: plan.markdown(src_uri) for src_uri in plan.pages}
     assert compiled == []  # (every page and diagram template loaded, none compiled here)
