@@ -120,8 +120,9 @@ def precompile(settings: Settings) -> dict[str, bytes]:
     # the time). `new/` and `report/` are for other commands.
     for env, folder in ((site_environment(settings), "pages/"), (diagrams, "diagrams/")):
         env.bytecode_cache = compiled
-        for name in env.list_templates(filter_func=lambda name, folder=folder:
-                                       name.startswith(folder) and name.endswith(".j2")):
+        for name in env.list_templates(extensions=["j2"]):
+            if not name.startswith(folder):
+                continue
             try:
                 env.get_template(name)
             except Exception:  # noqa: BLE001, S112 (told where it is used, located there)

