@@ -179,6 +179,32 @@ Gamma's text, no heading, HTML again, [back home](index.md#same_1).
 
 * three
 """,
+    "p/stash.md": """# Stashed
+
+pmsitestash0z
+
+Text before
+pmsitestash1z
+
+- item
+
+    pmsitestash2z
+
+> pmsitestash3z
+
+    pmsitestash4z
+
+pmsitestash5z
+pmsitestash6z
+
+## pmsitestash7z
+
+pmsitestash8z
+
+*pmsitestash9z*
+
+pmsitestash10z
+""",
     "d/deep.md": """# Deep
 
 [up](../index.md) [missing](../nowhere.md) [anchor](../b.md#beta) ![img](../img.png)
@@ -269,6 +295,30 @@ def test_one_instance_renders_each_page_as_a_new_one_would(tmp_path: Path, name:
     finally:
         markdown.Markdown.__init__ = original  # type: ignore[method-assign]
     assert len(made) == 1
+
+
+def test_a_placeholder_alone_at_the_top_skips_the_parsers_and_renders_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_Placeholder` takes a stashed block's placeholder when it is a top-level block of
+    its own, and leaves it to Python-Markdown in a list, a quote, a code block, beside
+    other text or as a heading (the page is rendered both ways by the test above, with
+    every extension set)."""
+    config, files = _site(tmp_path, EXTENSION_SETS["material"])
+    taken: list[str] = []
+    run = mdreuse._Placeholder.run
+
+    def counted(self: Any, parent: Any, blocks: list[str]) -> None:
+        taken.append(blocks[0])
+        run(self, parent, blocks)
+
+    monkeypatch.setattr(mdreuse._Placeholder, "run", counted)
+    page = _page(files.get_file_from_path("p/stash.md"), config)
+    SharedMarkdown(config).render(page, config, files)
+    assert taken == ["pmsitestash0z", "pmsitestash8z", "pmsitestash10z"]
+    fresh = _page(files.get_file_from_path("p/stash.md"), config)
+    Page.render(fresh, config, files)
+    assert _rendered(page) == _rendered(fresh)
+    assert "<p>pmsitestash0z</p>" in page.content and "<code>pmsitestash4z" in page.content
 
 
 def test_a_page_after_one_that_raised_renders_as_mkdocs_would(tmp_path: Path) -> None:
