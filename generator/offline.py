@@ -21,6 +21,8 @@ NOT_FETCHED = {"alternate", "author", "bookmark", "canonical", "external", "help
                "me", "next", "nofollow", "noopener", "noreferrer", "prev", "search", "tag"}
 """`<link rel>` values that name a page for the reader or a robot, not something loaded."""
 _OUTSIDE = re.compile(r"\s*(?:https?:|//)", re.IGNORECASE)
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _HINT = re.compile(r"""(?:=\s*["']?\s*(?:https?:|//))|url\s*\(|@import""", re.IGNORECASE)
 _CSS = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)|@import\s+(["'])([^"']+)\3""",
                   re.IGNORECASE)
@@ -153,12 +155,12 @@ def _css(text: str, line: int, column: int) -> Iterator[tuple[int, int, str]]:
     """Outside `url(...)` and `@import` of CSS text that starts at (line, column)."""
     for match in _CSS.finditer(text):
         url = match[2] or match[4]
-        if _OUTSIDE.match(url):
+        if _leaves(url):
             yield (*_within(line, column, *_position(text, match.start())), url)
 
 
 def _loads_outside(css: str) -> bool:
-    return any(_OUTSIDE.match(match[2] or match[4]) for match in _CSS.finditer(css))
+    return any(_leaves(match[2] or match[4]) for match in _CSS.finditer(css))
 
 
 def _within(line: int, column: int, at_line: int, at_column: int) -> tuple[int, int]:
@@ -190,11 +192,24 @@ issue 106052; Debian 12 has 3.11.2)."""
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+def _leaves(url: str) -> bool:
+    """Whether a browser fetches `url` from outside the site: it starts with `http:`,
+    `https:` or two slashes as a browser reads it (the WHATWG URL parser drops C0 controls
+    and spaces around a URL and tabs and newlines anywhere in it, and takes `\\` for `/`
+    in http(s) and file URLs: `\\\\cdn.example/x.png` and `/\\cdn.example/x.png` load
+    from cdn.example)."""
+    read = url.translate(_TAB_OR_NEWLINE).strip(_C0_OR_SPACE).replace("\\", "/")
+    return _OUTSIDE.match(read) is not None
+
+
 def _cannot_leave(attributes: str) -> bool:
-    """Whether no attribute value in `attributes` can name an outside URL: one starts
-    with `http:`, `https:` or `//` once unescaped, so it needs a `:` or `//`, or a
-    character reference that may turn into either."""
-    return ":" not in attributes and "//" not in attributes and "&" not in attributes
+    """Whether no attribute value in `attributes` can name an outside URL (`_leaves`):
+    one needs a `:` or two slashes, a backslash standing for one, a tab or newline between
+    them, or a character reference that may turn into any of those."""
+    return _MAY_LEAVE.search(attributes) is None
+
+
+_MAY_LEAVE = re.compile(r"//|[:&\\\t\n\r]")
 
 
 _CANNOT_LEAVE = _cannot_leave
@@ -216,7 +231,7 @@ def _tags(text: str) -> list[tuple[int, int, str]]:
             value = values.get(name, "")
             urls += ([part.split()[0] for part in value.split(",") if part.strip()]
                      if name.endswith("srcset") else [value])
-        outside = [url.strip() for url in urls if _OUTSIDE.match(url)]
+        outside = [url.strip() for url in urls if _leaves(url)]
         if outside:  # (where it is, only then: counting lines is the slow part)
             line, column = _position(text, match.start())
             found += [(line, column, url) for url in outside]

@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -283,3 +284,50 @@ def test_axe_no_serious_violations(watched: Watched, path: str) -> None:
     )
     assert not blocking, f"axe on {path} ({watched.scheme} scheme):\n{report}"
     watched.assert_clean()
+
+
+# ---------------------------------------------------------------- the offline scan's URLs
+
+
+URL_FORMS = ["\\\\other.example/a.png", "/\\other.example/b.png", "/&#9;/other.example/c.png",
+             "&#10;h&#9;ttps://other.example/d.png", " //other.example/e.png",
+             "\\other.example/f.png", "..\\other.example/g.png", "other.example/h.png",
+             "/other.example/i.png", "./\\\\other.example/j.png", "HTTP:\\\\other.example/l.png"]
+"""Ways to write an image's URL, some leaving the site and some not, as a browser reads them.
+(Not `http:/host/x.png`: it leaves from a page served over https only, and the scan counts
+it, as a site may be served either way.)"""
+
+
+def test_the_offline_scan_reads_an_image_url_as_the_browser_does(
+        browser: Any, tmp_path: Path) -> None:
+    """For each way of writing `src`, Chromium's own requests say whether the image
+    loads from outside the site; `offline._leaves` must say the same."""
+    from html import unescape
+
+    from generator.offline import _leaves
+
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><title>u</title>" + "".join(
+            f'<img src="{form}" alt="{n}">' for n, form in enumerate(URL_FORMS)),
+        encoding="utf-8")
+    with serve(tmp_path) as origin:
+        context = browser.new_context()
+        requested: list[str] = []
+
+        def guard(route: Any) -> None:
+            requested.append(route.request.url)
+            if is_local(route.request.url, origin):
+                route.continue_()
+            else:
+                route.abort("blockedbyclient")
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.goto(origin + "/", wait_until="load")
+        context.close()
+    images = sorted(url for url in requested if url.endswith(".png"))
+    leaving = {urlsplit(url).path.rsplit("/", 1)[-1]
+               for url in images if not is_local(url, origin)}
+    assert len(images) == len(URL_FORMS), images
+    assert leaving, images  # (the forms above are meant to include some that leave)
+    assert {form.rsplit("/", 1)[-1] for form in URL_FORMS if _leaves(unescape(form))} == leaving

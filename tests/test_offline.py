@@ -109,6 +109,37 @@ def test_a_page_with_no_plain_outside_url_is_still_scanned(tmp_path: Path) -> No
         (2, "https://cdn.example/b.png"), (3, "https://cdn.example/c.png")]
 
 
+def test_urls_a_browser_reads_as_outside_are_outside(tmp_path: Path) -> None:
+    r"""A browser reads `\` as `/` in a web URL and drops tabs and newlines from it (and
+    controls and spaces around it): each of these images loads from cdn.example. A single
+    backslash, or one after `..`, stays on the site."""
+    (tmp_path / "index.html").write_text(
+        '<p>\n<img src="\\\\cdn.example/a.png">\n<img src="/\\cdn.example/b.png">\n'
+        '<img src="/&#9;/cdn.example/c.png">\n<img src="&#10;h&#9;ttps://cdn.example/d.png">\n'
+        '<img src="&#92;&#92;cdn.example/e.png">\n<img src="&#1;//cdn.example/f.png">\n'
+        '<img src="\\cdn.example/g.png"><img src="..\\cdn.example/h.png"></p>\n',
+        encoding="utf-8")
+    found = [(d.line, d.message.split(" loads ")[1].split(" from outside")[0])
+             for d in external_assets(tmp_path, "site")]
+    assert found == [(2, "\\\\cdn.example/a.png"), (3, "/\\cdn.example/b.png"),
+                     (4, "/\t/cdn.example/c.png"), (5, "h\tttps://cdn.example/d.png"),
+                     (6, "\\\\cdn.example/e.png"), (7, "//cdn.example/f.png")]
+
+
+def test_a_backslashed_outside_image_in_a_page_is_reported(tmp_path: Path) -> None:
+    """The sanitizer keeps `\\\\host/x.png` (a relative URL to it): the scan of the page
+    the body is written in must still see that it leaves the site."""
+    page = "# Notes\n\n<img src=\"\\\\cdn.example/pixel.png\" alt=\"x\">\n\n![y](/\\cdn.example/y.png)\n"
+    config = write_site(tmp_path, {**FILES, "notes.md": page})
+    config.write_text(config.read_text(encoding="utf-8") + "theme: mkdocs\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--as-of", "2026-06-30"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert sorted(warned(done.stderr)) == [("site/notes/index.html", "/\\cdn.example/y.png"),
+                                           ("site/notes/index.html", "\\\\cdn.example/pixel.png")]
+
+
 # The scan's two tag patterns as they were first written (char by char, lazily): the
 # rewritten ones (runs, possessive loops) must find exactly the same matches.
 _FIRST_TAG = re.compile(rf"""<({offline._NAMES})\b((?:[^>"']|"[^"]*"|'[^']*')*)>""",
