@@ -117,13 +117,15 @@ def test_urls_a_browser_reads_as_outside_are_outside(tmp_path: Path) -> None:
         '<p>\n<img src="\\\\cdn.example/a.png">\n<img src="/\\cdn.example/b.png">\n'
         '<img src="/&#9;/cdn.example/c.png">\n<img src="&#10;h&#9;ttps://cdn.example/d.png">\n'
         '<img src="&#92;&#92;cdn.example/e.png">\n<img src="&#1;//cdn.example/f.png">\n'
-        '<img src="\\cdn.example/g.png"><img src="..\\cdn.example/h.png"></p>\n',
+        '<img src="\\cdn.example/g.png"><img src="..\\cdn.example/h.png">\n'
+        '<img src="/\t/cdn.example/m.png">\n<img src="/\r\n/cdn.example/n.png"></p>\n',
         encoding="utf-8")
     found = [(d.line, d.message.split(" loads ")[1].split(" from outside")[0])
              for d in external_assets(tmp_path, "site")]
     assert found == [(2, "\\\\cdn.example/a.png"), (3, "/\\cdn.example/b.png"),
                      (4, "/\t/cdn.example/c.png"), (5, "h\tttps://cdn.example/d.png"),
-                     (6, "\\\\cdn.example/e.png"), (7, "//cdn.example/f.png")]
+                     (6, "\\\\cdn.example/e.png"), (7, "//cdn.example/f.png"),
+                     (9, "/\t/cdn.example/m.png"), (10, "/\n/cdn.example/n.png")]
 
 
 def test_a_backslashed_outside_image_in_a_page_is_reported(tmp_path: Path) -> None:
