@@ -27,6 +27,7 @@ from tests.support.browser import (
     BLOCKING_IMPACTS,
     build_example,
     chromium,
+    guard_requests,
     is_local,
     serve,
 )
@@ -312,22 +313,15 @@ def test_the_offline_scan_reads_an_image_url_as_the_browser_does(
         encoding="utf-8")
     with serve(tmp_path) as origin:
         context = browser.new_context()
-        requested: list[str] = []
-
-        def guard(route: Any) -> None:
-            requested.append(route.request.url)
-            if is_local(route.request.url, origin):
-                route.continue_()
-            else:
-                route.abort("blockedbyclient")
-
-        context.route("**/*", guard)
+        foreign: list[str] = []
+        guard_requests(context, origin, foreign)
         page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
         page.goto(origin + "/", wait_until="load")
         context.close()
     images = sorted(url for url in requested if url.endswith(".png"))
-    leaving = {urlsplit(url).path.rsplit("/", 1)[-1]
-               for url in images if not is_local(url, origin)}
+    leaving = {urlsplit(url).path.rsplit("/", 1)[-1] for url in foreign if url.endswith(".png")}
     assert len(images) == len(URL_FORMS), images
     assert leaving, images  # (the forms above are meant to include some that leave)
     assert {form.rsplit("/", 1)[-1] for form in URL_FORMS if _leaves(unescape(form))} == leaving

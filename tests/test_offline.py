@@ -23,8 +23,9 @@ FILES = {"portfolio.md": PORTFOLIO, "programs/cx.md": PROGRAM, "projects/a.md": 
          "notes.md": "# Notes\n\n```python\nprint('highlighted')\n```\n"}
 
 
-def build(root: Path, extra_config: str, *args: str) -> subprocess.CompletedProcess[str]:
-    config = write_site(root, FILES)
+def build(root: Path, extra_config: str, *args: str,
+          files: dict[str, str] = FILES) -> subprocess.CompletedProcess[str]:
+    config = write_site(root, files)
     config.write_text(config.read_text(encoding="utf-8") + extra_config, encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "generator", "build", "--as-of", "2026-06-30",
                            *args], cwd=root, capture_output=True, text=True, timeout=300,
@@ -132,11 +133,7 @@ def test_a_backslashed_outside_image_in_a_page_is_reported(tmp_path: Path) -> No
     """The sanitizer keeps `\\\\host/x.png` (a relative URL to it): the scan of the page
     the body is written in must still see that it leaves the site."""
     page = "# Notes\n\n<img src=\"\\\\cdn.example/pixel.png\" alt=\"x\">\n\n![y](/\\cdn.example/y.png)\n"
-    config = write_site(tmp_path, {**FILES, "notes.md": page})
-    config.write_text(config.read_text(encoding="utf-8") + "theme: mkdocs\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "generator", "build", "--as-of", "2026-06-30"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    done = build(tmp_path, "theme: mkdocs\n", files={**FILES, "notes.md": page})
     assert done.returncode == 0, done.stderr
     assert sorted(warned(done.stderr)) == [("site/notes/index.html", "/\\cdn.example/y.png"),
                                            ("site/notes/index.html", "\\\\cdn.example/pixel.png")]
