@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -202,34 +203,83 @@ def drop_unpublishable(files: FileList, docs_dir: str) -> list[Any]:
     """MkDocs' files from `docs_dir` that must not be published: not a regular file inside
     the real docs dir, reached through a symlinked folder, or badly named. Pass a list of
     MkDocs `File`s (or `Files`); the ones returned are removed from it."""
-    docs_real = os.path.realpath(docs_dir)
-    linked: dict[str, bool] = {}
+    docs_real, docs_normal = os.path.realpath(docs_dir), os.path.normpath(docs_dir)
+    linked = _Links(docs_dir)
     dropped = [f for f in list(files) if f.generated_by is None and f.abs_src_path
-               and os.path.normpath(f.src_dir or "") == os.path.normpath(docs_dir)
+               and os.path.normpath(f.src_dir or "") == docs_normal
                and not _publishable(f.abs_src_path, docs_dir, docs_real, linked)]
     for file in dropped:
         files.remove(file)
     return dropped
 
 
-def _publishable(path: str, docs_dir: str, docs_real: str, linked: dict[str, bool]) -> bool:
-    rel = os.path.relpath(path, docs_dir)
+def _publishable(path: str, docs_dir: str, docs_real: str, linked: _Links) -> bool:
+    rel = plain_relative(path, docs_dir)
+    if rel is None:
+        rel = os.path.relpath(path, docs_dir)
     parts = rel.split(os.sep)
     if parts[0] == ".." or name_problem("/".join(parts)) is not None:
         return False
-    folder = docs_dir
-    for part in parts[:-1]:
-        folder = os.path.join(folder, part)
-        if folder not in linked:
-            linked[folder] = os.path.islink(folder)
-        if linked[folder]:
-            return False
+    if linked.on_the_way(parts[:-1]):
+        return False
     try:
-        if os.path.islink(path) and not os.path.realpath(path).startswith(docs_real + os.sep):
-            return False
-        return stat.S_ISREG(os.stat(path).st_mode)
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if not os.path.realpath(path).startswith(docs_real + os.sep):
+                return False
+            mode = os.stat(path).st_mode
+        return stat.S_ISREG(mode)
     except OSError:
         return False
+
+
+class _Links:
+    """Which folders under a docs dir are symlinks, each looked up once."""
+
+    def __init__(self, docs_dir: str) -> None:
+        self.docs_dir = docs_dir
+        self.folders: dict[str, bool] = {}
+        """Whether each folder (its path) is a symlink."""
+        self.ways: dict[tuple[str, ...], bool] = {}
+        """Whether a symlink is on each way down (folder names) asked about."""
+
+    def on_the_way(self, names: list[str]) -> bool:
+        """Whether a folder on the way down through `names` is a symlink."""
+        way = tuple(names)
+        found = self.ways.get(way)
+        if found is None:
+            folder, found = self.docs_dir, False
+            for name in names:
+                folder = os.path.join(folder, name)
+                if folder not in self.folders:
+                    self.folders[folder] = os.path.islink(folder)
+                if self.folders[folder]:
+                    found = True
+                    break
+            self.ways[way] = found
+        return found
+
+
+def plain_relative(path: str, folder: str) -> str | None:
+    """`path` relative to `folder` when both are absolute and normal (as `normpath` leaves
+    them: no `.`, `..`, doubled or trailing separator) and `path` is inside `folder`, read
+    from the strings alone; else None, to be decided the slow way (`os.path.relpath`,
+    `PurePath.relative_to`), which gives the same wherever this answers."""
+    size = len(folder)
+    if (len(path) <= size + 1 or path[size] != os.sep or not path.startswith(folder)
+            or not _normal_folder(folder) or not _normal(path)):
+        return None
+    return path[size + 1:]
+
+
+def _normal(path: str) -> bool:
+    # (POSIX keeps a leading `//` as it is: such a path is left to the slow way)
+    return (path.startswith(os.sep) and not path.startswith(os.sep * 2)
+            and os.path.normpath(path) == path)
+
+
+_normal_folder = functools.lru_cache(maxsize=64)(_normal)
+"""`_normal` of the few folders asked about, again and again."""
 
 
 def _root_prefix(docs_dir: Path, root: Path) -> str:

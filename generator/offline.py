@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from html import unescape
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from generator.codes import Choice
 from generator.diagnostics import Diagnostic, Diagnostics
@@ -49,10 +49,10 @@ def external_assets(site_dir: Path, shown: str,
     diagnostics.set_severities(severities or {})
     scanned = scanned or {}
     files = dict(sorted(_site_files(site_dir), key=lambda item: item[0].split("/")))
-    unread = [path for name, path in files.items() if name not in scanned]
+    unread = [Path(path) for name, path in files.items() if name not in scanned]
     found = dict(zip(unread, fork_map(_file_references, unread, jobs), strict=True))
     for name, path in files.items():
-        references = scanned[name] if name in scanned else found[path]
+        references = scanned[name] if name in scanned else found[Path(path)]
         where = f"{shown}/{name}"
         for line, column, url in references:
             diagnostics.warning(
@@ -63,7 +63,7 @@ def external_assets(site_dir: Path, shown: str,
     return diagnostics.sorted()
 
 
-def _site_files(folder: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
+def _site_files(folder: Path | str, prefix: str = "") -> Iterator[tuple[str, str]]:
     """(path in the site, path) of every HTML, CSS and JS file under `folder`, as `rglob`
     finds them (links to folders not followed), from the folder's entries alone (no stat
     but of a link): a built site has a folder for every page."""
@@ -74,9 +74,15 @@ def _site_files(folder: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            yield from _site_files(Path(entry.path), f"{prefix}{entry.name}/")
-        elif PurePath(entry.name).suffix.lower() in SUFFIXES and _is_file(entry):
-            yield prefix + entry.name, Path(entry.path)
+            yield from _site_files(entry.path, f"{prefix}{entry.name}/")
+        elif _suffix(entry.name) in SUFFIXES and _is_file(entry):
+            yield prefix + entry.name, entry.path
+
+
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix.lower()`, from the string."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

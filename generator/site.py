@@ -8,6 +8,7 @@ diagram that cannot be drawn) join the check's diagnostics.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -18,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.changes import Change, recent_changes
+from generator.contentfiles import plain_relative
 from generator.diagnostics import Diagnostics
 from generator.diagrams import diagram_stylesheet
 from generator.export import CSV_FILES, export_csv, export_json
@@ -239,10 +241,17 @@ def content_files(files: Iterable[Any], settings: Settings) -> dict[str, str]:
     """MkDocs' files from the docs dir (`File`s, unpublishable ones already dropped), by
     docs-relative path, each with its path as diagnostics show it."""
     content = {}
+    docs, root = str(settings.docs_dir), str(settings.root)
     for file in files:
-        if file.abs_src_path and Path(file.abs_src_path).is_relative_to(settings.docs_dir):
-            shown = Path(file.abs_src_path).relative_to(settings.root).as_posix()
-            content[file.src_uri] = shown
+        path = file.abs_src_path
+        if not path:
+            continue
+        if plain_relative(path, docs) is not None:  # (the string test: most files)
+            shown = plain_relative(path, root)
+            content[file.src_uri] = (shown.replace(os.sep, "/") if shown is not None
+                                     else Path(path).relative_to(root).as_posix())
+        elif Path(path).is_relative_to(docs):
+            content[file.src_uri] = Path(path).relative_to(root).as_posix()
     return content
 
 

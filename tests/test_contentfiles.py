@@ -9,7 +9,8 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -20,6 +21,7 @@ from generator.contentfiles import (
     MAX_NAME_BYTES,
     drop_unpublishable,
     name_problem,
+    plain_relative,
     published_path,
     scan_docs,
     walk_hazards,
@@ -27,6 +29,7 @@ from generator.contentfiles import (
 from generator.pagemeta import safe_page_meta
 from generator.pipeline import check
 from generator.settings import load_settings
+from generator.site import content_files
 from tests.conftest import AS_OF, PORTFOLIO, PROGRAM, only, project, write_site
 
 BASE = {"index.md": PORTFOLIO, "programs/cx.md": PROGRAM, "handbook/guide.md": "# Guide\n"}
@@ -278,6 +281,34 @@ def test_drop_unpublishable_keeps_only_regular_files_inside_content(repo: Path) 
                                                   "broken.txt", "passwd.txt", "pipe.txt"]
     assert sorted(f.src_uri for f in files) == [
         "handbook/guide.md", "handbook/same.md", "index.md", "programs/cx.md"]
+
+
+@pytest.mark.parametrize("path", [
+    "/r/docs/a.md", "/r/docs/a/b/c.md", "/r/docsx/a.md", "/r/docs", "/r/docs/",
+    "/r/docs/./a.md", "/r/docs//a.md", "/r/docs/../x.md", "/r/docs/a/..", "/r/x/../docs/a.md",
+    "//r/docs/a.md", "r/docs/a.md", "/r/docs/a.md/", "/r/docs/ü/ä b.md", "/r/docs/.x/a~"])
+@pytest.mark.parametrize("folder", ["/r/docs", "/r/docs/", "/r/./docs", "/", "//r/docs"])
+def test_plain_relative_answers_as_relpath_and_pathlib_do(path: str, folder: str) -> None:
+    answer = plain_relative(path, folder)
+    if answer is not None:
+        assert answer == os.path.relpath(path, folder)
+        assert answer == PurePosixPath(path).relative_to(folder).as_posix()
+    ordinary = (folder == "/r/docs" and path.startswith("/r/docs/")
+                and path in ("/r/docs/a.md", "/r/docs/a/b/c.md", "/r/docs/ü/ä b.md",
+                             "/r/docs/.x/a~"))
+    assert (answer is not None) == ordinary
+
+
+def test_content_files_are_those_inside_the_docs_dir_however_written(repo: Path) -> None:
+    settings = load_settings(repo / "mkdocs.yml")
+    docs = str(settings.docs_dir)
+    files = [SimpleNamespace(src_uri=uri, abs_src_path=path) for uri, path in [
+        ("a.md", f"{docs}/a.md"), ("b/c.md", f"{docs}/b/c.md"), ("d.md", f"{docs}/./d.md"),
+        ("e.md", f"{docs}x/e.md"), ("g.md", None),
+        ("h.md", f"{docs}//h.md")]]
+    assert content_files(files, settings) == {
+        "a.md": "content/a.md", "b/c.md": "content/b/c.md", "d.md": "content/d.md",
+        "h.md": "content/h.md"}
 
 
 def test_scan_lists_content_files_sorted(repo: Path) -> None:

@@ -268,6 +268,8 @@ def test_the_site_is_walked_as_rglob_walks_it(tmp_path: Path) -> None:
     (site / "broken.html").symlink_to(site / "nowhere")
     (site / "loop.html").symlink_to(site / "loop.html")
     (site / "..js").write_text("x", encoding="utf-8")  # (its suffix is `.js`)
+    (site / ".js").write_text("x", encoding="utf-8")  # (no suffix: a hidden file)
+    (site / "page.html.").write_text("x", encoding="utf-8")  # (no suffix either)
     (site / "locked").mkdir()
     (site / "locked/page.html").write_text("x", encoding="utf-8")
     (site / "locked").chmod(0)
@@ -279,4 +281,4 @@ def test_the_site_is_walked_as_rglob_walks_it(tmp_path: Path) -> None:
     if os.geteuid() == 0:  # (root reads a folder whatever its mode)
         expected.insert(5, "locked/page.html")
     assert list(walked) == list(rglob) == expected
-    assert walked == rglob
+    assert walked == {name: str(path) for name, path in rglob.items()}
