@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import HERE, BenchError, base_parser, report_header
+from common import HERE, BenchError, base_parser, child_env, report_header
 
 MAX_PAGE_BYTES = 1_000_000
 MATERIAL_EXTENSIONS: list[Any] = [
@@ -248,12 +248,6 @@ def scan_output(site: Path, limit: int) -> Output:
                     out.pages_over_limit.append((rel, size))
     out.pages_over_limit.sort(key=lambda item: -item[1])
     return out
-
-
-def child_env(root: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
-    return env
 
 
 def run_child(args: Sequence[str], cwd: Path, root: Path, what: str) -> dict[str, Any]:

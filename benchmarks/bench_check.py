@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import BenchError, base_parser, measure_sizes, report_header
+from common import BenchError, base_parser, child_env, measure_sizes, report_header
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
@@ -163,8 +163,7 @@ class SizeResult:
 
 def run_child(mode: str, target: Path, as_of: str, root: Path) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter and return its JSON result."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    env = child_env(root)
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", mode, str(target), as_of],

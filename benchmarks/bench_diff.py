@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from common import BenchError, base_parser, measure_sizes, report_header
+from common import BenchError, base_parser, child_env, measure_sizes, report_header
 
 EVERY = 20
 """One status report (and one project's first milestone) in this many is edited."""
@@ -78,8 +78,7 @@ def edit(content: Path) -> int:
 
 
 def timed(args: list[str], cwd: Path, root: Path) -> tuple[float, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    env = child_env(root)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, check=False)

@@ -54,7 +54,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from common import AS_OF, HERE, REPO
+from common import AS_OF, HERE, REPO, child_env
 from mkdocs.config import load_config
 
 from generator.incremental import IncrementalPreview
@@ -306,8 +306,7 @@ def main_server(args: argparse.Namespace) -> int:
         prepare(args.size, args.source, folder)
         port = free_port()
         base = f"http://127.0.0.1:{port}/"
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        env = child_env(REPO)
         log_path = folder / "serve.log"
         with log_path.open("wb") as log:
             server = subprocess.Popen(
