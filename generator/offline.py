@@ -49,10 +49,11 @@ def external_assets(site_dir: Path, shown: str,
     diagnostics.set_severities(severities or {})
     scanned = scanned or {}
     files = dict(sorted(_site_files(site_dir), key=lambda item: item[0].split("/")))
-    unread = [Path(path) for name, path in files.items() if name not in scanned]
-    found = dict(zip(unread, fork_map(_file_references, unread, jobs), strict=True))
+    unread = [path for name, path in files.items() if name not in scanned]
+    found = dict(zip(unread, fork_map(_file_references, [Path(path) for path in unread], jobs),
+                     strict=True))
     for name, path in files.items():
-        references = scanned[name] if name in scanned else found[Path(path)]
+        references = scanned[name] if name in scanned else found[path]
         where = f"{shown}/{name}"
         for line, column, url in references:
             diagnostics.warning(

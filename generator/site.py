@@ -246,10 +246,10 @@ def content_files(files: Iterable[Any], settings: Settings) -> dict[str, str]:
         path = file.abs_src_path
         if not path:
             continue
-        if plain_relative(path, docs) is not None:  # (the string test: most files)
-            shown = plain_relative(path, root)
-            content[file.src_uri] = (shown.replace(os.sep, "/") if shown is not None
-                                     else Path(path).relative_to(root).as_posix())
+        # (the string test answers for most files; pathlib for the rest)
+        shown = plain_relative(path, root) if plain_relative(path, docs) is not None else None
+        if shown is not None:
+            content[file.src_uri] = shown.replace(os.sep, "/")
         elif Path(path).is_relative_to(docs):
             content[file.src_uri] = Path(path).relative_to(root).as_posix()
     return content
