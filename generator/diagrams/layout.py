@@ -24,6 +24,8 @@ from generator.errors import PmsiteError
 # alike, to the rounding of whole points), and no content text ever reaches Graphviz.
 
 POINTS_PER_INCH = 72.0
+NODESEP, RANKSEP = 0.22, 0.45
+"""Graphviz's least room between two nodes of a rank, and between two ranks (inches)."""
 _LABEL_ROOM = ('<<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
                '<TD FIXEDSIZE="TRUE" WIDTH="2" HEIGHT="18"></TD></TR></TABLE>>')
 """An empty fixed-size cluster label: room for the label we draw, whatever the fonts."""
@@ -92,7 +94,7 @@ def to_dot(spec: GraphSpec, clusters: bool = True) -> str:
     """DOT source for `spec`. Names are generated (`n0`, `cluster_0`); keys never enter it."""
     names = {key: f"n{index}" for index, (key, *_) in enumerate(spec.nodes)}
     lines = [f"digraph {quote('g')} {{",
-             f"graph [rankdir={quote(spec.rankdir)}, nodesep=0.22, ranksep=0.45];",
+             f"graph [rankdir={quote(spec.rankdir)}, nodesep={NODESEP}, ranksep={RANKSEP}];",
              'node [shape="box", fixedsize="true", label=""];']
     tree: dict[tuple[str, ...], list[str]] = {}
     cluster_paths: set[tuple[str, ...]] = set()
