@@ -4,8 +4,9 @@
 and a length each allocated, written and freed) and resolves the module's path on disk
 every time; each crossing costs wasmtime's Python binding about 40 microseconds, which is
 a third of laying out a project's dependency diagram. `WasmDot.layout` writes the DOT
-source, the format and the engine as one block: one allocation, the render, two frees.
-It calls the same functions of the same module (`graphviz_render`, `malloc`, `free`,
+source, the format and the engine as one block, into memory it allocated once for every
+graph (and again, larger, for a graph that does not fit): the render, and one free of
+its result. It calls the same functions of the same module (`graphviz_render`, `malloc`, `free`,
 `graphviz_last_error`) with the same arguments, so Graphviz gives the same bytes
 (tests/test_diagrams.py compares the two on every diagram of the example site).
 
@@ -22,6 +23,8 @@ from typing import Any
 _FORMAT = b"json0\0"
 _ENGINE = b"dot\0"
 _U32 = struct.Struct("<I")
+_BLOCK = 64 * 1024
+"""The least input block allocated: every project's and most programs' graphs fit."""
 
 
 class WasmRenderError(Exception):
@@ -50,6 +53,8 @@ class WasmDot:
         self._malloc: Any = exports["malloc"]
         self._free: Any = exports["graphviz_free"]
         self._error: Any = exports["graphviz_last_error"]
+        self._base = self._size = 0
+        """The block kept for each graph's input (`_block`): its address and size."""
 
     def layout(self, dot: str) -> bytes:
         """Graphviz's `-Tjson0` output for `dot`, laid out by the `dot` engine."""
@@ -57,23 +62,31 @@ class WasmDot:
         # The length's 4 bytes first (aligned, as `malloc` aligns), then the strings.
         block = b"\0\0\0\0" + source + _FORMAT + _ENGINE
         store, memory = self._store, self._memory
-        base = self._malloc(store, len(block))
-        if not base:
-            raise WasmRenderError("Graphviz's module is out of memory")
+        base = self._block(len(block))
+        memory.write(store, block, base)
+        at_source = base + 4
+        at_format = at_source + len(source)
+        result = self._render(store, at_source, at_format, at_format + len(_FORMAT), base)
+        if not result:
+            raise WasmRenderError(self._last_error())
+        (length,) = _U32.unpack(memory.read(store, base, base + 4))
         try:
-            memory.write(store, block, base)
-            at_source = base + 4
-            at_format = at_source + len(source)
-            result = self._render(store, at_source, at_format, at_format + len(_FORMAT), base)
-            if not result:
-                raise WasmRenderError(self._last_error())
-            (length,) = _U32.unpack(memory.read(store, base, base + 4))
-            try:
-                return bytes(memory.read(store, result, result + length))
-            finally:
-                self._free(store, result)
+            return bytes(memory.read(store, result, result + length))
         finally:
-            self._free(store, base)
+            self._free(store, result)
+
+    def _block(self, size: int) -> int:
+        """The address of the module's memory kept for input, at least `size` bytes."""
+        if size > self._size:
+            if self._base:
+                self._free(self._store, self._base)
+                self._base = self._size = 0
+            size = max(size, _BLOCK)
+            base = self._malloc(self._store, size)
+            if not base:
+                raise WasmRenderError("Graphviz's module is out of memory")
+            self._base, self._size = base, size
+        return self._base
 
     def _last_error(self) -> str:
         store, memory = self._store, self._memory
