@@ -105,11 +105,13 @@ def to_dot(spec: GraphSpec, clusters: bool = True) -> str:
         tree.setdefault(path, []).append(line)
         cluster_paths.update(path[:depth] for depth in range(1, len(path) + 1))
     cluster_names = {path: f"cluster_{index}" for index, path in enumerate(sorted(cluster_paths))}
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for path in sorted(cluster_paths):
+        children.setdefault(path[:-1], []).append(path)
 
     def emit(path: tuple[str, ...]) -> None:
         lines.extend(tree.get(path, []))
-        for child in sorted(p for p in cluster_paths if len(p) == len(path) + 1
-                            and p[:len(path)] == path):
+        for child in children.get(path, ()):
             label = _LABEL_ROOM if child[-1] in spec.labelled else quote("")
             lines.append(f"subgraph {quote(cluster_names[child])} {{ label={label};")
             emit(child)
