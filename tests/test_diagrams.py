@@ -460,6 +460,28 @@ def test_site_template_folder_overrides_a_diagram(run, tmp_path):
     assert "mine" not in roadmap_svg(model, "")
 
 
+def test_a_site_stylesheet_reaches_every_diagram_and_its_edits_too(run, tmp_path):
+    """Each diagram's <style> is the site's `diagrams.css.j2` where it has one, rendered
+    once for all diagrams of a kind; a diagram template of its own may still include it;
+    and an edit to the stylesheet (as while the preview runs) shows in the next diagram."""
+    override = tmp_path / "overrides" / "diagrams"
+    override.mkdir(parents=True)
+    css = override / "diagrams.css.j2"
+    css.write_text("/* site {{ kind }} one */\n")
+    default = (REPO / "templates" / "diagrams" / "history.svg.j2").read_text()
+    (override / "history.svg.j2").write_text(default.replace(
+        "{{ stylesheet }}", '{% include "diagrams/diagrams.css.j2" %}'))
+    model = run(SITE, options="templates: overrides").model
+    assert "<style>\n/* site history one */</style>" in history_svg(model, "a", "")
+    assert "<style>\n/* site roadmap one */</style>" in roadmap_svg(model, "")
+    assert "/* site deps one */" in program_dependencies_svg(model, "cx", "")
+    before = css.stat().st_mtime
+    css.write_text("/* site {{ kind }} two */\n")
+    os.utime(css, (before + 5, before + 5))  # (a new stamp, whatever the clock's resolution)
+    assert "/* site roadmap two */" in roadmap_svg(model, "")
+    assert "/* site history two */" in history_svg(model, "a", "")
+
+
 # ---------------------------------------------------------------------------- layout
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 import generator
 from generator import jinjaenv
@@ -266,10 +267,23 @@ def settings_folder(settings: Any) -> Path | None:
 
 
 def render(model: Any, name: str, **context: Any) -> str:
-    """Render `diagrams/<name>.svg.j2` into one block of SVG: no blank lines, no indent."""
-    template = environment(override_folder(model)).get_template(f"diagrams/{name}.svg.j2")
+    """Render `diagrams/<name>.svg.j2` into one block of SVG: no blank lines, no indent.
+
+    Its `stylesheet` is `diagrams/diagrams.css.j2` for its kind and palette, rendered
+    once for every diagram that shares them (a template may still include that file)."""
+    env = environment(override_folder(model))
+    template = env.get_template(f"diagrams/{name}.svg.j2")
     scale = model.scale if model is not None else StatusScale()
     styles = palette(scale)
+    css = _stylesheet(env.get_template("diagrams/diagrams.css.j2"), styles, name)
     text = template.render(palette=styles, paint={s.key: s for s in styles}, num=num,
-                           kind=name, **context)
+                           kind=name, stylesheet=css, **context)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+@lru_cache(maxsize=64)
+def _stylesheet(template: jinja2.Template, styles: tuple[StatusStyle, ...],
+                kind: str) -> Markup:
+    """The CSS of a diagram of `kind`: our template's, so markup. (A template edited
+    while the preview runs is a new `Template`, rendered again.)"""
+    return Markup(template.render(palette=styles, kind=kind))
