@@ -64,6 +64,8 @@ class TocSettings:
     permalink_title: str
     levels: range
     """The heading levels the table of contents lists (`toc_depth`)."""
+    marker: str = "[TOC]"
+    """Where the table of contents goes, in a page's text (empty: nowhere)."""
 
 
 def toc_settings(toc: Any) -> TocSettings | None:
@@ -79,7 +81,7 @@ def toc_settings(toc: Any) -> TocSettings | None:
         permalink = (None if link in (False, None) else "&para;" if link is True
                      else _cdata(str(link)))
         return TocSettings(toc.slugify, toc.sep, permalink, toc.permalink_title,
-                           range(toc.toc_top, toc.toc_bottom + 1))
+                           range(toc.toc_top, toc.toc_bottom + 1), str(toc.marker or ""))
     except AttributeError:
         return None
 
@@ -123,14 +125,20 @@ def flat_blocks(text: str) -> list[tuple[int, str]] | None:
         if _PLACEHOLDER.fullmatch(line):
             blocks.append((0, line))
             continue
-        heading = _HEADING.fullmatch(line)
+        heading = plain_heading(line)
         if heading is None:
             return None
-        html = _heading_html(heading[2])
-        if html is None:
-            return None
-        blocks.append((len(heading[1]), html))
+        blocks.append(heading)
     return blocks
+
+
+def plain_heading(line: str) -> tuple[int, str] | None:
+    """(level, HTML) of an ATX heading line whose text is plain (see `flat_blocks`)."""
+    heading = _HEADING.fullmatch(line)
+    if heading is None:
+        return None
+    html = _heading_html(heading[2])
+    return None if html is None else (len(heading[1]), html)
 
 
 def _heading_html(text: str) -> str | None:
@@ -159,19 +167,24 @@ def render_flat(blocks: list[tuple[int, str]], toc: TocSettings) -> Flat:
             continue
         name = " ".join(html.split())  # (toc's `strip_tags`: no tags, spaces collapsed)
         ident = unique(toc.slugify(unescape(name), toc.separator), used)
-        link = ""
-        if toc.permalink is not None:  # (attributes in the serializer's order: sorted)
-            tip = f' title="{_attribute(toc.permalink_title)}"' if toc.permalink_title else ""
-            link = (f'<a class="headerlink" href="#{_attribute(ident)}"{tip}>'
-                    f"{toc.permalink}</a>")
+        if toc.permalink is not None:
             linked.append(ident)
-        parts.append(f'<h{level} id="{_attribute(ident)}">{html}{link}</h{level}>')
+        parts.append(heading_html(level, html, ident, toc))
         if level in toc.levels:
             tokens.append({"level": level, "id": ident, "name": name, "html": html,
                            "data-toc-label": ""})
     title = " ".join(blocks[0][1].split()) if blocks and blocks[0][0] == 1 else None
     return Flat("\n".join(parts), nest_toc_tokens(tokens), title, frozenset(used),
                 tuple(linked))
+
+
+def heading_html(level: int, html: str, ident: str, toc: TocSettings) -> str:
+    """A plain heading as the `toc` extension leaves it: its id, its permanent link."""
+    link = ""
+    if toc.permalink is not None:  # (attributes in the serializer's order: sorted)
+        tip = f' title="{_attribute(toc.permalink_title)}"' if toc.permalink_title else ""
+        link = f'<a class="headerlink" href="#{_attribute(ident)}"{tip}>{toc.permalink}</a>'
+    return f'<h{level} id="{_attribute(ident)}">{html}{link}</h{level}>'
 
 
 def _attribute(text: str) -> str:

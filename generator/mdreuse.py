@@ -33,7 +33,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import secrets
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from typing import Any
 
 import markdown
@@ -55,6 +57,7 @@ from generator.mdflat import (
     render_flat,
     toc_settings,
 )
+from generator.mdmixed import Mixed, MixedParts, assemble, mixed_text
 
 log = logging.getLogger("mkdocs.plugins.pmsite")
 
@@ -169,6 +172,13 @@ class SharedMarkdown:
         was rendered both ways, False where the config or that comparison rules it out."""
         self._toc: TocSettings | None = None
         """The table of contents' settings, read off the instance that rendered it."""
+        self._mixed: bool | None = None
+        """Whether pages with bodies render their plain headings without Python-Markdown
+        (`mdmixed`): None until the first was rendered both ways, False where that
+        comparison ruled it out (only ever tried where flat pages are)."""
+        self._key = f"pmsiteflat{secrets.token_hex(8)}n"
+        """What a marked heading is spelled with (no content can know it)."""
+        self._parts: MixedParts
 
     def attach(self, page: Page) -> None:
         """Have `page.render` use the shared instance, for this page only (`detach`)."""
@@ -197,25 +207,18 @@ class SharedMarkdown:
         if blocks is not None and self._flat and self._toc is not None:
             _set_flat(page, render_flat(blocks, self._toc))
             return
+        mixed = (mixed_text(page.markdown, self._key, self._toc.marker)
+                 if blocks is None and self._flat and self._toc is not None
+                 and self._mixed is not False else None)
         md, self._md = self._md, None  # (kept again only if the page renders)
-        md = md.reset() if md is not None else _with_placeholders(markdown.Markdown(
-            extensions=config["markdown_extensions"],
-            extension_configs=config["mdx_configs"] or {}))
-        raw_html = mkdocs_pages._RawHTMLPreprocessor()
-        raw_html._register(md)
-        anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
-        anchors._register(md)
-        relative = mkdocs_pages._RelativePathTreeprocessor(page.file, files, config)
-        relative._register(md)
-        title = mkdocs_pages._ExtractTitleTreeprocessor()
-        title._register(md)
-
-        page.content = md.convert(page.markdown)
-        page.toc = get_toc(getattr(md, "toc_tokens", []))
-        page._title_from_render = title.title
-        page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
-        if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
-            page.links_to_anchors = relative.links_to_anchors
+        if md is None:
+            md = _with_placeholders(markdown.Markdown(
+                extensions=config["markdown_extensions"],
+                extension_configs=config["mdx_configs"] or {}))
+            self._parts = MixedParts(md)
+        if mixed is None or self._toc is None or not self._mixed_render(
+                md, page, mixed, self._toc, config, files):
+            _convert(md.reset(), page, page.markdown, config, files)
         self._md = md
         if blocks is not None:  # (the first flat page: do both ways agree?)
             toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None  # noqa: SIM401
@@ -224,6 +227,84 @@ class SharedMarkdown:
             if not self._flat:
                 log.debug("pmsite: flat pages are rendered by Python-Markdown (%s differs)",
                           page.file.src_uri)
+
+    def _mixed_render(self, md: markdown.Markdown, page: Page, mixed: Mixed, toc: TocSettings,
+                      config: MkDocsConfig, files: Files) -> bool:
+        """Render `page` from `mixed` (`mdmixed`); False, `page` untouched, where that
+        could differ from rendering its whole text. The first such page of a process is
+        rendered both ways, and a difference turns this off."""
+        parts = self._parts
+        parts.start(self._key)
+        try:
+            made = _convert(md.reset(), page, mixed.text, config, files, keep=False)
+            found = assemble(mixed, parts, made.content, made.toc_tokens,
+                             made.present_anchor_ids, toc)
+        finally:
+            parts.stop()
+        if found is None:
+            return False
+        content, title = found.html, (found.title if found.title_from_marker else made.title)
+        anchors = made.present_anchor_ids | found.ids
+        links = made.links_to_anchors
+        if links is not None and found.linked:
+            own = links.setdefault(page.file, {})
+            for ident in found.linked:
+                own.setdefault(ident, f"#{ident}")
+        if self._mixed is None:  # (the first: the whole text too, and compare)
+            whole = _convert(md.reset(), page, page.markdown or "", config, files, keep=False)
+            self._mixed = (whole.content == content and whole.title == title
+                           and _entries(get_toc(whole.toc_tokens)) == _entries(  # type: ignore[arg-type]
+                               get_toc(found.toc_tokens))  # type: ignore[arg-type]
+                           and whole.present_anchor_ids == anchors
+                           and whole.links_to_anchors == links)
+            if not self._mixed:
+                log.debug("pmsite: pages with bodies are rendered whole (%s differs)",
+                          page.file.src_uri)
+                return False
+        page.content = content
+        page.toc = get_toc(found.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
+        page._title_from_render = title
+        page.present_anchor_ids = anchors
+        if links is not None:
+            page.links_to_anchors = links
+        return True
+
+
+@dataclass(slots=True)
+class _Made:
+    """What one conversion gave (see `_convert`)."""
+
+    content: str
+    toc_tokens: list[dict[str, Any]]
+    title: str | None
+    present_anchor_ids: set[str]
+    links_to_anchors: dict[File, dict[str, str]] | None
+
+
+def _convert(md: markdown.Markdown, page: Page, text: str, config: MkDocsConfig,
+             files: Files, keep: bool = True) -> _Made:
+    """`text` converted by `md` with MkDocs' four processors for `page`, as `Page.render`
+    converts; left on `page` too where `keep`."""
+    raw_html = mkdocs_pages._RawHTMLPreprocessor()
+    raw_html._register(md)
+    anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+    anchors._register(md)
+    relative = mkdocs_pages._RelativePathTreeprocessor(page.file, files, config)
+    relative._register(md)
+    title = mkdocs_pages._ExtractTitleTreeprocessor()
+    title._register(md)
+    made = _Made(md.convert(text), getattr(md, "toc_tokens", []), title.title,
+                 anchors.present_anchor_ids | raw_html.present_anchor_ids,
+                 relative.links_to_anchors
+                 if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG else None)
+    if keep:
+        page.content = made.content
+        page.toc = get_toc(made.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
+        page._title_from_render = made.title
+        page.present_anchor_ids = made.present_anchor_ids
+        if made.links_to_anchors is not None:
+            page.links_to_anchors = made.links_to_anchors
+    return made
 
 
 class _Placeholder(BlockProcessor):  # type: ignore[misc]  # (markdown is untyped)

@@ -1,0 +1,229 @@
+"""Pages of people's Markdown between plain headings: the headings without Python-Markdown.
+
+A project's page is its charter's body and every status report's, between headings the
+templates write ("Milestones", "Risks", "Status history") and the bodies' own plain
+headings ("Background", "Accomplishments"): some 36 a page at 1,000 projects. Python-
+Markdown spends half its time on such a page on those headings (the block parser, every
+inline pattern, the table of contents' serializing of each), and the same flat headings
+`mdflat` renders on pages that are nothing else.
+
+`mixed_text` takes a page's Markdown and puts a marker where each plain heading stood
+alone between blank lines; Python-Markdown renders that text, each marker as an element
+of its own (`MixedParts`) that no processor reads as a heading, a paragraph, a list or
+anything a later block continues; `assemble` then writes each heading as `mdflat` does
+and merges the table of contents in document order. It gives up, and the page is
+rendered whole the ordinary way, wherever the result might differ from that:
+
+- footnotes or the table of contents' marker in the text (both read the whole page);
+- a marker that did not come out exactly once, as its own element, in order (one inside
+  a fence, raw HTML, a list or a code block, or a body that spelled one);
+- an id the table of contents might have given otherwise. It gives ids in document
+  order, each made unique against those before it (`_1`, `_2`, ...). The plain
+  headings' ids are made so among themselves; where the ids they tried meet no id the
+  rest of the page has, nor any its other headings may have tried, every heading gets
+  the id it gets in the whole page. An empty slug is left to Python-Markdown too.
+
+`SharedMarkdown` renders the first such page of each process both ways and uses this only
+when they agree; tests/test_mdmixed.py compares both ways on generated pages.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions.toc import nest_toc_tokens, unique
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from generator.mdflat import TocSettings, heading_html, plain_heading
+
+_TAG = "hgroup"
+"""The marker's element: block-level to Python-Markdown (so laid out as a heading is),
+read by none of its processors or MkDocs'."""
+_HEADING_TAG = re.compile("[Hh][123456]")  # (as the `toc` extension tells headings)
+_SUFFIX = re.compile(r"^(.*)_([0-9]+)$")  # (as `toc.unique` reads a numbered id)
+_NUMBER = re.compile(r"([0-9]{1,9})z")
+
+
+@dataclass(frozen=True, slots=True)
+class Mixed:
+    """A page's text with its plain headings marked, and those headings."""
+
+    text: str
+    headings: list[tuple[int, str]]
+    """(level, HTML) of each marked heading, in order."""
+
+
+def mixed_text(text: str, key: str, toc_marker: str) -> Mixed | None:
+    """`text` with every plain heading alone between blank lines replaced by a marker
+    (`key` numbered); None where there is none, or the page must render whole."""
+    if "[^" in text or (toc_marker and toc_marker in text):
+        return None
+    lines = text.split("\n")
+    headings: list[tuple[int, str]] = []
+    last = len(lines) - 1
+    for number, line in enumerate(lines):
+        if (not line.startswith("#") or (number and lines[number - 1])
+                or (number < last and lines[number + 1])):
+            continue
+        heading = plain_heading(line)
+        if heading is not None:
+            lines[number] = f"{key}{len(headings)}z"
+            headings.append(heading)
+    return Mixed("\n".join(lines), headings) if headings else None
+
+
+class MixedParts:
+    """The marker's block processor and the tree's order, for one Markdown instance.
+
+    Inert but while `key` is set (a page rendered `mixed`): the instance keeps them for
+    every page."""
+
+    def __init__(self, md: Any) -> None:
+        self.key: str | None = None
+        self.order: list[int | str] = []
+        """Each marker's number and each heading's id, in document order."""
+        self.first: etree.Element | None = None
+        parts = self
+
+        class Marker(BlockProcessor):  # type: ignore[misc]  # (markdown is untyped)
+            def test(self, parent: etree.Element, block: str) -> bool:
+                return (parts.key is not None and parent is self.parser.root
+                        and block.startswith(parts.key) and parts._number(block) is not None)
+
+            def run(self, parent: etree.Element, blocks: list[str]) -> None:
+                etree.SubElement(parent, _TAG).text = AtomicString(blocks.pop(0))
+
+        class Order(Treeprocessor):  # type: ignore[misc]
+            def run(self, root: etree.Element) -> None:
+                if parts.key is None:
+                    return
+                parts.first = root[0] if len(root) else None
+                for element in root.iter():
+                    if element.tag == _TAG:
+                        number = parts._number(element.text or "")
+                        if number is not None:
+                            parts.order.append(number)
+                    elif isinstance(element.tag, str) and _HEADING_TAG.match(element.tag):
+                        parts.order.append(element.get("id", ""))
+
+        md.parser.blockprocessors.register(Marker(md.parser), "pmsite-mixed", 999)
+        md.treeprocessors.register(Order(md), "pmsite-mixed-order", 4)  # (after toc's 5)
+
+    def _number(self, text: str) -> int | None:
+        """The number of the marker `text` is, if it is one."""
+        if self.key is None or not text.startswith(self.key):
+            return None
+        number = _NUMBER.fullmatch(text, len(self.key))
+        return int(number[1]) if number else None
+
+    def start(self, key: str) -> None:
+        self.key, self.order, self.first = key, [], None
+
+    def stop(self) -> None:
+        self.key, self.first = None, None
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """What a page rendered `mixed` ends up with (see `SharedMarkdown.render`)."""
+
+    html: str
+    toc_tokens: list[dict[str, Any]]
+    title_from_marker: bool
+    """Whether the page's first element was a marked heading (its title is that one's,
+    if of level 1), not what MkDocs' title processor found."""
+    title: str | None
+    ids: frozenset[str]
+    """The marked headings' ids."""
+    linked: tuple[str, ...]
+
+
+def assemble(mixed: Mixed, parts: MixedParts, html: str, toc_tokens: list[dict[str, Any]],
+             present_ids: set[str], toc: TocSettings) -> Assembled | None:
+    """The page, from Python-Markdown's rendering of `mixed.text`; None where it might
+    differ from a rendering of the whole text (see the module)."""
+    key, count = parts.key or "", len(mixed.headings)
+    found = re.findall(f"<{_TAG}>{re.escape(key)}([0-9]+)z</{_TAG}>", html)
+    markers = [item for item in parts.order if isinstance(item, int)]
+    if (found != [str(n) for n in range(count)] or markers != list(range(count))
+            or html.count(key) != count):
+        return None
+    names = [" ".join(text.split()) for _, text in mixed.headings]
+    slugs = [toc.slugify(unescape(name), toc.separator) for name in names]
+    used: set[str] = set()
+    ids = [unique(slug, used) for slug in slugs]  # (among themselves, as `toc` would)
+    if not all(slugs) or not _apart(used | set(slugs), parts.order, present_ids):
+        return None
+    rendered = [heading_html(level, text, ident, toc)
+                for (level, text), ident in zip(mixed.headings, ids, strict=True)]
+    out = re.sub(f"<{_TAG}>{re.escape(key)}([0-9]+)z</{_TAG}>",
+                 lambda match: rendered[int(match[1])], html)
+    tokens = _merged(mixed, parts.order, ids, names, toc_tokens, toc)
+    first = parts.first
+    from_marker = first is not None and first.tag == _TAG
+    title = None
+    if from_marker and first is not None:
+        number = parts._number(first.text or "")
+        if number is not None and mixed.headings[number][0] == 1:
+            title = names[number]
+    linked = tuple(ids) if toc.permalink is not None else ()
+    return Assembled(out, tokens, from_marker, title, frozenset(ids), linked)
+
+
+def _apart(ids: set[str], order: list[int | str], present: set[str]) -> bool:
+    """Whether the ids the marked headings tried (their slugs, and the ids they got)
+    meet no id the page has and none the other headings may have tried on their way to
+    a unique one (`toc.unique`): then each got the id it gets in the whole page."""
+    theirs = [item for item in order if isinstance(item, str)]
+    if ids & present or len(set(theirs)) != len(theirs):  # (two headings one explicit id)
+        return False
+    numbered_ids = [match for match in map(_SUFFIX.match, ids) if match]
+    for item in theirs:
+        if item in ids:
+            return False
+        numbered = _SUFFIX.match(item)
+        if numbered is None:
+            continue  # (an id with no number tried only itself)
+        base, top = numbered[1], _count(numbered[2])
+        if base in ids or any(match[1] == base and _count(match[2]) <= top
+                              for match in numbered_ids):
+            return False
+    return True
+
+
+def _count(digits: str) -> tuple[int, str]:
+    """A number's digits in an order that compares as the numbers do (of any length)."""
+    digits = digits.lstrip("0")
+    return len(digits), digits
+
+
+def _merged(mixed: Mixed, order: list[int | str], ids: list[str], names: list[str],
+            toc_tokens: list[dict[str, Any]], toc: TocSettings) -> list[dict[str, Any]]:
+    """The page's table of contents: the other headings' tokens and the marked ones',
+    nested in document order as the `toc` extension nests them."""
+    theirs = {token["id"]: token for token in _flattened(toc_tokens)}
+    tokens: list[dict[str, Any]] = []
+    for item in order:
+        if isinstance(item, int):
+            level, text = mixed.headings[item]
+            if level in toc.levels:
+                tokens.append({"level": level, "id": ids[item], "name": names[item],
+                               "html": text, "data-toc-label": ""})
+        elif item in theirs:
+            tokens.append({k: v for k, v in theirs.pop(item).items() if k != "children"})
+    nested: list[dict[str, Any]] = nest_toc_tokens(tokens)
+    return nested
+
+
+def _flattened(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for token in tokens:
+        out.append(token)
+        out += _flattened(token.get("children", []))
+    return out

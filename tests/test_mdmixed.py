@@ -1,0 +1,145 @@
+"""Pages of bodies between plain headings render those headings without Python-Markdown,
+and come out as Python-Markdown renders the whole page.
+
+The expected values are MkDocs' own: `Page.render`, with a new Markdown instance, of the
+same text. `mdmixed` may decline a page (it then renders whole); whatever it renders its
+way must come out exactly so.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from generator import mdmixed, mdreuse
+from generator.cli import main
+from generator.mdreuse import SharedMarkdown
+from tests.conftest import REPO
+from tests.test_mdflat import PROBE, SETS, _both_ways, _config, _differences
+
+MIXED_PROBE = "# Project\n\nIt *matters*.\n\n## Risks\n\npmsitestash0z\n\n## Notes\n\n- one\n"
+"""A page with a body, rendered second: `SharedMarkdown` renders the first both ways."""
+
+
+def _ready(tmp_path: Path, name: str) -> tuple[MkDocsConfig, Files, SharedMarkdown]:
+    """A shared instance past both first pages: every page from here is rendered flat,
+    mixed or whole with no second rendering to compare."""
+    config, files = _config(tmp_path, SETS[name])
+    shared = SharedMarkdown(config)
+    _both_ways(config, files, shared, PROBE)
+    expected, actual = _both_ways(config, files, shared, MIXED_PROBE)
+    assert actual == expected
+    assert shared._flat is True and shared._mixed is True
+    return config, files, shared
+
+
+FLAT = st.sampled_from([
+    "# Project", "## Risks", "## Risks", "## Risks 1", "## risks_1", "## risks_2",
+    "#### Accomplishments", "#### Next steps", "### Waits on", "###### Deep", "## Notes",
+    "## O'Brien & Co", "## Risks  ", "## 2026-06-30", "## Fünf Äpfel", "# Project",
+    "## —", "## (a) 1\\. plan",
+])
+"""Plain headings, some repeated or spelling another's numbered id."""
+BODY = st.sampled_from([
+    "Some *text* with a [link](other.md#risks).", "- item\n- item two", "1. first",
+    "> quoted", "> quoted again", "Term", ": definition", ":   definition",
+    "    indented code", "!!! note\n    inside", "    continued", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "```\n## Risks\n```", "```", "~~~", "## Risks {#risks}", "## Notes {#notes_1}",
+    "## *Emphasised* risks", "Risks\n-----", "<div>", "</div>", "<!--", "-->",
+    "Text[^1]", "[^1]: note", "[TOC]", "[ref]: https://example.org", "see [ref]",
+    "pmsitestash3z", "pmsiteflat", "pmsiteflat0z", "---", "text\n## Risks",
+    "## Risks\ntext", "<h2 id=\"risks\">Raw</h2>", "Para {: #risks_1 }",
+])
+"""What people write in bodies, and what might make a plain heading not one."""
+TEXT = st.builds(lambda blocks, gaps: "".join(b + "\n" * g for b, g in zip(blocks, gaps)),
+                 st.lists(st.one_of(FLAT, FLAT, BODY), min_size=1, max_size=14),
+                 st.lists(st.integers(1, 3), min_size=14, max_size=14))
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TEXT)
+@example(text="## Risks\n\n## Risks\n\n## Risks {#risks_1}\n")
+@example(text="text\n\n## Notes\n\n## Notes {#notes_1}\n")
+@example(text="## risks_1\n\n## Risks\n\n## Risks\n")
+@example(text="```\n\n## Risks\n\n```\n")
+@example(text="<div>\n\n## Risks\n\n</div>\n")
+@example(text="- item\n\n## Risks\n\n    continued\n")
+@example(text="Term\n\n## Risks\n\n: definition\n")
+@example(text="## Risks\n\n> quoted\n\n## Notes\n\n> quoted again\n")
+def test_a_page_renders_as_python_markdown_renders_it_whole(
+        tmp_path: Path, name: str, text: str) -> None:
+    config, files, shared = _ready(tmp_path, name)
+    expected, actual = _both_ways(config, files, shared, text)
+    assert actual == expected, text
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_a_project_page_is_rendered_mixed(tmp_path: Path, name: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages this is for do take this way (and their repeated headings get the
+    numbered ids Python-Markdown gives them)."""
+    config, files, shared = _ready(tmp_path, name)
+    assembled: list[Any] = []
+
+    def counted(*args: Any) -> Any:
+        assembled.append(mdmixed.assemble(*args))
+        return assembled[-1]
+
+    monkeypatch.setattr(mdreuse, "assemble", counted)
+    text = ("# Payroll\n\npmsitestash0z\n\n## Background\n\nWe *pay* people.\n\n"
+            "## Status history\n\n### 2026-06-10\n\n#### Accomplishments\n\n- paid\n\n"
+            "### 2026-06-24\n\n#### Accomplishments\n\n- paid again\n")
+    expected, actual = _both_ways(config, files, shared, text)
+    assert actual == expected
+    assert len(assembled) == 1 and assembled[0] is not None
+    assert 'id="accomplishments_1"' in actual[0]
+    assert actual[2] == "Payroll"
+
+
+def test_the_first_mixed_page_is_rendered_both_ways_and_a_difference_turns_it_off(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config, files = _config(tmp_path, [])
+    shared = SharedMarkdown(config)
+    _both_ways(config, files, shared, PROBE)
+
+    def wrong(level: int, html: str, ident: str, toc: Any) -> str:
+        return f"<h{level}>wrong</h{level}>"
+
+    monkeypatch.setattr(mdmixed, "heading_html", wrong)
+    for _ in range(2):
+        expected, actual = _both_ways(config, files, shared, MIXED_PROBE)
+        assert actual == expected
+        assert shared._mixed is False
+
+
+def test_the_example_site_is_the_same_with_mixed_pages_as_without(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    mixed_pages = []
+
+    def counted(*args: Any) -> Any:
+        found = assemble(*args)
+        mixed_pages.append(found)
+        return found
+
+    assemble = mdreuse.assemble
+    monkeypatch.setattr(mdreuse, "assemble", counted)
+    monkeypatch.setenv("PMSITE_JOBS", "1")
+    args = ["build", "-f", str(tmp_path / "mkdocs.yml"), "--as-of", "2026-11-20"]
+    assert main([*args, "--site-dir", str(tmp_path / "mixed")]) == 0
+    assert sum(found is not None for found in mixed_pages) >= 10
+    monkeypatch.setattr(mdreuse, "mixed_text", lambda text, key, marker: None)
+    assert main([*args, "--site-dir", str(tmp_path / "whole")]) == 0
+    compared = filecmp.dircmp(tmp_path / "mixed", tmp_path / "whole")
+    assert _differences(compared) == []
