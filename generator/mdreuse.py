@@ -207,26 +207,39 @@ class SharedMarkdown:
         if blocks is not None and self._flat and self._toc is not None:
             _set_flat(page, render_flat(blocks, self._toc))
             return
-        mixed = (mixed_text(page.markdown, self._key, self._toc.marker)
-                 if blocks is None and self._flat and self._toc is not None
-                 and self._mixed is not False else None)
         md, self._md = self._md, None  # (kept again only if the page renders)
         if md is None:
             md = _with_placeholders(markdown.Markdown(
                 extensions=config["markdown_extensions"],
                 extension_configs=config["mdx_configs"] or {}))
             self._parts = MixedParts(md)
+        if blocks is None and self._flat is None:  # (a flat text of our own decides)
+            self._try_flat(md, page, _PROBE, config, files)
+        mixed = (mixed_text(page.markdown, self._key, self._toc.marker)
+                 if blocks is None and self._flat and self._toc is not None
+                 and self._mixed is not False else None)
         if mixed is None or self._toc is None or not self._mixed_render(
                 md, page, mixed, self._toc, config, files):
             _convert(md.reset(), page, page.markdown, config, files)
         self._md = md
         if blocks is not None:  # (the first flat page: do both ways agree?)
-            toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None  # noqa: SIM401
-            self._toc = toc_settings(toc)  # (a Registry: no `get`)
-            self._flat = self._toc is not None and _agrees(page, render_flat(blocks, self._toc))
-            if not self._flat:
-                log.debug("pmsite: flat pages are rendered by Python-Markdown (%s differs)",
-                          page.file.src_uri)
+            self._try_flat(md, page, page.markdown, config, files)
+
+    def _try_flat(self, md: markdown.Markdown, page: Page, text: str, config: MkDocsConfig,
+                  files: Files) -> None:
+        """Whether flat pages skip Python-Markdown, decided on a flat `text` rendered
+        both ways (`page` the one being rendered, left as it is)."""
+        blocks = flat_blocks(text)
+        toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None  # noqa: SIM401
+        self._toc = toc_settings(toc)  # (a Registry: no `get`)
+        if blocks is None or self._toc is None:
+            self._flat = False
+            return
+        made = _convert(md.reset(), page, text, config, files, keep=False)
+        self._flat = _agrees(made, page.file, render_flat(blocks, self._toc))
+        if not self._flat:
+            log.debug("pmsite: flat pages are rendered by Python-Markdown (%s differs)",
+                      page.file.src_uri)
 
     def _mixed_render(self, md: markdown.Markdown, page: Page, mixed: Mixed, toc: TocSettings,
                       config: MkDocsConfig, files: Files) -> bool:
@@ -307,6 +320,11 @@ def _convert(md: markdown.Markdown, page: Page, text: str, config: MkDocsConfig,
     return made
 
 
+_PROBE = "# Probe\n\npmsitestash0z\n\n## Probe\n\n## Probe\n"
+"""A flat text that decides whether flat pages skip Python-Markdown where a page that
+is not flat comes first (see `SharedMarkdown._try_flat`)."""
+
+
 class _Placeholder(BlockProcessor):  # type: ignore[misc]  # (markdown is untyped)
     """A stashed block's placeholder alone in a top-level block: its paragraph, as
     Python-Markdown's own processors make it, but at once and with its text atomic.
@@ -341,21 +359,22 @@ def _set_flat(page: Page, flat: Flat) -> None:
     page._title_from_render = flat.title
     page.present_anchor_ids = set(flat.anchor_ids)
     if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
-        page.links_to_anchors = _links(page, flat)
+        page.links_to_anchors = _links(page.file, flat)
 
 
-def _links(page: Page, flat: Flat) -> dict[File, dict[str, str]]:
+def _links(file: File, flat: Flat) -> dict[File, dict[str, str]]:
     """What MkDocs' `_RelativePathTreeprocessor` notes of the permanent links' hrefs."""
-    return {page.file: {ident: f"#{ident}" for ident in flat.linked}} if flat.linked else {}
+    return {file: {ident: f"#{ident}" for ident in flat.linked}} if flat.linked else {}
 
 
-def _agrees(page: Page, flat: Flat) -> bool:
-    """Whether a page Python-Markdown rendered is what `_set_flat` would have set."""
-    links = getattr(page, "links_to_anchors", None)
-    return (page.content == flat.html and page._title_from_render == flat.title
-            and _entries(page.toc) == _entries(get_toc(flat.toc_tokens))  # type: ignore[arg-type]
-            and page.present_anchor_ids == set(flat.anchor_ids)
-            and (links is None or links == _links(page, flat)))
+def _agrees(made: _Made, file: File, flat: Flat) -> bool:
+    """Whether what Python-Markdown made of a page is what `_set_flat` would have set."""
+    links = made.links_to_anchors
+    return (made.content == flat.html and made.title == flat.title
+            and _entries(get_toc(made.toc_tokens)) == _entries(  # type: ignore[arg-type]
+                get_toc(flat.toc_tokens))  # type: ignore[arg-type]
+            and made.present_anchor_ids == set(flat.anchor_ids)
+            and (links is None or links == _links(file, flat)))
 
 
 def _entries(items: Any) -> list[tuple[str, str, int, list[Any]]]:

@@ -143,3 +143,17 @@ def test_the_example_site_is_the_same_with_mixed_pages_as_without(
     assert main([*args, "--site-dir", str(tmp_path / "whole")]) == 0
     compared = filecmp.dircmp(tmp_path / "mixed", tmp_path / "whole")
     assert _differences(compared) == []
+
+
+def test_a_page_with_bodies_first_decides_flat_pages_on_a_text_of_its_own(
+        tmp_path: Path) -> None:
+    """Pages render in the order of their files: a site's decisions come before its
+    people. The first page with bodies does not wait for a flat page to come."""
+    config, files = _config(tmp_path, SETS["the-example"])
+    shared = SharedMarkdown(config)
+    assert shared._flat is None
+    expected, actual = _both_ways(config, files, shared, MIXED_PROBE)
+    assert actual == expected
+    assert shared._flat is True and shared._mixed is True
+    expected, actual = _both_ways(config, files, shared, "# People\n\npmsitestash0z\n")
+    assert actual == expected
