@@ -45,9 +45,9 @@ FLAT = st.sampled_from([
     "# Project", "## Risks", "## Risks", "## Risks 1", "## risks_1", "## risks_2",
     "#### Accomplishments", "#### Next steps", "### Waits on", "###### Deep", "## Notes",
     "## O'Brien & Co", "## Risks  ", "## 2026-06-30", "## Fünf Äpfel", "# Project",
-    "## —", "## (a) 1\\. plan",
+    "## —", "## (a) 1\\. plan", "pmsitestash0z", "pmsitestash1z", "pmsitestash2z",
 ])
-"""Plain headings, some repeated or spelling another's numbered id."""
+"""Plain headings, some repeated or spelling another's numbered id, and placeholders."""
 BODY = st.sampled_from([
     "Some *text* with a [link](other.md#risks).", "- item\n- item two", "1. first",
     "> quoted", "> quoted again", "Term", ": definition", ":   definition",
@@ -76,6 +76,11 @@ TEXT = st.builds(lambda blocks, gaps: "".join(b + "\n" * g for b, g in zip(block
 @example(text="- item\n\n## Risks\n\n    continued\n")
 @example(text="Term\n\n## Risks\n\n: definition\n")
 @example(text="## Risks\n\n> quoted\n\n## Notes\n\n> quoted again\n")
+@example(text="## Risks\n\npmsitestash0z\n\n: definition\n")
+@example(text="Term\n\n## Risks\n\npmsitestash0z\n\n:   definition\n")
+@example(text="    code\n\n\n\n## Risks\n\n\npmsitestash0z\n\n\nText\n")
+@example(text="pmsitestash0z\n\n# Title\n\nText\n\n# Title\n")
+@example(text="\n\n# Title\n\npmsitestash0z\n\n\n")
 def test_a_page_renders_as_python_markdown_renders_it_whole(
         tmp_path: Path, name: str, text: str) -> None:
     config, files, shared = _ready(tmp_path, name)
