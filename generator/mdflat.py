@@ -25,6 +25,7 @@ site is byte-identical.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -160,13 +161,14 @@ def render_flat(blocks: list[tuple[int, str]], toc: TocSettings) -> Flat:
     parts: list[str] = []
     tokens: list[dict[str, Any]] = []
     used: set[str] = set()
+    counters: dict[str, int] = {}
     linked: list[str] = []
     for level, html in blocks:
         if not level:
             parts.append(f"<p>{html}</p>")
             continue
         name = " ".join(html.split())  # (toc's `strip_tags`: no tags, spaces collapsed)
-        ident = unique(toc.slugify(unescape(name), toc.separator), used)
+        ident = unique_id(toc.slugify(unescape(name), toc.separator), used, counters)
         if toc.permalink is not None:
             linked.append(ident)
         parts.append(heading_html(level, html, ident, toc))
@@ -176,6 +178,18 @@ def render_flat(blocks: list[tuple[int, str]], toc: TocSettings) -> Flat:
     title = " ".join(blocks[0][1].split()) if blocks and blocks[0][0] == 1 else None
     return Flat("\n".join(parts), nest_toc_tokens(tokens), title, frozenset(used),
                 tuple(linked))
+
+
+_COUNTERS = "counters" in inspect.signature(unique).parameters
+"""Whether `toc.unique` keeps counts of the numbers taken (Python-Markdown 3.8 on): the
+`toc` extension then hands it a dict of them, and a page of 10,000 headings alike is
+given its ids in linear time, not quadratic."""
+
+
+def unique_id(ident: str, used: set[str], counters: dict[str, int]) -> str:
+    """`toc.unique(ident, used)`, as the `toc` extension calls it for a page's headings
+    in turn (`counters` a dict for all of them)."""
+    return unique(ident, used, counters) if _COUNTERS else unique(ident, used)  # type: ignore[no-any-return]
 
 
 def heading_html(level: int, html: str, ident: str, toc: TocSettings) -> str:

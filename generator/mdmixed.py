@@ -41,12 +41,12 @@ from html import unescape
 from typing import Any
 
 from markdown.blockprocessors import BlockProcessor
-from markdown.extensions.toc import nest_toc_tokens, unique
+from markdown.extensions.toc import nest_toc_tokens
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from generator.htmlstash import PLACEHOLDER
-from generator.mdflat import TocSettings, heading_html, plain_heading
+from generator.mdflat import TocSettings, heading_html, plain_heading, unique_id
 
 _TAG = "hgroup"
 """The marker's element: block-level to Python-Markdown (so laid out as a heading is),
@@ -203,7 +203,8 @@ def assemble(mixed: Mixed, parts: MixedParts, html: str, toc_tokens: list[dict[s
     names = [" ".join(text.split()) for _, text in headings]
     slugs = [toc.slugify(unescape(name), toc.separator) for name in names]
     used: set[str] = set()
-    ids = [unique(slug, used) for slug in slugs]  # (among themselves, as `toc` would)
+    counters: dict[str, int] = {}
+    ids = [unique_id(slug, used, counters) for slug in slugs]  # (among themselves)
     if not all(slugs) or not _apart(used | set(slugs), parts.order, present_ids):
         return None
     made = iter([heading_html(level, text, ident, toc)
@@ -225,16 +226,18 @@ def _apart(ids: set[str], order: list[int | str], present: set[str]) -> bool:
     theirs = [item for item in order if isinstance(item, str)]
     if ids & present or len(set(theirs)) != len(theirs):  # (two headings one explicit id)
         return False
-    numbered_ids = [match for match in map(_SUFFIX.match, ids) if match]
+    least: dict[str, tuple[int, str]] = {}  # (the least number tried after each base)
+    for match in filter(None, map(_SUFFIX.match, ids)):
+        count = _count(match[2])
+        least[match[1]] = min(least.get(match[1], count), count)
     for item in theirs:
         if item in ids:
             return False
         numbered = _SUFFIX.match(item)
         if numbered is None:
             continue  # (an id with no number tried only itself)
-        base, top = numbered[1], _count(numbered[2])
-        if base in ids or any(match[1] == base and _count(match[2]) <= top
-                              for match in numbered_ids):
+        base = numbered[1]
+        if base in ids or (base in least and least[base] <= _count(numbered[2])):
             return False
     return True
 
