@@ -36,7 +36,7 @@ import signal
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Generic, Self, TypeVar
@@ -60,12 +60,28 @@ class Done(Generic[Result]):
 
     def replay(self) -> Result:
         """Log the item's records through this process's loggers; its result."""
-        for record in self.records:
-            logger = logging.getLogger(record.name)
-            if logger.isEnabledFor(record.levelno):
-                logger.handle(record)
+        replay(self.records)
         self.records = []
         return self.value
+
+
+def replay(records: list[logging.LogRecord]) -> None:
+    """Log `records` (kept by `kept_records`, or in another process) through this
+    process's loggers, as they would have been logged."""
+    for record in records:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+@contextlib.contextmanager
+def kept_records() -> Iterator[list[logging.LogRecord]]:
+    """Every record any logger would handle inside, kept in the list given instead (to
+    `replay` later, or drop): work that may be done again, or done twice to compare,
+    logs once."""
+    kept = _Keep()
+    with kept:
+        yield kept.records
 
 
 def default_jobs() -> int:

@@ -48,6 +48,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from generator.forkmap import kept_records, replay
 from generator.htmlstash import PLACEHOLDER
 from generator.mdflat import (
     Flat,
@@ -235,7 +236,8 @@ class SharedMarkdown:
         if blocks is None or self._toc is None:
             self._flat = False
             return
-        made = _convert(md.reset(), page, text, config, files, keep=False)
+        with kept_records():  # (a second rendering: what it logs, the first logged)
+            made = _convert(md.reset(), page, text, config, files, keep=False)
         self._flat = _agrees(made, page.file, render_flat(blocks, self._toc))
         if not self._flat:
             log.debug("pmsite: flat pages are rendered by Python-Markdown (%s differs)",
@@ -245,17 +247,19 @@ class SharedMarkdown:
                       config: MkDocsConfig, files: Files) -> bool:
         """Render `page` from `mixed` (`mdmixed`); False, `page` untouched, where that
         could differ from rendering its whole text. The first such page of a process is
-        rendered both ways, and a difference turns this off."""
+        rendered both ways, and a difference turns this off. What rendering logs (MkDocs'
+        notes of the bodies' links) is logged once, by the rendering kept."""
         parts = self._parts
         parts.start(self._key)
         try:
-            made = _convert(md.reset(), page, mixed.text, config, files, keep=False)
+            with kept_records() as records:
+                made = _convert(md.reset(), page, mixed.text, config, files, keep=False)
             found = assemble(mixed, parts, made.content, made.toc_tokens,
                              made.present_anchor_ids, toc)
         finally:
             parts.stop()
         if found is None:
-            return False
+            return False  # (the page renders whole, and logs what it logs then)
         content, title = found.html, (found.title if found.title_from_marker else made.title)
         anchors = made.present_anchor_ids | found.ids
         links = made.links_to_anchors
@@ -264,8 +268,11 @@ class SharedMarkdown:
             for ident in found.linked:
                 own.setdefault(ident, f"#{ident}")
         if self._mixed is None:  # (the first: the whole text too, and compare)
-            whole = _convert(md.reset(), page, page.markdown or "", config, files, keep=False)
-            self._mixed = (whole.content == content and whole.title == title
+            with kept_records() as again:
+                whole = _convert(md.reset(), page, page.markdown or "", config, files,
+                                 keep=False)
+            self._mixed = (_messages(again) == _messages(records)
+                           and whole.content == content and whole.title == title
                            and _entries(get_toc(whole.toc_tokens)) == _entries(  # type: ignore[arg-type]
                                get_toc(found.toc_tokens))  # type: ignore[arg-type]
                            and whole.present_anchor_ids == anchors
@@ -274,6 +281,7 @@ class SharedMarkdown:
                 log.debug("pmsite: pages with bodies are rendered whole (%s differs)",
                           page.file.src_uri)
                 return False
+        replay(records)
         page.content = content
         page.toc = get_toc(found.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
         page._title_from_render = title
@@ -281,6 +289,10 @@ class SharedMarkdown:
         if links is not None:
             page.links_to_anchors = links
         return True
+
+
+def _messages(records: list[logging.LogRecord]) -> list[tuple[str, int, str]]:
+    return [(record.name, record.levelno, record.getMessage()) for record in records]
 
 
 @dataclass(slots=True)

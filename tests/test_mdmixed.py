@@ -8,6 +8,7 @@ way must come out exactly so.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from generator import mdmixed, mdreuse
 from generator.mdreuse import SharedMarkdown
@@ -167,3 +169,47 @@ def test_a_page_with_bodies_first_decides_flat_pages_on_a_text_of_its_own(
     assert shared._flat is True and shared._mixed is True
     expected, actual = _both_ways(config, files, shared, "# People\n\npmsitestash0z\n")
     assert actual == expected
+
+
+def test_what_rendering_a_page_logs_is_logged_once(tmp_path: Path) -> None:
+    """A page rendered both ways (the first), rendered mixed, or given up on and rendered
+    whole: MkDocs' note of a body's absolute link reaches MkDocs' logger (where its
+    `--strict` counter listens) once each time."""
+    config, files = _config(tmp_path, [])
+    shared = SharedMarkdown(config)
+    body = "See [the rules](/rules/)."
+    pages = [f"# One\n\n{body}\n\n## Risks\n\npmsitestash0z\n",  # (the first: both ways)
+             f"# Two\n\n{body}\n\n## Risks\n\npmsitestash0z\n",  # (mixed)
+             f"# Three\n\n{body}\n\n```\n\n## Risks\n\n```\n"]  # (a marker in a fence)
+    heard = _Heard()
+    logger, pages_logger = logging.getLogger("mkdocs"), logging.getLogger("mkdocs.structure.pages")
+    logger.addHandler(heard)
+    levels = logger.level, pages_logger.level  # (`pmsite build` hushes the pages' notes)
+    logger.setLevel(logging.INFO)
+    pages_logger.setLevel(logging.INFO)
+    try:
+        for text in pages:
+            heard.messages.clear()
+            shared.render(_page(config, files, text), config, files)
+            assert [m for m in heard.messages if "absolute link" in m] == [
+                "Doc file 'page.md' contains an absolute link '/rules/', it was left as is."]
+    finally:
+        logger.removeHandler(heard)
+        logger.setLevel(levels[0])
+        pages_logger.setLevel(levels[1])
+    assert shared._mixed is True
+
+
+class _Heard(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _page(config: MkDocsConfig, files: Files, text: str) -> Page:
+    page = Page(None, files.get_file_from_path("page.md"), config)
+    page.markdown = text
+    return page
