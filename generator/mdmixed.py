@@ -193,11 +193,11 @@ def assemble(mixed: Mixed, parts: MixedParts, html: str, toc_tokens: list[dict[s
     differ from a rendering of the whole text (see the module)."""
     key, count = parts.key or "", len(mixed.runs)
     marker = re.compile(f"<({_TAG}|p)>{re.escape(key)}([0-9]+)([zp])</\\1>")
-    found = [(match[2], match[1] == "p", match[3] == "p") for match in marker.finditer(html)]
+    found = [(match[2], match[1], match[3]) for match in marker.finditer(html)]
+    made_so = [(str(n), _TAG, "z") if run[-1][0] else (str(n), "p", "p")  # (see `_marker`)
+               for n, run in enumerate(mixed.runs)]
     markers = [item for item in parts.order if isinstance(item, int)]
-    if (found != [(str(n), not run[-1][0], not run[-1][0])
-                  for n, run in enumerate(mixed.runs)]
-            or markers != list(range(count)) or html.count(key) != count):
+    if found != made_so or markers != list(range(count)) or html.count(key) != count:
         return None
     headings = mixed.headings()
     names = [" ".join(text.split()) for _, text in headings]

@@ -219,26 +219,29 @@ class SharedMarkdown:
         mixed = (mixed_text(page.markdown, self._key, self._toc.marker)
                  if blocks is None and self._flat and self._toc is not None
                  and self._mixed is not False else None)
+        made = None
         if mixed is None or self._toc is None or not self._mixed_render(
                 md, page, mixed, self._toc, config, files):
-            _convert(md.reset(), page, page.markdown, config, files)
+            made = _convert(md.reset(), page, page.markdown, config, files)
         self._md = md
         if blocks is not None:  # (the first flat page: do both ways agree?)
-            self._try_flat(md, page, page.markdown, config, files)
+            self._try_flat(md, page, page.markdown, config, files, made)
 
     def _try_flat(self, md: markdown.Markdown, page: Page, text: str, config: MkDocsConfig,
-                  files: Files) -> None:
+                  files: Files, made: _Made | None = None) -> None:
         """Whether flat pages skip Python-Markdown, decided on a flat `text` rendered
-        both ways (`page` the one being rendered, left as it is)."""
+        both ways: `made`, what Python-Markdown made of it already, or rendered here
+        (`page` the one being rendered, left as it is)."""
         blocks = flat_blocks(text)
         toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None  # noqa: SIM401
         self._toc = toc_settings(toc)  # (a Registry: no `get`)
         if blocks is None or self._toc is None:
             self._flat = False
             return
-        with kept_records():  # (a second rendering: what it logs, the first logged)
-            made = _convert(md.reset(), page, text, config, files, keep=False)
-        self._flat = _agrees(made, page.file, render_flat(blocks, self._toc))
+        if made is None:
+            with kept_records():  # (a rendering of our own text: nothing to tell)
+                made = _convert(md.reset(), page, text, config, files, keep=False)
+        self._flat = _same(made, _from_flat(page.file, render_flat(blocks, self._toc)))
         if not self._flat:
             log.debug("pmsite: flat pages are rendered by Python-Markdown (%s differs)",
                       page.file.src_uri)
@@ -260,34 +263,25 @@ class SharedMarkdown:
             parts.stop()
         if found is None:
             return False  # (the page renders whole, and logs what it logs then)
-        content, title = found.html, (found.title if found.title_from_marker else made.title)
-        anchors = made.present_anchor_ids | found.ids
         links = made.links_to_anchors
         if links is not None and found.linked:
             own = links.setdefault(page.file, {})
             for ident in found.linked:
                 own.setdefault(ident, f"#{ident}")
+        result = _Made(found.html, found.toc_tokens,
+                       found.title if found.title_from_marker else made.title,
+                       made.present_anchor_ids | found.ids, links)
         if self._mixed is None:  # (the first: the whole text too, and compare)
             with kept_records() as again:
                 whole = _convert(md.reset(), page, page.markdown or "", config, files,
                                  keep=False)
-            self._mixed = (_messages(again) == _messages(records)
-                           and whole.content == content and whole.title == title
-                           and _entries(get_toc(whole.toc_tokens)) == _entries(  # type: ignore[arg-type]
-                               get_toc(found.toc_tokens))  # type: ignore[arg-type]
-                           and whole.present_anchor_ids == anchors
-                           and whole.links_to_anchors == links)
+            self._mixed = _messages(again) == _messages(records) and _same(whole, result)
             if not self._mixed:
                 log.debug("pmsite: pages with bodies are rendered whole (%s differs)",
                           page.file.src_uri)
                 return False
         replay(records)
-        page.content = content
-        page.toc = get_toc(found.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
-        page._title_from_render = title
-        page.present_anchor_ids = anchors
-        if links is not None:
-            page.links_to_anchors = links
+        result.leave_on(page)
         return True
 
 
@@ -304,6 +298,24 @@ class _Made:
     title: str | None
     present_anchor_ids: set[str]
     links_to_anchors: dict[File, dict[str, str]] | None
+
+    def leave_on(self, page: Page) -> None:
+        """Set on `page` what `Page.render` sets."""
+        page.content = self.content
+        page.toc = get_toc(self.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
+        page._title_from_render = self.title
+        page.present_anchor_ids = self.present_anchor_ids
+        if self.links_to_anchors is not None:
+            page.links_to_anchors = self.links_to_anchors
+
+
+def _same(one: _Made, other: _Made) -> bool:
+    """Whether two renderings leave the same on a page (a table of contents as values)."""
+    return (one.content == other.content and one.title == other.title
+            and _entries(get_toc(one.toc_tokens)) == _entries(  # type: ignore[arg-type]
+                get_toc(other.toc_tokens))  # type: ignore[arg-type]
+            and one.present_anchor_ids == other.present_anchor_ids
+            and one.links_to_anchors == other.links_to_anchors)
 
 
 def _convert(md: markdown.Markdown, page: Page, text: str, config: MkDocsConfig,
@@ -323,12 +335,7 @@ def _convert(md: markdown.Markdown, page: Page, text: str, config: MkDocsConfig,
                  relative.links_to_anchors
                  if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG else None)
     if keep:
-        page.content = made.content
-        page.toc = get_toc(made.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
-        page._title_from_render = made.title
-        page.present_anchor_ids = made.present_anchor_ids
-        if made.links_to_anchors is not None:
-            page.links_to_anchors = made.links_to_anchors
+        made.leave_on(page)
     return made
 
 
@@ -366,27 +373,16 @@ def _with_placeholders(md: markdown.Markdown) -> markdown.Markdown:
 
 def _set_flat(page: Page, flat: Flat) -> None:
     """What `SharedMarkdown.render` sets on a page, from a flat text's rendering."""
-    page.content = flat.html
-    page.toc = get_toc(flat.toc_tokens)  # type: ignore[arg-type]  # (its TypedDict)
-    page._title_from_render = flat.title
-    page.present_anchor_ids = set(flat.anchor_ids)
-    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
-        page.links_to_anchors = _links(page.file, flat)
+    _from_flat(page.file, flat).leave_on(page)
 
 
-def _links(file: File, flat: Flat) -> dict[File, dict[str, str]]:
-    """What MkDocs' `_RelativePathTreeprocessor` notes of the permanent links' hrefs."""
-    return {file: {ident: f"#{ident}" for ident in flat.linked}} if flat.linked else {}
-
-
-def _agrees(made: _Made, file: File, flat: Flat) -> bool:
-    """Whether what Python-Markdown made of a page is what `_set_flat` would have set."""
-    links = made.links_to_anchors
-    return (made.content == flat.html and made.title == flat.title
-            and _entries(get_toc(made.toc_tokens)) == _entries(  # type: ignore[arg-type]
-                get_toc(flat.toc_tokens))  # type: ignore[arg-type]
-            and made.present_anchor_ids == set(flat.anchor_ids)
-            and (links is None or links == _links(file, flat)))
+def _from_flat(file: File, flat: Flat) -> _Made:
+    """A flat text's rendering as a conversion of it gives it (`_convert`): the links to
+    anchors what MkDocs' `_RelativePathTreeprocessor` notes of the permanent links, where
+    it notes them (above its DEBUG level)."""
+    links = ({file: {ident: f"#{ident}" for ident in flat.linked}} if flat.linked else {}
+             ) if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG else None
+    return _Made(flat.html, flat.toc_tokens, flat.title, set(flat.anchor_ids), links)
 
 
 def _entries(items: Any) -> list[tuple[str, str, int, list[Any]]]:
