@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 
 from generator.codes import CODES, Choice, Severity
+from generator.jsontext import pretty_json
 
 GITHUB_LIMIT = 10
 """GitHub shows the first 10 annotations of each kind (error, warning) of a step."""
@@ -128,7 +128,7 @@ def format_diagnostics(items: Iterable[Diagnostic], fmt: str) -> str:
     """Render diagnostics as `text`, `github` or `json`."""
     items = list(items)
     if fmt == "json":
-        return json.dumps([d.to_dict() for d in items], indent=2, ensure_ascii=False)
+        return pretty_json([d.to_dict() for d in items])
     if fmt == "github":
         return "\n".join(_github_lines(items))
     return "\n".join(d.to_text() for d in items)

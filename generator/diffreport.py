@@ -7,7 +7,6 @@ a link, an image, HTML, a mention, a table cell boundary or a new line.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.changes import DIRECTIONS, Change
+from generator.jsontext import pretty_json
 
 HEADLINE_ITEMS = 3
 """How many of the worst changes the Markdown headline names."""
@@ -114,4 +114,4 @@ def diff_json(changes: Sequence[Change], base: Side, head: Side) -> str:
     """SPEC §6.2's shape."""
     data = {"base": base.to_dict(), "head": head.to_dict(),
             "changes": [c.to_dict() for c in changes]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return pretty_json(data) + "\n"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from typing import Any
 
 from generator.benefits import BenefitFact
 from generator.diagnostics import Diagnostic
+from generator.jsontext import pretty_json
 from generator.model import PortfolioModel
 from generator.people import Person
 from generator.records import Record
@@ -57,7 +57,7 @@ def export_data(model: PortfolioModel, diagnostics: list[Diagnostic]) -> dict[st
 
 
 def export_json(model: PortfolioModel, diagnostics: list[Diagnostic]) -> str:
-    return json.dumps(export_data(model, diagnostics), indent=2, ensure_ascii=False) + "\n"
+    return pretty_json(export_data(model, diagnostics)) + "\n"
 
 
 def _portfolio(model: PortfolioModel, record: Record[Portfolio]) -> dict[str, Any]:
