@@ -8,7 +8,10 @@ when that raises AttributeError, the item `a["b"]`. Our templates read dicts tha
 dict keys so, each after an AttributeError raised and caught (0.39 µs a read against 0.05
 µs). A plain `dict` has no attribute but its methods and no instance attributes, so for a
 name that is not one of those the attribute cannot exist: reading the item first finds
-exactly what Jinja would find, and where the key is missing Jinja's own way runs.
+exactly what Jinja would find, and where the key is missing Jinja's own way runs. Our
+templates' code does that in line, without the call (and reads an attribute that is
+there with the builtin `getattr`): 3 million reads of 1,000 projects' pages and diagrams
+went from 0.20 µs (a dict's key) and 0.46 µs (an attribute) to about 0.1 µs.
 
 With autoescape, Jinja compiles `{{ value }}` to `escape(value)`: a `Markup`, made by a
 Python `__new__`, only to be joined into the template's output and dropped (3.9 million
@@ -25,7 +28,8 @@ from typing import Any
 
 import jinja2
 import markupsafe
-from jinja2.compiler import CodeGenerator, Frame
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.nodes import Expr
 from jinja2.runtime import Context, Macro
 
@@ -43,13 +47,34 @@ def escaped_text(value: Any) -> str:
 
 
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code, but `{{ value }}` with autoescape on prints `escaped_text(value)`."""
+    """Jinja's code, but `{{ value }}` with autoescape on prints `escaped_text(value)`,
+    and `a.b` reads the attribute or key in line where it can (`visit_Getattr`)."""
 
     def _output_child_pre(self, node: Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
             self.write("environment.escaped_text(")
         else:
             super()._output_child_pre(node, frame, finalize)
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        """`a.b` as `Environment.getattr` reads it, the common cases in line: a dict's
+        key (for a name no dict has as an attribute), else an attribute that is there;
+        anything else (a missing key or attribute, an item of another kind, undefined)
+        goes to `Environment.getattr`, which gives what Jinja gives. Each read names its
+        own temporaries (`_ga<n>`), which no template name can be (Jinja prefixes
+        those)."""
+        name = node.attr
+        if self.environment.is_async or name in _DICT_NAMES:
+            super().visit_Getattr(node, frame)
+            return
+        self._reads = number = getattr(self, "_reads", 0) + 1
+        obj, value, key = f"_ga{number}", f"_gv{number}", repr(name)
+        self.write(f"({obj}[{key}] if type({obj} := ")
+        self.visit(node.node, frame)
+        self.write(f") is dict and {key} in {obj} else {value} "
+                   f"if ({value} := getattr({obj}, {key}, missing)) is not missing "
+                   f"else environment.getattr({obj}, {key}))")
 
 
 class _Context(Context):

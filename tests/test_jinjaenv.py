@@ -56,6 +56,51 @@ def test_templates_read_keys_and_fail_on_missing_ones() -> None:
         env.from_string("{{ row.missing }}").render(row={})
 
 
+class _Thing:
+    """An object with an attribute, a property that raises, and items."""
+
+    title = "an attribute"
+
+    @property
+    def broken(self) -> str:
+        raise AttributeError("inside the property")
+
+    def __getitem__(self, key: str) -> str:
+        return f"item {key}"
+
+
+READS = ("{{ x.NAME }}|{{ x.NAME.NAME is defined }}|{{ x['NAME'].NAME is defined }}"
+         "|{% for y in [x] if y.NAME is defined %}{{ y.NAME }}{% endfor %}"
+         "|{% macro m(z) %}{{ z.NAME }}{% endmacro %}{{ m(x) }}")
+OBJECTS = st.one_of(st.dictionaries(st.one_of(NAMES, st.integers()), VALUES, max_size=6),
+                    st.just(_Thing()), st.just(OrderedDict(title="t")), st.integers(),
+                    st.none(), st.lists(VALUES, max_size=2))
+
+
+@given(OBJECTS, st.one_of(NAMES, st.sampled_from(["broken", "real", "title"])))
+def test_a_template_reads_a_dot_as_jinja_reads_it(obj: Any, name: str) -> None:
+    """`a.b` in a template (read in line, see `_CodeGenerator.visit_Getattr`) gives what
+    jinja2's own environment gives, value, undefined or error, in a loop and a macro too."""
+    if not name.isidentifier() or name in ("for", "if", "in", "is", "not", "and", "or"):
+        return
+    source = READS.replace("NAME", name)
+    for undefined in (jinja2.Undefined, jinja2.StrictUndefined, jinja2.ChainableUndefined):
+        results = []
+        for env in (jinjaenv.Environment(undefined=undefined, autoescape=True),
+                    jinja2.Environment(undefined=undefined, autoescape=True)):
+            try:
+                results.append(("value", env.from_string(source).render(x=obj)))
+            except Exception as exc:  # noqa: BLE001 (the kind is what is compared)
+                results.append(("raised", type(exc)))
+        assert results[0] == results[1]
+
+
+def test_a_dot_is_read_in_line_and_each_read_has_its_own_names() -> None:
+    code = jinjaenv.Environment().compile("{{ a.b.c }}{{ d.e }}{{ f.items }}", raw=True)
+    assert code.count("environment.getattr(") == 4  # (three fallbacks, `items` Jinja's way)
+    assert "_ga1" in code and "_ga3" in code and "'items')" in code
+
+
 class _Html:
     def __html__(self) -> str:
         return "<em>as html</em>"
