@@ -138,6 +138,9 @@ def test_printed_values_skip_markup_only_where_autoescape_is_known() -> None:
     assert jinjaenv.escaped_text("<a href='x'>&\"") == str(escape("<a href='x'>&\""))
     assert type(jinjaenv.escaped_text("<")) is str
     assert jinjaenv.escaped_text(Markup("<b>")) == "<b>"
+    for value in (3, -2.5, 1e300, float("inf"), True, None, Markup("<i>"),
+                  type("Html", (Markup,), {})("<u>"), type("Big", (int,), {"__str__": lambda _: "<"})(1)):
+        assert jinjaenv.escaped_text(value) == str(escape(value))
 
 
 def _plain(x: Any) -> str:
