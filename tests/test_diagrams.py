@@ -857,3 +857,30 @@ def test_fit_keeps_small_diagrams_at_their_size_and_marks_wide_ones():
     assert 'aria-label="S &amp; T"' in markup
     wide = small.replace('"300"', '"1500"').replace("0 0 300", "0 0 1500")
     assert 'pm-fit-hint pm-fit-hint-1250"' in fit(wide, "diagram-x.svg")  # 1500 * 10/12
+
+
+@pytest.mark.parametrize("numbers", [
+    (1, 1.0, True), (0.0, -0.0, 0), (-0.04, 0.04, -0.0), (12.25, 12.35, 12.3),
+    (1e16, 2.5e-7, -123456.789), (float("inf"), float("nan"), float("nan")),
+])
+def test_numbers_are_spelled_the_same_however_often_they_are_written(numbers):
+    """`num` remembers what it wrote: a number equal to one written before (1 after 1.0,
+    -0.0 after 0) is spelled as that one would be, and each as the rule spells it."""
+    from generator.diagrams.render import num
+
+    def spelled(value: float) -> str:
+        text = f"{value:.1f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+
+    for _ in range(2):
+        for value in numbers:
+            assert num(value) == spelled(value)
+
+
+def test_a_text_measured_again_is_as_wide_at_every_size():
+    first = [text_width("Migração de dados 😀", size, bold) for size in (10, 12.5, 14)
+             for bold in (False, True)]
+    again = [text_width("Migração de dados 😀", size, bold) for size in (10, 12.5, 14)
+             for bold in (False, True)]
+    assert first == again and len(set(first)) == 6
+    assert text_width("WW", 10) == pytest.approx(2 * text_width("W", 10))

@@ -79,4 +79,12 @@ def _char_em(char: str, bold: bool) -> float:
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """How wide `text` is, at most, in a sans-serif font of `size` px."""
-    return sum(_char_em(c, bold) for c in text) * size * SAFETY
+    return _text_em(text, bold) * size * SAFETY
+
+
+@lru_cache(maxsize=16384)
+def _text_em(text: str, bold: bool) -> float:
+    """`text`'s width in ems. Labels are measured again and again (a project's title in
+    every diagram that shows it, each line `wrap` tries): at 1,000 projects 73,715 times,
+    12,249 texts."""
+    return sum(_char_em(c, bold) for c in text)
