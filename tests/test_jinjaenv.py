@@ -196,6 +196,50 @@ def test_calls_reach_what_jinja_calls_with_what_jinja_passes(autoescape: bool) -
         "&gt;", ">")
 
 
+MACROS = ("{% macro one(x) %}<{{ x }}>{% endmacro %}"
+          "{% macro two(x, y='d') %}[{{ x }}{{ y }}]{% endmacro %}"
+          "{% macro kw(x) %}{{ x }}{{ kwargs }}{% endmacro %}"
+          "{% macro var(x) %}{{ x }}{{ varargs }}{% endmacro %}"
+          "{% macro wraps(x) %}({{ x }}{{ caller() }}){% endmacro %}"
+          "{% macro named(x, caller=none) %}{{ x }}{{ caller is defined }}{% endmacro %}")
+MACRO_CALLS = st.lists(st.sampled_from([
+    "one(v)", "one()", "one(v, v)", "one(x=v)", "two(v)", "two(v, v)", "two(v, y=v)",
+    "two(y=v)", "kw(v)", "kw(v, a=v)", "var(v)", "var(v, v, v)", "named(v, v)", "named(v)",
+    "one(one(v))", "two(one(v), var(v))"]), min_size=1, max_size=4)
+
+
+@given(MACRO_CALLS, st.booleans(), st.sampled_from(["<&>", "", "x"]))
+def test_macros_are_called_as_jinja_calls_them(calls: list[str], autoescape: bool,
+                                               value: str) -> None:
+    """A macro called with one value for each parameter is its function called (see
+    `_plainly_called`); every call, that one or any other, gives what jinja2 gives: the
+    same text, of the same type, or the same error."""
+    body = "".join(f"{{{{ {call} }}}}|" for call in calls)
+    source = (MACROS + body + "{% call wraps(v) %}!{{ v }}{% endcall %}"
+              "{% for i in [1, 2] %}{{ one(i) }}{{ two(i, v) }}{% endfor %}")
+    results = []
+    for env in (jinjaenv.Environment(autoescape=autoescape),
+                jinja2.Environment(autoescape=autoescape)):
+        try:
+            template = env.from_string(source)
+            made = template.module.one(value)  # type: ignore[attr-defined]
+            results.append((template.render(v=value), type(made), str(made)))
+        except Exception as exc:  # noqa: BLE001 (the kind is what is compared)
+            results.append(("raised", type(exc), str(exc)))
+    assert results[0] == results[1]
+
+
+def test_a_macro_with_its_arguments_sorted_out_is_called_directly() -> None:
+    env = jinjaenv.Environment(autoescape=True)
+    module = env.from_string(MACROS).module
+    assert jinjaenv._plainly_called(module.one, ("a",))  # type: ignore[attr-defined]
+    assert not jinjaenv._plainly_called(module.one, ())  # type: ignore[attr-defined]
+    assert not jinjaenv._plainly_called(module.two, ("a",))  # type: ignore[attr-defined]
+    assert not jinjaenv._plainly_called(module.kw, ("a",))  # type: ignore[attr-defined]
+    assert not jinjaenv._plainly_called(module.wraps, ("a",))  # type: ignore[attr-defined]
+    assert type(module.one("<")) is Markup  # type: ignore[attr-defined]
+
+
 def _counting(env: jinja2.Environment) -> list[str]:
     compiled: list[str] = []
     compile_ = env.compile
