@@ -58,6 +58,9 @@ class _CodeGenerator(CodeGenerator):
     """Jinja's code, but `{{ value }}` with autoescape on prints `escaped_text(value)`,
     and `a.b` reads the attribute or key in line where it can (`visit_Getattr`)."""
 
+    _reads = 0
+    """`a.b` read in line so far in this template (each names its own temporaries)."""
+
     def _output_child_pre(self, node: Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
             self.write("environment.escaped_text(")
@@ -76,8 +79,8 @@ class _CodeGenerator(CodeGenerator):
         if self.environment.is_async or name in _DICT_NAMES:
             super().visit_Getattr(node, frame)
             return
-        self._reads = number = getattr(self, "_reads", 0) + 1
-        obj, value, key = f"_ga{number}", f"_gv{number}", repr(name)
+        self._reads += 1
+        obj, value, key = f"_ga{self._reads}", f"_gv{self._reads}", repr(name)
         self.write(f"({obj}[{key}] if type({obj} := ")
         self.visit(node.node, frame)
         self.write(f") is dict and {key} in {obj} else {value} "
