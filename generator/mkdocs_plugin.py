@@ -25,6 +25,7 @@ from generator.contentfiles import drop_unpublishable, walk_hazards
 from generator.diagnostics import Diagnostic, format_diagnostics
 from generator.errors import ConfigError
 from generator.htmlstash import sanitized
+from generator.jinjaenv import adopt
 from generator.laterfiles import LaterFile
 from generator.linknotes import QuietLinks, quiet_links, unquiet_links
 from generator.load import ReadDocument
@@ -390,6 +391,7 @@ class PmsitePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self._ahead.close()  # (every page is rendered: its children have ended)
+        adopt(env)  # (the theme's templates run as ours do: the same pages, sooner)
         # The last step before any theme template runs: every title, nav title, front-
         # matter value and toc entry the theme may print becomes plain theme text.
         for file in files.documentation_pages():

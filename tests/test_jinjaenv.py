@@ -312,3 +312,71 @@ def test_a_filter_folded_at_compile_time_is_not_shared_across_its_definitions(
     assert env({"red": "tone-2"}).get_template("t.j2").render() == "tone-2"
     assert env({"red": "tone-4"}).get_template("t.j2").render() == "tone-4"
     assert len(shared.codes) == 2
+
+
+THEME = {
+    "base.html": (
+        "<title>{% block title %}{{ page.title }} - {{ config.site_name }}{% endblock %}</title>"
+        "{% import 'macros.html' as m %}"
+        "{% for item in nav %}{{ m.entry(item, page) }}{% endfor %}"
+        "{% include 'toc.html' %}"
+        "{% autoescape true %}<p>{{ page.meta.note }}</p>{% endautoescape %}"
+        "{% block content %}{{ page.content }}{% endblock %}"
+        "{{ 'css/x.css'|url }} {{ page.meta.get('tags', []) | join(',') }}"),
+    "main.html": "{% extends 'base.html' %}{% block content %}<main>{{ super() }}</main>{% endblock %}",
+    "macros.html": (
+        "{% macro entry(item, page) %}<li{% if item.url == page.url %} class=active{% endif %}>"
+        "{{ item.title }}{% for child in item.children or [] %}{{ entry(child, page) }}"
+        "{% endfor %}</li>{% endmacro %}"),
+    "toc.html": "{% for t in page.toc %}<a href='#{{ t.id }}'>{{ t['title'] }}</a>{% endfor %}",
+}
+
+
+class _Page:
+    def __init__(self, url: str, title: str) -> None:
+        self.url, self.title = url, title
+        self.content = f"<h1>{title}</h1>"
+        self.meta = {"note": "<b>bold</b> & co", "tags": ["a", "b"]}
+        self.toc = [{"id": "one", "title": "One"}, {"id": "two", "title": "<Two>"}]
+
+
+@jinja2.pass_context
+def _url(context: Any, value: str) -> str:
+    return "../" * context["page"].url.count("/") + value
+
+
+def _theme(adopted: bool) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.DictLoader(THEME), auto_reload=False)
+    env.filters["url"] = _url
+    return jinjaenv.adopt(env) if adopted else env
+
+
+@pytest.mark.parametrize("url", ["", "a/", "a/b/"])
+def test_an_adopted_theme_renders_what_jinja_renders(url: str) -> None:
+    page = _Page(url, "Page <&>")
+    nav = [{"title": "Home", "url": "", "children": None},
+           _Page("a/", "A"), {"title": "Sub", "url": "x/", "children": [_Page("a/b/", "B")]}]
+    context = {"page": page, "nav": nav, "config": {"site_name": "PMO"}}
+    adopted = _theme(adopted=True)
+    assert type(adopted) is jinjaenv.Environment
+    assert "_ga1" in adopted.compile(THEME["toc.html"], raw=True)  # (compiled our way)
+    expected = _theme(adopted=False).get_template("main.html").render(context)
+    assert adopted.get_template("main.html").render(context) == expected
+    assert "class=active" in expected and "&lt;b&gt;bold" in expected
+
+
+def test_a_template_compiled_before_adoption_still_renders() -> None:
+    env = _theme(adopted=False)
+    before = env.get_template("toc.html")
+    jinjaenv.adopt(env)
+    assert before.render(page=_Page("", "T")) == "<a href='#one'>One</a><a href='#two'><Two></a>"
+
+
+def test_other_kinds_of_environment_are_not_adopted() -> None:
+    class Own(jinja2.Environment):
+        pass
+
+    from jinja2.sandbox import SandboxedEnvironment
+    for env in (SandboxedEnvironment(), Own(), jinja2.Environment(enable_async=True)):
+        kind = type(env)
+        assert jinjaenv.adopt(env) is env and type(env) is kind

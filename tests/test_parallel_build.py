@@ -570,3 +570,30 @@ def _compiled_by_child(forked: list[int]) -> bool:
             return "\nState:\tZ" in status.read()
     except FileNotFoundError:
         return True
+
+
+@pytest.mark.parametrize("theme", ["material", "mkdocs"])
+def test_the_theme_runs_as_our_templates_run_and_writes_the_same_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int], theme: str) -> None:
+    """The theme's environment is adopted (`jinjaenv.adopt`) before any page goes through
+    it, here and in the processes that write pages: the site is the same bytes as one
+    whose theme runs on jinja2's own environment."""
+    config = tmp_path / "mkdocs.yml"
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config.write_text(text.replace("name: material", f"name: {theme}")
+                      .replace("docs_dir: content", f"docs_dir: {REPO / 'content'}"),
+                      encoding="utf-8")
+    assert f"name: {theme}" in config.read_text(encoding="utf-8")
+    monkeypatch.setattr(mkdocs_plugin, "adopt", lambda env: env)
+    assert build(config, tmp_path / "plain", 2, monkeypatch, as_of="2026-11-20") == 0
+    adopted: list[type] = []
+
+    def spied(env: jinja2.Environment) -> jinja2.Environment:
+        jinjaenv.adopt(env)
+        adopted.append(type(env))
+        return env
+
+    monkeypatch.setattr(mkdocs_plugin, "adopt", spied)
+    assert build(config, tmp_path / "ours", 2, monkeypatch, as_of="2026-11-20") == 0
+    assert adopted == [jinjaenv.Environment] and forked
+    assert same_tree(tmp_path / "plain", tmp_path / "ours") == []
