@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from generator import __version__, commands
+from generator import __version__, commands, readahead
 from generator.entry import EXIT_INTERRUPTED
 from generator.errors import ConfigError, PmsiteError
 from generator.forkmap import MIN_ITEMS, default_jobs, fork_one
@@ -105,6 +105,13 @@ def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run pmsite; return the exit code (0 fine, 1 content errors, 2 usage)."""
+    try:
+        return _main(argv)
+    finally:
+        readahead.discard()  # (children whose reading no check took: stopped, reaped)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help

@@ -4,6 +4,7 @@ quietly as Ctrl-C later does (`cli.main`): exit status 130, no traceback."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 EXIT_INTERRUPTED = 130
@@ -12,6 +13,9 @@ EXIT_INTERRUPTED = 130
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        # The content files are read meanwhile (`readahead`), by processes forked first.
+        from generator import readahead
+        readahead.start(sys.argv[1:] if argv is None else argv)
         from generator.cli import main as run
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

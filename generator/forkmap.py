@@ -36,6 +36,7 @@ import signal
 import sys
 import threading
 import weakref
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -116,17 +117,50 @@ def fork_each(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
     `forks(jobs, len(items))`). Take them in order; a child waits for the caller only
     when it is a page ahead and the pipe is full. The caller's share is `weight` times a
     child's (see `owners`): less, where taking the children's items in costs it time."""
-    made_by = owners(len(items), jobs, weight)
-    children = _children(make, items, made_by, jobs)
-    if not children:
-        yield from (None for _ in items)
-        return
-    try:
-        for by in made_by:
-            yield None if by == 0 else children[by - 1].next()
-    finally:  # (all taken, or the caller stopped: a child still at work is stopped)
-        for child in children:
+    yield from fork_started(make, items, jobs, weight).results()
+
+
+class Started:
+    """Children making their shares of a list of items (`fork_started`)."""
+
+    def __init__(self, made_by: list[int], children: list[_Child]) -> None:
+        self.made_by = made_by
+        """Which process makes each item: 0 the caller, k child k (see `owners`)."""
+        self._children = children
+
+    def results(self) -> Generator[Done[Any] | None, None, None]:
+        """`fork_each`'s results, in order; the children are stopped once they are taken
+        (or the caller stops taking them)."""
+        if not self._children:
+            yield from (None for _ in self.made_by)
+            return
+        try:
+            for by in self.made_by:
+                yield None if by == 0 else self._children[by - 1].next()
+        finally:  # (all taken, or the caller stopped: a child still at work is stopped)
+            self.close()
+
+    def drain(self) -> None:
+        """Read what the children have sent so far, without waiting."""
+        for child in self._children:
+            child.drain()
+
+    def close(self) -> None:
+        """Stop the children still at work, and reap them."""
+        for child in self._children:
             child.stop()
+
+
+def fork_started(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+                 weight: Fraction = Fraction(1), wait: bool = True) -> Started:
+    """`fork_each`'s children, started now: the caller may go on with other work before
+    it takes their results (`Started.results`), or stop them unread (`Started.close`).
+
+    A child that may not `wait` never waits for the caller to read what it sent: what
+    the pipe does not take yet is kept (in memory) and sent when it does, or at the end.
+    For a caller that reads nothing for a while and then all of it."""
+    made_by = owners(len(items), jobs, weight)
+    return Started(made_by, _children(make, items, made_by, jobs, wait))
 
 
 def owners(count: int, jobs: int, weight: Fraction = Fraction(1)) -> list[int]:
@@ -148,18 +182,18 @@ def owners(count: int, jobs: int, weight: Fraction = Fraction(1)) -> list[int]:
 
 
 def _children(make: Callable[[Item], Result], items: Sequence[Item], made_by: list[int],
-              jobs: int) -> list[_Child]:
+              jobs: int, wait: bool = True) -> list[_Child]:
     """A child for each share but the caller's (`made_by`, see `owners`), if `forks`;
     none if not, or if the system will not give them all (no process or pipe to be had:
     the caller makes every item)."""
     if not forks(jobs, len(items)):
         return []
     return _fork(make, items, [[index for index, by in enumerate(made_by) if by == child]
-                               for child in range(1, jobs)])
+                               for child in range(1, jobs)], wait)
 
 
 def _fork(make: Callable[[Item], Result], items: Sequence[Item],
-          shares: Sequence[Sequence[int]]) -> list[_Child]:
+          shares: Sequence[Sequence[int]], wait: bool = True) -> list[_Child]:
     """A child making each of `shares`; none if the system will not give them all."""
     children: list[_Child] = []
     # A child's collections would otherwise touch (and copy) every object. A caller that
@@ -168,7 +202,7 @@ def _fork(make: Callable[[Item], Result], items: Sequence[Item],
     gc.freeze()
     try:
         for share in shares:
-            children.append(_start(make, items, share))
+            children.append(_start(make, items, share, wait))
     except OSError:
         for child in children:
             child.stop()
@@ -361,7 +395,7 @@ class _Child:
 
 
 def _start(make: Callable[[Item], Result], items: Sequence[Item],
-           share: Sequence[int]) -> _Child:
+           share: Sequence[int], wait: bool = True) -> _Child:
     read_end, write_end = os.pipe()
     if hasattr(fcntl, "F_SETPIPE_SZ"):
         try:
@@ -384,10 +418,11 @@ def _start(make: Callable[[Item], Result], items: Sequence[Item],
     try:
         _die_with(parent)
         os.close(read_end)
+        sender = _Sender(write_end, wait)
         for index in share:
             data = pickle.dumps(_made(make, items[index]), pickle.HIGHEST_PROTOCOL)
-            _send(write_end, len(data).to_bytes(_LENGTH, "big") + data)
-        os.close(write_end)
+            sender.send(len(data).to_bytes(_LENGTH, "big") + data)
+        sender.close()
         status = 0
     finally:
         os._exit(status)
@@ -418,10 +453,44 @@ def _made(make: Callable[[Item], Result], item: Item,
     return Done(value, [_portable(record) for record in kept.records] if sent else kept.records)
 
 
-def _send(pipe: int, data: bytes) -> None:
+def _send(pipe: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(pipe, view):]
+
+
+class _Sender:
+    """A child's results written to its pipe: each at once, waiting for room (`wait`),
+    or as much as the pipe takes without waiting, the rest kept and written later."""
+
+    def __init__(self, pipe: int, wait: bool) -> None:
+        self._pipe, self._wait = pipe, wait
+        self._kept: deque[memoryview] = deque()
+        if not wait:
+            os.set_blocking(pipe, False)
+
+    def send(self, frame: bytes) -> None:
+        if self._wait:
+            _send(self._pipe, frame)
+            return
+        self._kept.append(memoryview(frame))
+        try:
+            while self._kept:
+                first = self._kept[0]
+                written = os.write(self._pipe, first)
+                if written < len(first):
+                    self._kept[0] = first[written:]
+                    return
+                self._kept.popleft()
+        except BlockingIOError:  # (the pipe is full: the caller is busy)
+            pass
+
+    def close(self) -> None:
+        """Write what is kept, waiting for room as needed; close the pipe."""
+        os.set_blocking(self._pipe, True)
+        while self._kept:
+            _send(self._pipe, self._kept.popleft())
+        os.close(self._pipe)
 
 
 class _Keep(logging.Handler):

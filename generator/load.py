@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from generator import readahead
 from generator.contentfiles import scan_docs
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.forkmap import fork_map, forks
@@ -77,11 +78,17 @@ def read_documents(docs_dir: Path, root: Path, diagnostics: Diagnostics,
 
     Without `read`, the files are read in `jobs` processes where there are enough of
     them (`forks`: `fork_map` over chunks of `SHARED_CHUNK` files): parsing YAML is half
-    of a check. The documents and diagnostics are the same, in the same order, either
-    way."""
+    of a check. Children that began reading them while the command loaded (`readahead`)
+    give what they read instead. The documents and diagnostics are the same, in the same
+    order, either way."""
     paths = content_files(docs_dir, diagnostics, root)
-    chunks = [paths[at:at + SHARED_CHUNK] for at in range(0, len(paths), SHARED_CHUNK)]
-    if read is not None or not forks(jobs, len(chunks)):
+    chunks = chunked(paths)
+    ahead = readahead.claim(docs_dir, root, paths) if read is None else None
+    if ahead is not None:
+        made = ahead.read()
+    elif read is None and forks(jobs, len(chunks)):
+        made = fork_map(partial(read_chunk, docs_dir, root), chunks, jobs)
+    else:
         documents = []
         for path in paths:
             document = (read or read_document)(path, docs_dir, root, diagnostics)
@@ -89,7 +96,7 @@ def read_documents(docs_dir: Path, root: Path, diagnostics: Diagnostics,
                 documents.append(document)
         return documents
     documents = []
-    for chunk in fork_map(partial(_read_chunk, docs_dir, root), chunks, jobs):
+    for chunk in made:
         for document, found in chunk:
             diagnostics.extend(found)
             if document is not None:
@@ -97,7 +104,12 @@ def read_documents(docs_dir: Path, root: Path, diagnostics: Diagnostics,
     return documents
 
 
-def _read_chunk(docs_dir: Path, root: Path, paths: list[Path]
+def chunked(paths: list[Path]) -> list[list[Path]]:
+    """`paths` in chunks of `SHARED_CHUNK`, as processes share them out."""
+    return [paths[at:at + SHARED_CHUNK] for at in range(0, len(paths), SHARED_CHUNK)]
+
+
+def read_chunk(docs_dir: Path, root: Path, paths: list[Path]
                 ) -> list[tuple[SourceDocument | None, list[Diagnostic]]]:
     """`read_document` of each of `paths`, with the diagnostics each gave, as added."""
     read = []

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -57,6 +58,36 @@ def test_fork_map_takes_results_larger_than_the_pipe_in_order() -> None:
     items = list(range(24))
     assert fork_map(make, items, jobs=3) == [make(n) for n in items]
     assert made_here[:8] == list(range(0, 24, 3))  # (the caller made its share only)
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_a_child_that_may_not_wait_makes_its_share_while_nothing_is_read(
+        tmp_path: Any, wait: bool) -> None:
+    """`fork_started(wait=False)`: the child makes every item though the caller reads
+    nothing for a while (results three times the pipe's size); with `wait`, it stops at
+    a full pipe. Either way every result comes back whole, in order."""
+    marks = tmp_path / "made"
+
+    def make(n: int) -> str:
+        with marks.open("a", encoding="utf-8") as note:
+            note.write(f"{n}\n")
+        return f"{n}:" + "y" * (forkmap.PIPE_BYTES // 4)
+
+    items = list(range(12))
+    started = forkmap.fork_started(make, items, 2, Fraction(1, 2), wait=wait)
+    made: list[str] = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        made = marks.read_text(encoding="utf-8").split() if marks.exists() else []
+        if len(made) == 8 or (wait and len(made) >= 4):
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)  # (a child that waits would have gone on by now, were it able to)
+    made = marks.read_text(encoding="utf-8").split()
+    assert (len(made) < 8) if wait else (len(made) == 8)
+    results = [make(n) if done is None else done.replay()
+               for n, done in zip(items, started.results(), strict=True)]
+    assert results == [make(n) for n in items]
 
 
 def test_fork_map_makes_again_what_a_child_could_not(monkeypatch: pytest.MonkeyPatch) -> None:

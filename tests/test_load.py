@@ -413,13 +413,13 @@ def test_reading_in_two_processes_gives_what_one_gives(
     config = write_site(tmp_path, files)
     settings = load_settings(config)
     monkeypatch.setattr(load, "SHARED_CHUNK", 1)
-    real_chunk = load._read_chunk
+    real_chunk = load.read_chunk
 
     def told(docs_dir: Path, root: Path, paths: list[Path]) -> object:
         logging.getLogger("pmsite.test").warning("read by %d", os.getpid())
         return real_chunk(docs_dir, root, paths)
 
-    monkeypatch.setattr(load, "_read_chunk", told)
+    monkeypatch.setattr(load, "read_chunk", told)
     alone, shared = Diagnostics(), Diagnostics()
     one = load.read_documents(settings.docs_dir, settings.root, alone, None, 1)
     with caplog.at_level(logging.WARNING, "pmsite.test"):

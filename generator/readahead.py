@@ -1,0 +1,143 @@
+"""Content files read by child processes while pmsite's own modules load.
+
+A command that reads every content file (`build`, `check`, `export`, `report`) spends its
+first half second importing its modules (MkDocs, Jinja, pydantic, networkx) on one core,
+the others idle, and only then reads the files, in `jobs` processes (`read_documents`).
+`start` forks the readers before those imports, with no more than the site's settings
+loaded: each child finds the content files itself and reads its share of them (the
+larger share: the command's own process reads the rest once it has loaded). The command
+takes what they read when its check reads the files (`claim`), if they found exactly the
+files it finds; otherwise (another site, files added or removed meanwhile, a child that
+failed) it reads those files itself. Either way the documents and diagnostics are the
+same, in the same order, as reading them in one process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from fractions import Fraction
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostics
+from generator.forkmap import Started, default_jobs, fork_started, forks
+
+COMMANDS = frozenset({"build", "check", "export", "report"})
+"""The commands that read every content file first."""
+CALLER_WEIGHT = Fraction(1, 2)
+"""The command's own share of the files, against a child's: it starts reading once its
+modules have loaded (0.4-0.5 s), the children at once."""
+Chunk = list[tuple[Any, list[Any]]]
+"""What `load.read_chunk` gives: each file's document and diagnostics."""
+
+
+class ReadAhead:
+    """The children reading one site's content files (`start`)."""
+
+    def __init__(self, docs_dir: Path, root: Path, paths: list[Path],
+                 chunks: list[list[Path]], started: Started) -> None:
+        self.docs_dir, self.root, self.paths = docs_dir, root, paths
+        """The site's folders, and the content files found in it when reading began."""
+        self.chunks = chunks
+        self._started = started
+        self._owner = os.getpid()
+
+    def read(self) -> list[Chunk]:
+        """Every chunk read, in order: the children's as they read them, this process's
+        share here (in between, what the children sent meanwhile is taken in)."""
+        made: list[Chunk] = []
+        for chunk, done in zip(self.chunks, self._started.results(), strict=True):
+            made.append(_read_chunk(self.docs_dir, self.root, chunk) if done is None
+                        else done.replay())
+            self._started.drain()
+        return made
+
+    def close(self) -> None:
+        """Stop the children still reading (a command that did not read the files)."""
+        if os.getpid() == self._owner:
+            self._started.close()
+
+
+_STARTED: list[ReadAhead] = []
+
+
+def start(argv: Sequence[str]) -> None:
+    """Have child processes begin reading the content files of the site `argv` names, if
+    it is a command that reads them all and this machine renders in several processes.
+    Nothing is said here about a command line or site that is wrong: the command says it."""
+    config = config_file(argv)
+    jobs = default_jobs()
+    if config is None or jobs < 2:
+        return
+    try:
+        from generator.settings import load_settings  # (light: PyYAML and the options)
+        settings = load_settings(Path(config))
+    except Exception:  # noqa: BLE001 (the command reports it, as it always has)
+        return
+    from generator.load import chunked, content_files
+
+    docs_dir, root = settings.docs_dir, settings.root
+    try:
+        paths = content_files(docs_dir, Diagnostics(), root)
+    except Exception:  # noqa: BLE001 (no folder there, say: the command says so)
+        return
+    chunks = chunked(paths)
+    if not forks(jobs, len(chunks)):
+        return
+    started = fork_started(partial(_read_chunk, docs_dir, root), chunks, jobs,
+                           CALLER_WEIGHT, wait=False)
+    discard()
+    _STARTED.append(ReadAhead(docs_dir, root, paths, chunks, started))
+
+
+def claim(docs_dir: Path, root: Path, paths: list[Path]) -> ReadAhead | None:
+    """The children reading this site's files, if `start` began them and they found
+    exactly `paths` (once)."""
+    if not _STARTED:
+        return None
+    ahead = _STARTED.pop()
+    if (ahead.docs_dir, ahead.root, ahead.paths) != (docs_dir, root, paths):
+        ahead.close()
+        return None
+    return ahead
+
+
+def discard() -> None:
+    """Stop children whose reading no check claimed."""
+    while _STARTED:
+        _STARTED.pop().close()
+
+
+def config_file(argv: Sequence[str]) -> str | None:
+    """The config file of a command line that reads every content file, as its parser
+    reads `-f`/`--config-file` (default mkdocs.yml); None for any other command, for help,
+    or for an option this cannot tell apart."""
+    if not argv or argv[0] not in COMMANDS:
+        return None
+    config = "mkdocs.yml"
+    args = list(argv[1:])
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, equals, value = arg.partition("=")
+        if arg in ("-h", "--help"):
+            return None
+        if arg == "-f" or (len(name) > 3 and "--config-file".startswith(name)):
+            if equals:
+                config = value
+            elif index + 1 < len(args):
+                config = args[index + 1]
+            else:
+                return None
+        elif arg.startswith("-f"):
+            config = arg[2:]
+    return config
+
+
+def _read_chunk(docs_dir: Path, root: Path, paths: list[Path]) -> Chunk:
+    """`load.read_chunk` (imported when first used: `load` imports this module)."""
+    from generator.load import read_chunk
+
+    return read_chunk(docs_dir, root, paths)
