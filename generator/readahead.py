@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostics
-from generator.forkmap import Started, default_jobs, fork_started, forks
+from generator.forkmap import Started, can_fork, default_jobs, fork_started, forks
 
 COMMANDS = frozenset({"build", "check", "export", "report"})
 """The commands that read every content file first."""
@@ -66,30 +66,34 @@ _STARTED: list[ReadAhead] = []
 def start(argv: Sequence[str]) -> None:
     """Have child processes begin reading the content files of the site `argv` names, if
     it is a command that reads them all and this machine renders in several processes.
-    Nothing is said here about a command line or site that is wrong: the command says it."""
+    Nothing is said here about a command line or site that is wrong (the command says
+    it), and nothing raised: without children, the command reads the files itself."""
     config = config_file(argv)
     jobs = default_jobs()
-    if config is None or jobs < 2:
+    if config is None or jobs < 2 or not can_fork():
         return
     try:
-        from generator.settings import load_settings  # (light: PyYAML and the options)
-        settings = load_settings(Path(config))
-    except Exception:  # noqa: BLE001 (the command reports it, as it always has)
+        ahead = _started(Path(config), jobs)
+    except Exception:  # noqa: BLE001 (a bad config or folder: the command reports it)
         return
-    from generator.load import chunked, content_files
+    if ahead is not None:
+        discard()
+        _STARTED.append(ahead)
 
+
+def _started(config: Path, jobs: int) -> ReadAhead | None:
+    from generator.load import chunked, content_files
+    from generator.settings import load_settings  # (light: PyYAML and the options)
+
+    settings = load_settings(config)
     docs_dir, root = settings.docs_dir, settings.root
-    try:
-        paths = content_files(docs_dir, Diagnostics(), root)
-    except Exception:  # noqa: BLE001 (no folder there, say: the command says so)
-        return
+    paths = content_files(docs_dir, Diagnostics(), root)
     chunks = chunked(paths)
     if not forks(jobs, len(chunks)):
-        return
+        return None
     started = fork_started(partial(_read_chunk, docs_dir, root), chunks, jobs,
                            CALLER_WEIGHT, wait=False)
-    discard()
-    _STARTED.append(ReadAhead(docs_dir, root, paths, chunks, started))
+    return ReadAhead(docs_dir, root, paths, chunks, started)
 
 
 def claim(docs_dir: Path, root: Path, paths: list[Path]) -> ReadAhead | None:
