@@ -3,14 +3,14 @@
 A command that reads every content file (`build`, `check`, `export`, `report`) spends its
 first half second importing its modules (MkDocs, Jinja, pydantic, networkx) on one core,
 the others idle, and only then reads the files, in `jobs` processes (`read_documents`).
-`start` forks the readers before those imports, with no more than the site's settings
-loaded: each child finds the content files itself and reads its share of them (the
-larger share: the command's own process reads the rest once it has loaded). The command
-takes what they read when its check reads the files (`claim`), if they found exactly the
-files it finds; otherwise (another site, files added or removed meanwhile, a child that
-failed) it reads those files itself. Either way the documents and diagnostics are the
-same, in the same order, as reading them in one process.
-"""
+`start` finds the files and forks the readers before those imports, with no more than
+the site's settings loaded: the children read the larger share (chunks spread evenly,
+as `forkmap.owners` shares them out), the command's own process the rest once it has
+loaded, taking the children's chunks in order as it goes. It takes them only if the
+command finds the same files in the same site when its check reads them (`claim`);
+otherwise (another site, files added or removed meanwhile) it reads every file itself,
+and a chunk a child failed to read it reads itself too. Either way the documents and
+diagnostics are the same, in the same order, as reading them in one process."""
 
 from __future__ import annotations
 
