@@ -9,10 +9,12 @@ import textwrap
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from generator import forkmap
 from generator.diagnostics import Diagnostic
 from generator.pipeline import CheckResult, check
 from generator.settings import load_settings
@@ -128,3 +130,19 @@ def own_mkdocs_handlers() -> Iterator[None]:
         if handler not in before:
             logger.removeHandler(handler)
     logger.setLevel(level)
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Fork for any number of items; the list collects the pid of every child started."""
+    monkeypatch.setattr(forkmap, "MIN_ITEMS", 1)
+    started: list[int] = []
+    start = forkmap._start
+
+    def counted(*args: Any) -> Any:
+        child = start(*args)
+        started.append(child.pid)
+        return child
+
+    monkeypatch.setattr(forkmap, "_start", counted)
+    return started

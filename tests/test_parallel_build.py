@@ -39,22 +39,6 @@ from tests.test_orchestrate import SLOW
 pytestmark = pytest.mark.usefixtures("own_mkdocs_handlers")
 
 
-@pytest.fixture
-def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Fork for any number of items; the list collects the pid of every child started."""
-    monkeypatch.setattr(forkmap, "MIN_ITEMS", 1)
-    started: list[int] = []
-    start = forkmap._start
-
-    def counted(*args: Any) -> Any:
-        child = start(*args)
-        started.append(child.pid)
-        return child
-
-    monkeypatch.setattr(forkmap, "_start", counted)
-    return started
-
-
 def build(config: Path, site: Path, jobs: int, monkeypatch: pytest.MonkeyPatch,
           *extra: str, as_of: str = "2026-06-30") -> int:
     monkeypatch.setenv("PMSITE_JOBS", str(jobs))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator import entry, forkmap, load, readahead
+from generator import entry, load, readahead
 from generator.cli import main
 from generator.readahead import config_file
 from tests.conftest import PORTFOLIO, PROGRAM, project, write_site
@@ -51,23 +51,22 @@ def _site(tmp_path: Path, count: int = 40) -> Path:
 
 
 @pytest.fixture
-def forking(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def forking(monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> Iterator[list[int]]:
     """Reading shared out for small sites (chunks of 2 files, any number of chunks), in
     two processes; the pids of the children started."""
     monkeypatch.setenv("PMSITE_JOBS", "2")
-    monkeypatch.setattr(forkmap, "MIN_ITEMS", 1)
     monkeypatch.setattr(load, "SHARED_CHUNK", 2)
-    started: list[int] = []
-    start = forkmap._start
-
-    def counted(*args: Any) -> Any:
-        child = start(*args)
-        started.append(child.pid)
-        return child
-
-    monkeypatch.setattr(forkmap, "_start", counted)
-    yield started
+    yield forked
     readahead.discard()
+
+
+def _alone(config: Path, monkeypatch: pytest.MonkeyPatch,
+           capsys: pytest.CaptureFixture[str]) -> tuple[int, Any]:
+    """What `check` gives in one process (no child read anything for it)."""
+    monkeypatch.setenv("PMSITE_JOBS", "1")
+    made = _check(config, capsys)
+    monkeypatch.setenv("PMSITE_JOBS", "2")
+    return made
 
 
 def _check(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, Any]:
@@ -89,10 +88,8 @@ def test_what_children_read_ahead_is_what_one_process_reads(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forking: list[int],
         capsys: pytest.CaptureFixture[str]) -> None:
     config = _site(tmp_path)
-    monkeypatch.setenv("PMSITE_JOBS", "1")
-    alone = _check(config, capsys)
+    alone = _alone(config, monkeypatch, capsys)
     assert forking == []
-    monkeypatch.setenv("PMSITE_JOBS", "2")
     taken: list[int] = []
     read = readahead.ReadAhead.read
 
@@ -140,9 +137,7 @@ def test_a_chunk_a_child_failed_to_read_is_read_by_the_command(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forking: list[int],
         capsys: pytest.CaptureFixture[str]) -> None:
     config = _site(tmp_path)
-    monkeypatch.setenv("PMSITE_JOBS", "1")
-    alone = _check(config, capsys)
-    monkeypatch.setenv("PMSITE_JOBS", "2")
+    alone = _alone(config, monkeypatch, capsys)
     parent, real = os.getpid(), load.read_chunk
 
     def fails_in_children(docs_dir: Path, root: Path, paths: list[Path]) -> Any:
