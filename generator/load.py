@@ -110,7 +110,7 @@ def chunked(paths: list[Path]) -> list[list[Path]]:
 
 
 def read_chunk(docs_dir: Path, root: Path, paths: list[Path]
-                ) -> list[tuple[SourceDocument | None, list[Diagnostic]]]:
+               ) -> list[tuple[SourceDocument | None, list[Diagnostic]]]:
     """`read_document` of each of `paths`, with the diagnostics each gave, as added."""
     read = []
     for path in paths:

@@ -15,7 +15,7 @@ diagnostics are the same, in the same order, as reading them in one process."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -37,10 +37,13 @@ class ReadAhead:
     """The children reading one site's content files (`start`)."""
 
     def __init__(self, docs_dir: Path, root: Path, paths: list[Path],
-                 chunks: list[list[Path]], started: Started) -> None:
+                 chunks: list[list[Path]], read: Callable[[list[Path]], Chunk],
+                 started: Started) -> None:
         self.docs_dir, self.root, self.paths = docs_dir, root, paths
         """The site's folders, and the content files found in it when reading began."""
         self.chunks = chunks
+        self._read = read
+        """How one chunk is read (here, and by the children)."""
         self._started = started
         self._owner = os.getpid()
 
@@ -49,8 +52,7 @@ class ReadAhead:
         share here (in between, what the children sent meanwhile is taken in)."""
         made: list[Chunk] = []
         for chunk, done in zip(self.chunks, self._started.results(), strict=True):
-            made.append(_read_chunk(self.docs_dir, self.root, chunk) if done is None
-                        else done.replay())
+            made.append(self._read(chunk) if done is None else done.replay())
             self._started.drain()
         return made
 
@@ -82,7 +84,7 @@ def start(argv: Sequence[str]) -> None:
 
 
 def _started(config: Path, jobs: int) -> ReadAhead | None:
-    from generator.load import chunked, content_files
+    from generator.load import chunked, content_files, read_chunk  # (it imports this module)
     from generator.settings import load_settings  # (light: PyYAML and the options)
 
     settings = load_settings(config)
@@ -91,9 +93,9 @@ def _started(config: Path, jobs: int) -> ReadAhead | None:
     chunks = chunked(paths)
     if not forks(jobs, len(chunks)):
         return None
-    started = fork_started(partial(_read_chunk, docs_dir, root), chunks, jobs,
-                           CALLER_WEIGHT, wait=False)
-    return ReadAhead(docs_dir, root, paths, chunks, started)
+    read = partial(read_chunk, docs_dir, root)
+    started = fork_started(read, chunks, jobs, CALLER_WEIGHT, wait=False)
+    return ReadAhead(docs_dir, root, paths, chunks, read, started)
 
 
 def claim(docs_dir: Path, root: Path, paths: list[Path]) -> ReadAhead | None:
@@ -139,9 +141,3 @@ def config_file(argv: Sequence[str]) -> str | None:
             config = arg[2:]
     return config
 
-
-def _read_chunk(docs_dir: Path, root: Path, paths: list[Path]) -> Chunk:
-    """`load.read_chunk` (imported when first used: `load` imports this module)."""
-    from generator.load import read_chunk
-
-    return read_chunk(docs_dir, root, paths)
