@@ -23,6 +23,7 @@ for a short string). Only a value printed is written so: a filter, a macro's res
 
 from __future__ import annotations
 
+import re
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
@@ -34,8 +35,12 @@ from jinja2.nodes import EvalContext, Expr
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
+from generator.compilecache import CompileCache
+
 _ESCAPE_INNER = getattr(markupsafe, "_escape_inner", None)
 """markupsafe's own escaping of a str, before it makes the `Markup` (markupsafe 3)."""
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+"""How Python's default `repr` names an object's address."""
 _DICT_NAMES = frozenset(dir(dict))
 """What `getattr` finds on any dict (`items`, `keys`, `__class__`, ...)."""
 
@@ -130,8 +135,9 @@ def _plainly_called(macro: Macro, args: tuple[Any, ...]) -> bool:
 class Precompiled(jinja2.BytecodeCache):
     """Templates as compiled bytecode, by template file and environment (two environments
     with other options compile one file differently): what `precompile` made in another
-    process, and what is compiled here. Jinja loads a template's bytecode only if its
-    source is the same (it compares a checksum), and compiles it otherwise."""
+    process, what is compiled here, and what an earlier command kept (`KEPT`, see
+    `compilecache`). Jinja loads a template's bytecode only if its source is the same (it
+    compares a checksum), and compiles it otherwise."""
 
     def __init__(self, codes: dict[str, bytes] | None = None) -> None:
         self.codes = codes if codes is not None else {}
@@ -145,11 +151,21 @@ class Precompiled(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.codes.get(bucket.key)
+        if code is None:
+            code = KEPT.read(bucket.key)
         if code is not None:
-            bucket.bytecode_from_string(code)
+            bucket.bytecode_from_string(code)  # (unless its source's checksum differs)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.codes[bucket.key] = bucket.bytecode_to_string()
+        code = self.codes[bucket.key] = bucket.bytecode_to_string()
+        if not _ADDRESS.search(bucket.key):
+            KEPT.write(bucket.key, code)
+
+
+KEPT = CompileCache("templates", keep=2000)
+"""Templates compiled by earlier commands, by the key `Precompiled` gives them. A key that
+names an object's address (see `_function`) is another in every process: its templates
+are not kept at all."""
 
 
 def _options(env: jinja2.Environment) -> str:
@@ -168,19 +184,24 @@ def _options(env: jinja2.Environment) -> str:
                  sorted((name, _function(f)) for name, f in env.tests.items())))
 
 
-def _function(function: Any) -> Any:
+def _function(function: Any, depth: int = 3) -> Any:
     """What tells one filter (or test, or option) from another: where it is defined, how
-    Jinja calls it, and what it closes over (`status_class` over the site's scale). A
-    value whose text names an object's address differs from process to process: its
-    templates are compiled again there, never shared wrongly."""
-    if not callable(function):
+    Jinja calls it, and what it closes over (`status_class` over the site's scale; a
+    function closed over, as Jinja's async-aware filters close over their plain one, is
+    told the same way, a few levels deep). A value whose text names an object's address
+    differs from process to process: its templates are compiled again there, never
+    shared wrongly (nor kept: see `KEPT`)."""
+    if not callable(function) or depth == 0:
         return repr(function)
     cells = []
     for cell in getattr(function, "__closure__", None) or ():
         try:
-            cells.append(repr(cell.cell_contents))
+            contents = cell.cell_contents
         except ValueError:  # (an empty cell)
             cells.append("")
+            continue
+        cells.append(_function(contents, depth - 1) if isinstance(contents, FunctionType)
+                     else repr(contents))
     return (getattr(function, "__module__", ""),
             getattr(function, "__qualname__", repr(function)),
             repr(getattr(function, "jinja_pass_arg", None)), cells)
@@ -227,4 +248,6 @@ def adopt(env: jinja2.Environment) -> jinja2.Environment:
     sandbox, an async or a theme's own subclass) is left as it is."""
     if type(env) is jinja2.Environment and not env.is_async:
         env.__class__ = Environment
+        if env.bytecode_cache is None:
+            env.bytecode_cache = PRECOMPILED
     return env

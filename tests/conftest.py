@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -15,6 +17,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from generator import forkmap
+from generator.compilecache import CACHE_VARIABLE
 from generator.diagnostics import Diagnostic
 from generator.pipeline import CheckResult, check
 from generator.settings import load_settings
@@ -26,6 +29,17 @@ hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 AS_OF = date(2026, 6, 30)
+
+# What pmsite compiles once per machine (see `compilecache`) is kept, for this run of the
+# suite and the processes it starts, in a folder of its own: never in the user's cache.
+_COMPILED = None if CACHE_VARIABLE in os.environ else tempfile.mkdtemp(prefix="pmsite-compiled-")
+if _COMPILED is not None:
+    os.environ[CACHE_VARIABLE] = _COMPILED
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _COMPILED is not None:
+        shutil.rmtree(_COMPILED, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -523,7 +523,8 @@ def test_warming_up_readies_the_engine_and_never_fails(monkeypatch):
 def test_compiling_beside_the_check_keeps_to_one_core():
     """The thread `start_warm_up` begins compiles on its one core (the check keeps the
     other to itself) and leaves no thread behind; compiling that is waited for uses
-    every core. Counted in a fresh process: this one may have compiled already."""
+    every core. Counted in a fresh process (this one may have compiled already) that
+    compiles: none kept from an earlier one (`compilecache`)."""
     program = textwrap.dedent("""
         import os, sys, time
         from generator.diagrams import layout
@@ -544,7 +545,8 @@ def test_compiling_beside_the_check_keeps_to_one_core():
 
     def threads(mode: str) -> int:
         done = subprocess.run([sys.executable, "-c", program, mode], capture_output=True,
-                              text=True, check=True, cwd=REPO)
+                              text=True, check=True, cwd=REPO,
+                              env=dict(os.environ, PMSITE_CACHE_DIR="off"))
         return int(done.stdout)
 
     assert threads("beside") == 1

@@ -506,6 +506,7 @@ def test_the_templates_are_compiled_by_a_child_while_the_content_is_checked(
     (tmp_path / "overrides/pages/unused.md.j2").write_text("{% if %}", encoding="utf-8")
     settings = load_settings(config)
     monkeypatch.setattr(jinjaenv.PRECOMPILED, "codes", {})
+    monkeypatch.setattr(jinjaenv.KEPT, "_folder", None)  # (none kept by earlier commands)
     compiled: list[str] = []
     compile_ = jinja2.Environment.compile
 

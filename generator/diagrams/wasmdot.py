@@ -16,9 +16,14 @@ mixed into pmsite's own output (`pmsite export` writes JSON to stdout).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import platform
 import struct
 from pathlib import Path
 from typing import Any
+
+from generator.compilecache import CompileCache
 
 _FORMAT = b"json0\0"
 _ENGINE = b"dot\0"
@@ -35,14 +40,15 @@ class WasmDot:
     """One instance of Graphviz's module, reused for every graph of a process."""
 
     def __init__(self, wasm_path: Path, parallel: bool = True) -> None:
-        """Compile and instantiate the module at `wasm_path`: on every core (`parallel`),
-        or on one, leaving the others to work that goes on meanwhile."""
+        """Compile (or read compiled: see `_module`) and instantiate the module at
+        `wasm_path`: on every core (`parallel`), or on one, leaving the others to work
+        that goes on meanwhile."""
         import wasmtime
 
         config = wasmtime.Config()
         config.parallel_compilation = parallel
         engine = wasmtime.Engine(config)
-        module = wasmtime.Module.from_file(engine, str(wasm_path))
+        module = _module(engine, wasm_path)
         self._store = wasmtime.Store(engine)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
@@ -95,3 +101,41 @@ class WasmDot:
             return "Graphviz rendering failed"
         text = bytes(memory.read(store, at, min(at + 4096, memory.data_len(store))))
         return text.split(b"\0", 1)[0].decode("utf-8", "replace") or "Graphviz rendering failed"
+
+
+COMPILED = CompileCache("graphviz", keep=2)
+"""Graphviz's module compiled by wasmtime (2.6 MB; two wasmtime versions may alternate)."""
+
+
+def _module(engine: Any, wasm_path: Path) -> Any:
+    """The module at `wasm_path` compiled for `engine`: as kept in `COMPILED`, else compiled
+    (a second of processor time) and kept. wasmtime itself refuses code kept by another
+    version or with other settings (and it is compiled again)."""
+    import wasmtime
+
+    wasm = wasm_path.read_bytes()
+    name = _name(wasm)
+    kept = COMPILED.read(name)
+    if kept is not None:
+        with contextlib.suppress(wasmtime.WasmtimeError):
+            return wasmtime.Module.deserialize(engine, kept)
+    module = wasmtime.Module(engine, wasm)
+    with contextlib.suppress(wasmtime.WasmtimeError):
+        COMPILED.write(name, bytes(module.serialize()))
+    return module
+
+
+def _name(wasm: bytes) -> str:
+    """What the compiled code of `wasm` is kept by: the module, wasmtime's version and the
+    machine it runs on."""
+    return (f"{hashlib.sha256(wasm).hexdigest()}\0{_wasmtime_version()}\0"
+            f"{platform.machine()}\0{platform.system()}")
+
+
+def _wasmtime_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wasmtime")
+    except PackageNotFoundError:
+        return "unknown"
