@@ -129,9 +129,10 @@ def _nothing() -> Generator[Done[Rendered] | None, None, None]:
 
 
 NOTHING_AHEAD = Ahead([], _nothing(), shared=False)
-CALLER_WEIGHT = Fraction(9, 10)
+CALLER_WEIGHT = Fraction(17, 20)
 """The build's own share of the pages, against a child's (`fork_each`): besides its
-pages it takes each page of the children's in, through MkDocs' loop."""
+pages it takes each page of the children's in, through MkDocs' loop. (At 9/10 the child
+was done a tenth of a second before the build's own process at 1,000 projects.)"""
 
 
 def prerender(config: MkDocsConfig, files: Files, jobs: int,

@@ -17,6 +17,8 @@ entries, the same `search_index.json`, the same search in the browser
 
 from __future__ import annotations
 
+import json
+import json.encoder
 import os
 import re
 from collections.abc import Callable, Container, Iterable
@@ -43,11 +45,13 @@ Possessive: there is one way to read it, and a 1,000-project site has millions o
 `(?:[^>"']|"[^"]*"|'[^']*')*?` read the same, a character and a try of the end at a time,
 a third slower)."""
 _CUT = re.compile(
-    rf"(<(/?)[hH][1-6](?=[\t\n\r\f />\x00])({_ATTRS_TEXT})(/?)>)"
-    rf"|<!--.*?-->|</?[a-zA-Z][^\t\n\r\f />\x00]*{_ATTRS_TEXT}/?>", re.DOTALL)
+    rf"<(?:((/?)[hH][1-6](?=[\t\n\r\f />\x00])({_ATTRS_TEXT})(/?)>)"
+    rf"|!--.*?-->|/?[a-zA-Z][^\t\n\r\f />\x00]*{_ATTRS_TEXT}/?>)", re.DOTALL)
 """The tokens `_TOKEN` matches, a heading tag's parts captured: `_CUT.split` gives the
 text between tokens at every fifth place, a heading tag's parts (None for another tag) at
-the four after it."""
+the four after it. The `<` they all begin with comes first, alone: the regex engine then
+looks for it and tries the rest only there (a quarter less time than trying each
+alternative at every character)."""
 _QUOTED_HEADING = re.compile(r"""</?[hH][1-6]["']""")
 """Where `_TOKEN` may read a heading whose name runs into a quote (`<h2' x'>`), which
 `_CUT` does not: such a page goes the parser's way."""
@@ -299,6 +303,11 @@ class FastSearchIndex(ReadsAhead, SearchIndex):
     config: dict[str, Any]
     read = staticmethod(page_text)
 
+    def __init__(self, **config: Any) -> None:
+        super().__init__(**config)
+        self._written: list[str] = []
+        """Each entry of `_entries`, as the index's JSON writes it."""
+
     def add_entry_from_context(self, page: Page) -> None:
         # As SearchIndex.add_entry_from_context and create_entry_for_section (MkDocs 1.6),
         # but for the reading, and the text already as `_add_entry` would make it.
@@ -318,6 +327,31 @@ class FastSearchIndex(ReadsAhead, SearchIndex):
     def _add(self, title: str | None, text: str, location: str) -> None:
         plain = unescape(title) if isinstance(title, str) else title
         self._entries.append({"title": plain, "text": text, "location": location})
+        # Written as `json.dumps` writes it in the index, while the pages are built
+        # (beside the process that writes the rest): 0.17 s less once they are, when
+        # nothing else runs, at 1,000 projects.
+        self._written.append(f'{{"location":{_json(location)},"text":{_json(text)},'
+                             f'"title":{_json(plain)}}}')
+
+    def generate_search_index(self) -> str:
+        """`SearchIndex.generate_search_index`, its entries as `_add` wrote them, where
+        they are all written so and nothing is prebuilt (which MkDocs does its own way)."""
+        if len(self._written) != len(self._entries) or (
+                self.config["prebuild_index"] in (True, "node", "python")):
+            return super().generate_search_index()
+        config = json.dumps(self.config, sort_keys=True, separators=(",", ":"), default=str)
+        return f'{{"config":{config},"docs":[{",".join(self._written)}]}}'
+
+
+def _json(value: Any) -> str:
+    """`value` as `json.dumps(..., default=str)` writes it inside the index."""
+    if type(value) is str:
+        return _JSON_STRING(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+_JSON_STRING = json.encoder.encode_basestring_ascii
+"""What `json.dumps` (`ensure_ascii`, the default) writes a string as: the same function."""
 
 
 def _toc_by_id(items: Iterable[Any]) -> dict[str | None, Any]:

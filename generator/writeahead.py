@@ -101,10 +101,11 @@ class WriteAhead:
 
 _SKIPPED = "Page skipped: '{}'. Generated empty output."
 """What MkDocs logs for a page whose template rendered nothing (`_build_page`, 1.6)."""
-CALLER_WEIGHT = Fraction(3, 4)
+CALLER_WEIGHT = Fraction(5, 8)
 """The build's own share of the pages, against a child's (`fork_each`): besides its
 pages it copies the site's other files and writes the theme's own pages meanwhile, and
-makes the search index and scans the site once they are written."""
+makes the search index and scans the site once they are written. (At 3/4 the child was
+done half a second before the build's own loop at 1,000 projects, and idle after it.)"""
 
 
 class _Quiet(logging.Filter):

@@ -495,3 +495,20 @@ def test_a_page_left_out_of_material_search_lets_go_of_what_was_read_ahead() -> 
     index.add_entry_from_context(page)
     assert index.ahead == {}
     assert [e["text"] for e in index.entries] == ["<p>text</p>"]  # type: ignore[attr-defined]
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), st.text(max_size=12)), st.text(max_size=30),
+                          st.text(max_size=12)), max_size=6),
+       st.sampled_from(["full", "sections", "titles"]))
+def test_the_index_is_written_as_mkdocs_writes_it(entries: list[tuple[str | None, str, str]],
+                                                  indexing: str) -> None:
+    """Each entry written while the pages are built gives, joined, the very JSON MkDocs
+    writes of the whole index (`json.dumps`): any text, quotes, controls, non-ASCII, lone
+    surrogates, a title None."""
+    index = FastSearchIndex(lang=["en"], separator=r"[\s\-]+", min_search_length=3,
+                            prebuild_index=False, indexing=indexing)
+    for title, text, location in entries + [("Ünïcode \"q\" \u2028 <b>", "\x00\ud800", "a/#x")]:
+        index._add(title, text, location)
+    assert index.generate_search_index() == SearchIndex.generate_search_index(index)
+    index._entries.append({"title": "added", "text": "elsewhere", "location": "b/"})
+    assert index.generate_search_index() == SearchIndex.generate_search_index(index)
