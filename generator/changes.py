@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from generator.diagnostics import Diagnostics
+from generator.forkmap import Pending, fork_one, forks
+from generator.load import SourceDocument
 from generator.model import build_model
 from generator.picture import LogFact, Picture, RegisterFact, picture
 from generator.pipeline import CheckResult
+from generator.records import Records
+from generator.resolve import Links
 from generator.scale import DONE, UNKNOWN
+from generator.settings import Settings
 
 Value = str | int | float | bool | None
 """What `before` and `after` hold (JSON scalars)."""
@@ -75,6 +80,25 @@ def recent_changes(result: CheckResult, days: int) -> tuple[Change, ...]:
     earlier = build_model(result.settings, model.as_of - timedelta(days=days), model.records,
                           model.links, model.pages, Diagnostics(), rules=False, like=model)
     return compare(picture(earlier, []), picture(model, []))
+
+
+def changes_ahead(settings: Settings, as_of: date, records: Records, links: Links,
+                  pages: list[SourceDocument], jobs: int) -> Pending[tuple[Change, ...]] | None:
+    """`recent_changes` begun now in a child process (`fork_one`), from what the model is
+    about to be built from: the child builds it too (the same model: it depends on those
+    alone), then the second one. A build calls this once the content is resolved
+    (`check`'s `after_resolving`), so the work runs on the core the rest of the check
+    leaves idle instead of beside the diagrams. None where the build would not fork, or
+    shows no changes."""
+    days = settings.options.changes_days
+    if days <= 0 or not forks(jobs, len(records)):
+        return None
+
+    def make() -> tuple[Change, ...]:
+        model = build_model(settings, as_of, records, links, pages, Diagnostics())
+        return recent_changes(CheckResult(settings, as_of, model, Diagnostics()), days)
+
+    return fork_one(make, jobs, len(records))
 
 
 def compare(base: Picture, head: Picture) -> tuple[Change, ...]:

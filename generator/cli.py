@@ -12,13 +12,17 @@ from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from generator import __version__, commands, readahead
 from generator.entry import EXIT_INTERRUPTED
 from generator.errors import ConfigError, PmsiteError
-from generator.forkmap import MIN_ITEMS, default_jobs, fork_one
+from generator.forkmap import MIN_ITEMS, Pending, default_jobs, fork_one
 from generator.kinds import scaffold_kinds
+from generator.load import SourceDocument
 from generator.pipeline import CheckResult, check
+from generator.records import Records
+from generator.resolve import Links
 from generator.settings import Settings, load_settings, resolve_as_of
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -90,7 +94,8 @@ def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
     try:
         try:
             result = check(settings, as_of, jobs=default_jobs(),
-                           after_reading=diagrams.start_warm_up)
+                           after_reading=diagrams.start_warm_up,
+                           after_resolving=partial(_changes_ahead, settings, as_of))
         except BaseException:
             with contextlib.suppress(Exception):
                 if diagrams.warming_up():  # (waited for: the check's error is the one to tell)
@@ -101,6 +106,20 @@ def _checked(settings: Settings, as_of: date, command: str) -> CheckResult:
     finally:
         compiling.close()
     return result
+
+
+def _changes_ahead(settings: Settings, as_of: date, records: Records, links: Links,
+                   pages: list[SourceDocument]) -> Pending[Any] | None:
+    """What changed, begun in a child while the check builds the model (`changes_ahead`);
+    not while Graphviz still compiles in a thread (nothing forks then: the build finds
+    the changes its usual way, once it plans the site)."""
+    from generator import diagrams
+    from generator.changes import changes_ahead
+
+    if not diagrams.warmed_up():
+        return None
+    diagrams.warm_up()  # (the thread is done: it is only joined)
+    return changes_ahead(settings, as_of, records, links, pages, default_jobs())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

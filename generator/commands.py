@@ -141,6 +141,8 @@ def _run_build(result: CheckResult, args: argparse.Namespace) -> int:
     if job is None or result.failed(args.strict):
         if job is not None:  # (planning found errors: what children it started stop)
             job.plan.close()
+        elif result.changes_ahead is not None:  # (the check's own, for nothing)
+            result.changes_ahead.close()
         print("pmsite: not built; the previous site is unchanged", file=sys.stderr)
         return EXIT_CONTENT
     try:

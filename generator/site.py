@@ -190,6 +190,10 @@ def _changes(plan: SitePlan, result: CheckResult,
     then, 0.4 s at 1,000 projects), when a page first asks. A build that renders in
     `jobs` processes has a child find it at once (`fork_one`), while it plans the pages
     and draws the diagrams, which do not ask."""
+    if result.changes_ahead is not None:  # (begun while the check was finishing)
+        plan.pending.append(result.changes_ahead)
+        ahead: Callable[[], tuple[Change, ...]] = result.changes_ahead.take
+        return ahead
     find = partial(recent_changes, result, result.settings.options.changes_days)
     count = len(result.model.records)
     if not forks(jobs, count):

@@ -359,7 +359,7 @@ def compiling(monkeypatch):
 
     real_check = cli.check
 
-    def watched_check(settings, as_of, jobs=1, after_reading=None):
+    def watched_check(settings, as_of, jobs=1, after_reading=None, after_resolving=None):
         seen["jobs"] = jobs
 
         def read() -> None:
@@ -368,7 +368,8 @@ def compiling(monkeypatch):
                 after_reading()
             checking.set()  # (the check goes on: validation, the model)
 
-        return real_check(settings, as_of, jobs=jobs, after_reading=read)
+        return real_check(settings, as_of, jobs=jobs, after_reading=read,
+                          after_resolving=after_resolving)
 
     monkeypatch.setattr(layout, "_compile", compile_stand_in)
     monkeypatch.setattr(cli, "check", watched_check)
@@ -426,7 +427,7 @@ def test_a_build_whose_check_fails_leaves_no_thread(site, capsys, monkeypatch, c
     from generator import cli
     from generator.diagrams import layout
 
-    def failing_check(settings, as_of, jobs=1, after_reading=None):
+    def failing_check(settings, as_of, jobs=1, after_reading=None, after_resolving=None):
         after_reading()  # (the files are read: compiling begins)
         compiling["checking"].set()
         raise cli.PmsiteError("the content could not be understood")
@@ -451,7 +452,7 @@ def test_a_check_that_fails_before_reading_compiles_nothing(site, capsys, monkey
                                                             compiling):
     from generator import cli
 
-    def failing_check(settings, as_of, jobs=1, after_reading=None):
+    def failing_check(settings, as_of, jobs=1, after_reading=None, after_resolving=None):
         raise cli.PmsiteError("the content could not be read")
 
     monkeypatch.setattr(cli, "check", failing_check)

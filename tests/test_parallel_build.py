@@ -23,7 +23,9 @@ from mkdocs import utils as mkdocs_utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
+from generator import changes as changes_module
 from generator import cli, forkmap, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender, writeahead
+from generator import diagrams as diagrams_package
 from generator import site as site_plan
 from generator.cli import main
 from generator.diagrams import LayoutError, NoLayoutEngine, graphdraw
@@ -429,7 +431,9 @@ def test_what_changed_is_found_once_whatever_the_processes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
     """Project and program pages ask for the portfolio's recent changes (a second model):
     found once before the processes fork, not again in each; by a child while the build
-    plans the pages and draws the diagrams, when it renders in two processes."""
+    plans the pages and draws the diagrams, when it renders in two processes (and Graphviz
+    was still being readied when the content was resolved: see the next test)."""
+    monkeypatch.setattr(diagrams_package, "warmed_up", lambda: False)
     calls = tmp_path / "calls"
     found = site_plan.recent_changes
 
@@ -451,6 +455,63 @@ def test_what_changed_is_found_once_whatever_the_processes(
             assert len(by) == 1 and by[0] in forked[started:]
     assert forked
     assert same_tree(tmp_path / "jobs1", tmp_path / "jobs2") == []
+
+
+def _waiting_for_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check's hook finds Graphviz ready (a small site is resolved before the thread
+    that readies it is done: then the build finds its changes as it plans the site)."""
+    from generator.diagrams import layout
+
+    def ready() -> bool:
+        for thread in layout._COMPILING:
+            thread.join()
+        return bool(layout._COMPILING)
+
+    monkeypatch.setattr(diagrams_package, "warmed_up", ready)
+
+
+def test_what_changed_is_begun_as_soon_as_the_content_is_resolved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+    """A build in two processes has a child find what changed while the check builds the
+    model (the child builds the same model itself): found once, by that child, never by
+    the plan; the same site as one process builds. A check that fails stops that child."""
+    _waiting_for_graphviz(monkeypatch)
+    calls = tmp_path / "calls"
+    found = changes_module.recent_changes
+
+    def counted(*args: Any) -> Any:
+        with open(calls, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()}\n")
+        return found(*args)
+
+    monkeypatch.setattr(changes_module, "recent_changes", counted)
+    monkeypatch.setattr(site_plan, "recent_changes", counted)
+    hooked: list[bool] = []
+    check_ = cli.check
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        result = check_(*args, **kwargs)
+        hooked.append(result.changes_ahead is not None)
+        return result
+
+    monkeypatch.setattr(cli, "check", spied)
+    config = write_site(tmp_path / "content", ANCHORED)
+    for jobs in (1, 2):
+        calls.write_text("", encoding="utf-8")
+        started = len(forked)
+        assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
+        by = [int(pid) for pid in calls.read_text(encoding="utf-8").splitlines()]
+        if jobs == 1:
+            assert by == [os.getpid()] and hooked == [False]
+        else:
+            assert hooked == [False, True]
+            assert len(by) == 1 and by[0] in forked[started:]
+    assert same_tree(tmp_path / "jobs1", tmp_path / "jobs2") == []
+    nothing_left_behind()
+    broken = write_site(tmp_path / "broken", {**ANCHORED, "projects/c.md": "---\nkind: project\n"})
+    assert build(broken, tmp_path / "broken-site", 2, monkeypatch) == 1
+    assert hooked[-1] is True
+    nothing_left_behind()
 
 
 def test_data_files_made_by_a_child_are_the_ones_made_here(

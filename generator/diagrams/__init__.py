@@ -27,6 +27,7 @@ from generator.diagrams.layout import (
     NoLayoutEngine,
     start_warm_up,
     warm_up,
+    warmed_up,
     warming_up,
 )
 from generator.diagrams.render import diagram_stylesheet
@@ -45,5 +46,6 @@ __all__ = [
     "roadmap_svg",
     "start_warm_up",
     "warm_up",
+    "warmed_up",
     "warming_up",
 ]

@@ -187,6 +187,11 @@ def warming_up() -> bool:
     return bool(_COMPILING)
 
 
+def warmed_up() -> bool:
+    """Whether the thread `start_warm_up` began has finished (`warm_up` returns at once)."""
+    return bool(_COMPILING) and not _COMPILING[-1].is_alive()
+
+
 class _Compiling(threading.Thread):
     """`_compile` in a thread; what it raised is kept for `warm_up` to raise (a thread's
     own exception would be printed with its traceback, and the build would go on)."""
