@@ -427,34 +427,27 @@ def test_what_pages_load_from_outside_is_read_as_they_are_written(
     nothing_left_behind()
 
 
-def test_what_changed_is_found_once_whatever_the_processes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
-    """Project and program pages ask for the portfolio's recent changes (a second model):
-    found once before the processes fork, not again in each; by a child while the build
-    plans the pages and draws the diagrams, when it renders in two processes (and Graphviz
-    was still being readied when the content was resolved: see the next test)."""
-    monkeypatch.setattr(diagrams_package, "warmed_up", lambda: False)
-    calls = tmp_path / "calls"
-    found = site_plan.recent_changes
+def _finding_noted(monkeypatch: pytest.MonkeyPatch, notes: Path,
+                   *modules: Any) -> Callable[[], list[int]]:
+    """`recent_changes` of each of `modules` noting the process that calls it; returns
+    a function giving those processes since it was last called."""
+    found = changes_module.recent_changes
 
     def counted(*args: Any) -> Any:
-        with open(calls, "a", encoding="utf-8") as log:
+        with open(notes, "a", encoding="utf-8") as log:
             log.write(f"{os.getpid()}\n")
         return found(*args)
 
-    monkeypatch.setattr(site_plan, "recent_changes", counted)
-    config = write_site(tmp_path / "content", ANCHORED)
-    for jobs in (1, 2):
-        calls.write_text("", encoding="utf-8")
-        started = len(forked)
-        assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
-        by = [int(pid) for pid in calls.read_text(encoding="utf-8").splitlines()]
-        if jobs == 1:
-            assert by == [os.getpid()] and len(forked) == started == 0
-        else:
-            assert len(by) == 1 and by[0] in forked[started:]
-    assert forked
-    assert same_tree(tmp_path / "jobs1", tmp_path / "jobs2") == []
+    for module in modules:
+        monkeypatch.setattr(module, "recent_changes", counted)
+
+    def taken() -> list[int]:
+        by = [int(pid) for pid in notes.read_text(encoding="utf-8").splitlines()]
+        notes.write_text("", encoding="utf-8")
+        return by
+
+    notes.write_text("", encoding="utf-8")
+    return taken
 
 
 def _waiting_for_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -470,22 +463,21 @@ def _waiting_for_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(diagrams_package, "warmed_up", ready)
 
 
-def test_what_changed_is_begun_as_soon_as_the_content_is_resolved(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
-    """A build in two processes has a child find what changed while the check builds the
-    model (the child builds the same model itself): found once, by that child, never by
-    the plan; the same site as one process builds. A check that fails stops that child."""
-    _waiting_for_graphviz(monkeypatch)
-    calls = tmp_path / "calls"
-    found = changes_module.recent_changes
-
-    def counted(*args: Any) -> Any:
-        with open(calls, "a", encoding="utf-8") as log:
-            log.write(f"{os.getpid()}\n")
-        return found(*args)
-
-    monkeypatch.setattr(changes_module, "recent_changes", counted)
-    monkeypatch.setattr(site_plan, "recent_changes", counted)
+@pytest.mark.parametrize("graphviz", ["ready", "readying"])
+def test_what_changed_is_found_once_whatever_the_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int],
+        graphviz: str) -> None:
+    """Project and program pages ask for the portfolio's recent changes (a second model):
+    found once before the processes fork, not again in each. In two processes, by a
+    child: begun as soon as the content is resolved, while the check builds the model
+    (the child builds the same model itself), or, where Graphviz is still being readied
+    then (nothing forks while its thread runs), while the build plans the pages. The
+    same site as one process builds; a check that fails stops the early child."""
+    if graphviz == "ready":
+        _waiting_for_graphviz(monkeypatch)
+    else:
+        monkeypatch.setattr(diagrams_package, "warmed_up", lambda: False)
+    calls = _finding_noted(monkeypatch, tmp_path / "calls", changes_module, site_plan)
     hooked: list[bool] = []
     check_ = cli.check
 
@@ -497,21 +489,22 @@ def test_what_changed_is_begun_as_soon_as_the_content_is_resolved(
     monkeypatch.setattr(cli, "check", spied)
     config = write_site(tmp_path / "content", ANCHORED)
     for jobs in (1, 2):
-        calls.write_text("", encoding="utf-8")
         started = len(forked)
         assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
-        by = [int(pid) for pid in calls.read_text(encoding="utf-8").splitlines()]
+        by = calls()
         if jobs == 1:
-            assert by == [os.getpid()] and hooked == [False]
+            assert by == [os.getpid()] and len(forked) == started == 0
         else:
-            assert hooked == [False, True]
             assert len(by) == 1 and by[0] in forked[started:]
+    assert hooked == [False, graphviz == "ready"]
     assert same_tree(tmp_path / "jobs1", tmp_path / "jobs2") == []
     nothing_left_behind()
-    broken = write_site(tmp_path / "broken", {**ANCHORED, "projects/c.md": "---\nkind: project\n"})
-    assert build(broken, tmp_path / "broken-site", 2, monkeypatch) == 1
-    assert hooked[-1] is True
-    nothing_left_behind()
+    if graphviz == "ready":
+        broken = write_site(tmp_path / "broken",
+                            {**ANCHORED, "projects/c.md": "---\nkind: project\n"})
+        assert build(broken, tmp_path / "broken-site", 2, monkeypatch) == 1
+        assert hooked[-1] is True
+        nothing_left_behind()
 
 
 def test_data_files_made_by_a_child_are_the_ones_made_here(
