@@ -336,8 +336,7 @@ class FastSearchIndex(ReadsAhead, SearchIndex):
     def generate_search_index(self) -> str:
         """`SearchIndex.generate_search_index`, its entries as `_add` wrote them, where
         they are all written so and nothing is prebuilt (which MkDocs does its own way)."""
-        if len(self._written) != len(self._entries) or (
-                self.config["prebuild_index"] in (True, "node", "python")):
+        if self.config["prebuild_index"] or len(self._written) != len(self._entries):
             return super().generate_search_index()
         config = json.dumps(self.config, sort_keys=True, separators=(",", ":"), default=str)
         return f'{{"config":{config},"docs":[{",".join(self._written)}]}}'
