@@ -1,12 +1,16 @@
 """Work shared out to forked processes, its results and log records brought back in order.
 
-A build is a loop over pages, each rendered from the same frozen plan. `fork_each` shares
-such a loop out: of `jobs` shares (every `jobs`-th item), the caller keeps the first and
-makes those items itself, the ordinary way, as its loop reaches them; each other share
-goes to a child process forked from this one, which starts with the whole plan already
-in memory (copy-on-write), makes its items in order and sends each back, pickled, as it
-is done. The caller takes the results in the list's order, so the output does not depend
-on which process was quicker, and a child's side effects stay in the child.
+A build is a loop over pages, each rendered from the same frozen plan. `fork_ahead`
+shares such a loop out: child processes forked from this one, which start with the whole
+plan already in memory (copy-on-write), make the items ahead of the caller's loop, in
+order, and send each back, pickled, as it is done; the caller makes, the ordinary way,
+the items no child has begun when its loop comes within `lead` items of them (`Claims`).
+Neither has a share fixed beforehand: each makes as many as its pace allows, so neither
+waits for the other whatever the items cost here. The caller takes the results in the
+list's order, so the output does not depend on which process was quicker, or made which
+item, and a child's side effects stay in the child. `fork_map` makes a list the same way
+(the caller from the last item back); `fork_started` gives each process a fixed share,
+for a caller that reads nothing for a while.
 
 What a child logs is not printed by the child. It is kept with the item it belongs to,
 and the caller `replay`s it when it takes that item's result, through the parent's own
@@ -29,6 +33,7 @@ import fcntl
 import gc
 import logging
 import math
+import mmap
 import os
 import pickle
 import select
@@ -106,18 +111,8 @@ def can_fork() -> bool:
 
 
 def forks(jobs: int, count: int) -> bool:
-    """Whether `fork_each` would fork for `count` items."""
+    """Whether `fork_ahead`, `fork_map` and `fork_started` would fork for `count` items."""
     return jobs > 1 and count >= MIN_ITEMS and can_fork()
-
-
-def fork_each(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
-              weight: Fraction = Fraction(1)) -> Generator[Done[Result] | None, None, None]:
-    """For each item in order: `make(item)` as a child made it, or None where the caller
-    makes it (its own share, an item that raised in a child, or every item unless
-    `forks(jobs, len(items))`). Take them in order; a child waits for the caller only
-    when it is a page ahead and the pipe is full. The caller's share is `weight` times a
-    child's (see `owners`): less, where taking the children's items in costs it time."""
-    yield from fork_started(make, items, jobs, weight).results()
 
 
 class Started:
@@ -129,8 +124,10 @@ class Started:
         self._children = children
 
     def results(self) -> Generator[Done[Any] | None, None, None]:
-        """`fork_each`'s results, in order; the children are stopped once they are taken
-        (or the caller stops taking them)."""
+        """For each item in order: `make(item)` as a child made it, or None where the
+        caller makes it (its own share, an item that raised in a child, or every item
+        unless `forks(jobs, len(items))`); the children are stopped once their results
+        are taken (or the caller stops taking them)."""
         if not self._children:
             yield from (None for _ in self.made_by)
             return
@@ -153,7 +150,8 @@ class Started:
 
 def fork_started(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
                  weight: Fraction = Fraction(1), wait: bool = True) -> Started:
-    """`fork_each`'s children, started now: the caller may go on with other work before
+    """Children making fixed shares of the items, started now (the caller's share is
+    `weight` times a child's, see `owners`): the caller may go on with other work before
     it takes their results (`Started.results`), or stop them unread (`Started.close`).
 
     A child that may not `wait` never waits for the caller to read what it sent: what
@@ -182,18 +180,19 @@ def owners(count: int, jobs: int, weight: Fraction = Fraction(1)) -> list[int]:
 
 
 def _children(make: Callable[[Item], Result], items: Sequence[Item], made_by: list[int],
-              jobs: int, wait: bool = True) -> list[_Child]:
+              jobs: int, wait: bool = True, claims: Claims | None = None) -> list[_Child]:
     """A child for each share but the caller's (`made_by`, see `owners`), if `forks`;
     none if not, or if the system will not give them all (no process or pipe to be had:
     the caller makes every item)."""
     if not forks(jobs, len(items)):
         return []
     return _fork(make, items, [[index for index, by in enumerate(made_by) if by == child]
-                               for child in range(1, jobs)], wait)
+                               for child in range(1, jobs)], wait, claims)
 
 
 def _fork(make: Callable[[Item], Result], items: Sequence[Item],
-          shares: Sequence[Sequence[int]], wait: bool = True) -> list[_Child]:
+          shares: Sequence[Sequence[int]], wait: bool = True,
+          claims: Claims | None = None) -> list[_Child]:
     """A child making each of `shares`; none if the system will not give them all."""
     children: list[_Child] = []
     # A child's collections would otherwise touch (and copy) every object. A caller that
@@ -202,7 +201,7 @@ def _fork(make: Callable[[Item], Result], items: Sequence[Item],
     gc.freeze()
     try:
         for share in shares:
-            children.append(_start(make, items, share, wait))
+            children.append(_start(make, items, share, wait, claims))
     except OSError:
         for child in children:
             child.stop()
@@ -213,37 +212,135 @@ def _fork(make: Callable[[Item], Result], items: Sequence[Item],
     return children
 
 
+def fork_ahead(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+               lead: int) -> Generator[Done[Result] | None, None, None]:
+    """Every item's result, in order, as `fork_started`'s, but with no share fixed for
+    the caller: the children make every item it has not kept, and the caller, as it
+    takes each item in order, keeps for itself every item up to `lead` places further on
+    that no child has begun yet (`Claims`). So a child only begins an item at least
+    `lead` places ahead of the caller, who then seldom waits for one a child is making,
+    and makes whatever the children leave it: the shares settle where their pace meets
+    the caller's, whatever either costs on this machine, with this content."""
+    made_by = _children_only(len(items), jobs)
+    claims = Claims(len(items))
+    children = _children(make, items, made_by, jobs, claims=claims)
+    if not children:
+        yield from (None for _ in items)
+        return
+    taken = _InOrder(children)
+    mine = bytearray(len(items))
+    asked = 0
+    """The items up to this one are decided: kept (`mine`) or begun by a child."""
+    try:
+        for index, by in enumerate(made_by):
+            for ahead in range(asked, min(index + lead + 1, len(items))):
+                mine[ahead] = claims.claim(ahead)
+            asked = max(asked, index + lead + 1)
+            if mine[index]:
+                taken.kept(by)
+                yield None
+            else:
+                yield taken.next(by)
+    finally:
+        for child in children:
+            child.stop()
+
+
 def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
              jobs: int) -> list[Result]:
     """`make` of every item, in order, made in `jobs` processes.
 
-    Unlike `fork_each`'s caller, this one makes its whole share first, reading what the
-    children send meanwhile: neither waits for the other item by item (a child whose pipe
-    is full would, and so would a caller whose next item is a child's not made yet). What
-    it logs is kept and logged in order with the children's; an item a child did not make
-    it makes at its place in the order, as `fork_each` does (and one of its own that
-    raised: made again there, it raises where one by one it would). So the caller's own
-    items are made before any other is taken: `make` may not rely on what earlier items
-    did."""
-    made_by = owners(len(items), jobs)
-    children = _children(make, items, made_by, jobs)
+    The children make the items from the first on, the caller from the last back, until
+    it reaches one a child has begun (`Claims`): neither waits for the other, and each
+    makes as many as its pace allows. The caller reads what the children send meanwhile,
+    then takes the results in order. What it logs is kept and logged in order with the
+    children's; an item a child did not make it makes at its place in the order (and
+    one of its own that raised: made again there, it raises where one by one it would). So the caller's own items are made before any other is taken:
+    `make` may not rely on what earlier items did."""
+    made_by = _children_only(len(items), jobs)
+    claims = Claims(len(items))
+    children = _children(make, items, made_by, jobs, claims=claims)
     if not children:
         return [make(item) for item in items]
     try:
         mine: dict[int, Done[Result] | None] = {}
-        for index, by in enumerate(made_by):
-            if by == 0:
-                mine[index] = _made(make, items[index], sent=False)
-                for child in children:
-                    child.drain()
+        for index in reversed(range(len(items))):
+            if not claims.claim(index):
+                break
+            mine[index] = _made(make, items[index], sent=False)
+            for child in children:
+                child.drain()
+        taken = _InOrder(children)
         results = []
         for index, (item, by) in enumerate(zip(items, made_by, strict=True)):
-            done = mine[index] if by == 0 else children[by - 1].next()
+            if index in mine:
+                taken.kept(by)
+                done = mine[index]
+            else:
+                done = taken.next(by)
             results.append(make(item) if done is None else done.replay())
         return results
     finally:
         for child in children:
             child.stop()
+
+
+def _children_only(count: int, jobs: int) -> list[int]:
+    """Which child makes each of `count` items if the caller keeps none: every `jobs - 1`-th
+    (for `Claims`: the caller keeps what they have not begun)."""
+    return [1 + index % (jobs - 1) if jobs > 1 else 0 for index in range(count)]
+
+
+class Claims:
+    """Which items a child has begun (`take`) and which the caller keeps (`claim`), in
+    memory the processes share (mapped before they fork): a child makes the items of
+    its share the caller has not kept, and sends None for the others, so that each sends
+    one result per item of its share, in order, whoever made it (`_InOrder`).
+
+    Each side sets its own flag, then reads the other's: of two that go at once, at least
+    one sees the other's flag, unless the processor orders the read first. Then both
+    make the item, which costs time and nothing else: the caller makes what it keeps, and
+    drops the child's result, whatever it holds."""
+
+    def __init__(self, count: int) -> None:
+        self._flags = mmap.mmap(-1, max(2 * count, 1))
+
+    def take(self, index: int) -> bool:
+        """In a child: whether to make the item (the caller has not kept it)."""
+        self._flags[2 * index] = 1
+        return not self._flags[2 * index + 1]
+
+    def claim(self, index: int) -> bool:
+        """In the caller: whether it keeps the item (no child has begun it)."""
+        self._flags[2 * index + 1] = 1
+        return not self._flags[2 * index]
+
+    def taken(self, index: int) -> bool:
+        """Whether a child has begun the item."""
+        return bool(self._flags[2 * index])
+
+
+class _InOrder:
+    """Each child's results, item by item in the order of its share, those of the items
+    the caller kept read and dropped (the child sent them, None or made: see `Claims`)."""
+
+    def __init__(self, children: list[_Child]) -> None:
+        self._children = children
+        self._owed = [0] * len(children)
+        """Results of kept items each child sends before its next one: to be dropped."""
+
+    def kept(self, by: int) -> None:
+        """The caller kept child `by`'s next item: its result is not taken."""
+        self._owed[by - 1] += 1
+        self._children[by - 1].drain()  # (so that it does not wait on a full pipe)
+
+    def next(self, by: int) -> Any:
+        """Child `by`'s result for its next item (see `_Child.next`)."""
+        child = self._children[by - 1]
+        while self._owed[by - 1]:
+            child.next()
+            self._owed[by - 1] -= 1
+        return child.next()
 
 
 class Pending(Generic[Result]):
@@ -354,6 +451,8 @@ class _Child:
     def drain(self) -> None:
         """Read what the child has sent so far, without waiting (so that it does not
         wait on a full pipe while the caller is busy)."""
+        if self.ended or self.eof:
+            return
         ready = select.poll()  # (not select.select: it fails on descriptors past 1023)
         ready.register(self.pipe, select.POLLIN)
         while not (self.ended or self.eof) and ready.poll(0):
@@ -395,7 +494,7 @@ class _Child:
 
 
 def _start(make: Callable[[Item], Result], items: Sequence[Item],
-           share: Sequence[int], wait: bool = True) -> _Child:
+           share: Sequence[int], wait: bool = True, claims: Claims | None = None) -> _Child:
     read_end, write_end = os.pipe()
     if hasattr(fcntl, "F_SETPIPE_SZ"):
         try:
@@ -420,7 +519,8 @@ def _start(make: Callable[[Item], Result], items: Sequence[Item],
         os.close(read_end)
         sender = _Sender(write_end, wait)
         for index in share:
-            data = pickle.dumps(_made(make, items[index]), pickle.HIGHEST_PROTOCOL)
+            made = _made(make, items[index]) if claims is None or claims.take(index) else None
+            data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
             sender.send(len(data).to_bytes(_LENGTH, "big") + data)
         sender.close()
         status = 0

@@ -4,13 +4,13 @@ MkDocs reads and renders every page in one loop (`_populate_page`): the plugins'
 `on_pre_page`, `on_page_read_source`, `on_page_markdown` and `on_page_content` around
 Python-Markdown. For pmsite that is most of a build: our templates and diagrams, the
 Markdown, the sanitizing. `prerender` runs exactly those steps, through the same public
-calls and the same plugins, for the pages `fork_each` gives to child processes; what
+calls and the same plugins, for the pages `fork_ahead` gives to child processes; what
 each page ends up with comes back, in order. MkDocs' loop then runs as always, and the pmsite plugin
 hands each page what was rendered for it instead of rendering it again (see
 `PmsitePlugin.on_page_markdown` and `on_page_content`).
 
-The build's own share, and a page that raised in its child, MkDocs' loop renders the
-ordinary way (and raises its error where a serial build does). What a child logged for a
+The pages no child has begun when MkDocs' loop comes near them, and a page that raised
+in its child, MkDocs' loop renders the ordinary way (and raises its error where a serial build does). What a child logged for a
 page is logged by the parent when MkDocs' loop reaches that page (`Done.replay`).
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Generator, MutableMapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from generator.forkmap import Done, fork_each, forks
+from generator.forkmap import Done, fork_ahead, forks
 from generator.searchindex import ReadsAhead
 
 
@@ -82,7 +81,7 @@ class Rendered:
 
 class Ahead:
     """The pages child processes render, taken in MkDocs' order: asking for a page waits
-    for its child, if that page is one of a child's (see `fork_each`)."""
+    for its child, if a child has begun that page (see `fork_ahead`)."""
 
     def __init__(self, pages: list[str],
                  made: Generator[Done[Rendered] | None, None, None], shared: bool) -> None:
@@ -129,17 +128,18 @@ def _nothing() -> Generator[Done[Rendered] | None, None, None]:
 
 
 NOTHING_AHEAD = Ahead([], _nothing(), shared=False)
-CALLER_WEIGHT = Fraction(17, 20)
-"""The build's own share of the pages, against a child's (`fork_each`): besides its
-pages it takes each page of the children's in, through MkDocs' loop. (At 9/10 the child
-was done a tenth of a second before the build's own process at 1,000 projects.)"""
+LEAD = 8
+"""How far ahead of MkDocs' loop the children begin pages (`fork_ahead`): the loop seldom
+waits for a page a child is rendering (a project's takes a few milliseconds, handing
+one over a tenth of that)."""
 
 
 def prerender(config: MkDocsConfig, files: Files, jobs: int,
               search: Callable[[str], Any] | None = None) -> Ahead:
-    """Every page of `files` shared out to `jobs` processes: the caller renders its share
-    (see `fork_each`), the children the rest. With `search`, a child also reads each
-    page's content as the search plugin's index reads it (`ReadsAhead.read`)."""
+    """Every page of `files` shared out to `jobs` processes: the children render the
+    pages ahead of the caller, which renders those they have not reached (`fork_ahead`).
+    With `search`, a child also reads each page's content as the search plugin's index
+    reads it (`ReadsAhead.read`)."""
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
 
     def render(page: Page) -> Rendered:  # (in a child)
@@ -147,12 +147,12 @@ def prerender(config: MkDocsConfig, files: Files, jobs: int,
         if search is not None:
             rendered.search = search(rendered.content)
         # The child's copy of the page is not read again: what it was given goes with the
-        # result (kept, its share of the pages would weigh some 100 MB at 1,000 projects).
+        # result (kept, its pages would weigh some 100 MB at 1,000 projects).
         page.markdown, page.content = "", ""
         return rendered
 
     return Ahead([page.file.src_uri for page in pages],
-                 fork_each(render, pages, jobs, CALLER_WEIGHT),
+                 fork_ahead(render, pages, jobs, LEAD),
                  forks(jobs, len(pages)))
 
 

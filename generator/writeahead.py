@@ -6,9 +6,9 @@ Once every page is rendered, MkDocs puts each through the theme in one loop
 then the file. With MkDocs' theme that loop was a tenth of a 1,000-project build, all of
 it in the build's own process while the other cores waited. `write_ahead` forks at
 `on_env`, when every page has its content, title and table of contents and the theme's
-environment is ready: a child runs MkDocs' own `_build_page` for its share of the pages
-(`fork_each`), in MkDocs' order, from the same state the build's process would run it
-from, and writes their files.
+environment is ready: a child runs MkDocs' own `_build_page` for the pages ahead of
+MkDocs' loop (`fork_ahead`: the loop builds those the child has not reached), in MkDocs'
+order, from the same state the build's process would run it from, and writes their files.
 
 MkDocs' loop still reaches every page. For one a child wrote, it runs the plugins'
 `on_page_context` (the search index takes the page there, in this process), renders an
@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Generator
-from fractions import Fraction
 from typing import Any
 
 import mkdocs
@@ -38,7 +37,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator.forkmap import Done, fork_each, forks
+from generator.forkmap import Done, fork_ahead, forks
 
 
 def can_write_ahead() -> bool:
@@ -101,11 +100,10 @@ class WriteAhead:
 
 _SKIPPED = "Page skipped: '{}'. Generated empty output."
 """What MkDocs logs for a page whose template rendered nothing (`_build_page`, 1.6)."""
-CALLER_WEIGHT = Fraction(5, 8)
-"""The build's own share of the pages, against a child's (`fork_each`): besides its
-pages it copies the site's other files and writes the theme's own pages meanwhile, and
-makes the search index and scans the site once they are written. (At 3/4 the child was
-done half a second before the build's own loop at 1,000 projects, and idle after it.)"""
+LEAD = 8
+"""How many pages the children keep ahead of MkDocs' loop (`fork_ahead`): the build's
+process writes the pages they have not reached, besides copying the site's other files
+and writing the theme's own pages meanwhile."""
 
 
 class _Quiet(logging.Filter):
@@ -122,8 +120,8 @@ class _Quiet(logging.Filter):
 def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Environment,
                 jobs: int, left: Callable[[Page], None], sent: Callable[[Page], Any],
                 received: Callable[[Any], None]) -> WriteAhead | None:
-    """Fork now: children put their share of the pages through the theme and write them.
-    None where there is nothing to share (one process, few pages, no fork).
+    """Fork now: children put the pages ahead of MkDocs' loop through the theme and write
+    them. None where there is nothing to share (one process, few pages, no fork).
 
     `left(page)` does to a page what the plugins leave changed on it once it is written
     (the pmsite plugin lets its HTML go). A child does it to every page before the one it
@@ -158,7 +156,7 @@ def write_ahead(config: MkDocsConfig, files: Files, nav: Navigation, env: Enviro
             raise
         return sent(page)
 
-    ahead = WriteAhead(config, order, fork_each(build, pages, jobs, CALLER_WEIGHT), env,
+    ahead = WriteAhead(config, order, fork_ahead(build, pages, jobs, LEAD), env,
                        received)
     try:
         ahead.written(pages[0].file.src_uri)  # (the first is this process's: children start)

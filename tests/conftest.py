@@ -148,8 +148,14 @@ def own_mkdocs_handlers() -> Iterator[None]:
 
 @pytest.fixture
 def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Fork for any number of items; the list collects the pid of every child started."""
+    """Fork for any number of items, the build's process keeping only the page it is at
+    if no child has begun it (a test's few pages would otherwise all be within the
+    build's reach: `fork_ahead`); the list collects the pid of every child started."""
+    from generator import prerender, writeahead
+
     monkeypatch.setattr(forkmap, "MIN_ITEMS", 1)
+    monkeypatch.setattr(prerender, "LEAD", 0)
+    monkeypatch.setattr(writeahead, "LEAD", 0)
     started: list[int] = []
     start = forkmap._start
 

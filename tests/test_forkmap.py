@@ -1,4 +1,4 @@
-"""`fork_map`: work shared out to forked processes, results and log records back in order."""
+"""`forkmap`: work shared out to forked processes, results and log records back in order."""
 
 from __future__ import annotations
 
@@ -17,10 +17,16 @@ from typing import Any
 import pytest
 
 from generator import forkmap
-from generator.forkmap import default_jobs, fork_each, fork_map, forks
+from generator.forkmap import Done, default_jobs, fork_ahead, fork_map, forks
 from tests.conftest import REPO
 
 log = logging.getLogger("mkdocs.test_forkmap")
+
+
+def fork_each(make: Any, items: list[Any], jobs: int,
+              weight: Fraction = Fraction(1)) -> Iterator[Done[Any] | None]:
+    """Fixed shares (`fork_started`), every result taken in order."""
+    return forkmap.fork_started(make, items, jobs, weight).results()
 
 
 @pytest.fixture(autouse=True)
@@ -52,12 +58,17 @@ def test_fork_map_takes_results_larger_than_the_pipe_in_order() -> None:
     def make(n: int) -> str:
         if os.getpid() == caller:
             made_here.append(n)
+            time.sleep(0.02)  # (a slow caller: the children make most)
         return f"{n}:" + "x" * (forkmap.PIPE_BYTES // 3 + n)
 
     caller = os.getpid()
     items = list(range(24))
     assert fork_map(make, items, jobs=3) == [make(n) for n in items]
-    assert made_here[:8] == list(range(0, 24, 3))  # (the caller made its share only)
+    made_here = made_here[:-24]  # (what the caller made in fork_map, not above)
+    # The caller made the last items, back to the first a child had begun; the children
+    # the others (and sent them, three to a pipe's size).
+    assert made_here == list(range(23, 23 - len(made_here), -1))
+    assert 0 < len(made_here) < 12
 
 
 @pytest.mark.parametrize("wait", [True, False])
@@ -107,10 +118,12 @@ def test_what_a_child_changes_stays_in_the_child() -> None:
 
     def make(n: int) -> int:
         touched.append(n)
+        time.sleep(0.01)
         return n
 
     assert fork_map(make, list(range(10)), jobs=2) == list(range(10))
-    assert touched == list(range(0, 10, 2))  # (the caller's share only)
+    assert touched == list(range(9, 9 - len(touched), -1))  # (the caller's items only)
+    assert 0 < len(touched) < 10
 
 
 def test_an_item_that_raises_in_a_child_is_left_to_the_caller() -> None:
@@ -414,3 +427,112 @@ def test_a_process_forked_later_makes_the_value_itself_and_leaves_the_pipe_alone
     os.close(write_end)
     value = pending.take()
     assert value not in (later, os.getpid())  # (the child's own pid, read from its pipe)
+
+
+def _taken_in_order(made: Iterator[Done[Any] | None], make: Any,
+                    wait: float = 0.0) -> tuple[list[Any], list[int]]:
+    """What a loop over `fork_ahead`'s results ends with: each value, the caller's own
+    made as it reaches them (waiting `wait` at each item, as a busy caller would); and
+    the items it made."""
+    values, mine = [], []
+    for index, done in enumerate(made):
+        time.sleep(wait)
+        if done is None:
+            mine.append(index)
+            values.append(make(index))
+        else:
+            values.append(done.replay())
+    return values, mine
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_fork_ahead_leaves_the_caller_what_slow_children_have_not_reached(jobs: int) -> None:
+    caller = os.getpid()
+
+    def make(n: int) -> tuple[int, bool]:
+        if os.getpid() != caller:
+            time.sleep(0.02)
+        return n * n, os.getpid() == caller
+
+    values, mine = _taken_in_order(fork_ahead(make, list(range(60)), jobs, lead=4), make)
+    assert [square for square, _ in values] == [n * n for n in range(60)]
+    assert [n for n, (_, here) in enumerate(values) if here] == mine
+    # Far more than a fixed share (60 / jobs): the children make one item each while
+    # it makes the others in its reach; it waits only for those they began.
+    assert len(mine) > 60 / jobs + 10
+    assert len(mine) < 60
+
+
+def test_fork_ahead_children_keep_ahead_of_a_busy_caller() -> None:
+    """A caller that takes 10 ms at each item keeps none for itself once the child is
+    under way: the child makes an item in no time, always more than `lead` ahead."""
+    made = fork_ahead(lambda n: (n, os.getpid()), list(range(60)), 2, lead=4)
+    values, mine = _taken_in_order(made, lambda n: (n, os.getpid()), wait=0.01)
+    assert [n for n, _ in values] == list(range(60))
+    # Only what it kept before the child was under way (the first `lead` + 1 if it
+    # starts at once); the child made every later item.
+    assert mine == list(range(len(mine)))
+    assert len(mine) < 30
+    assert os.getpid() not in {pid for n, pid in values if n not in mine}
+
+
+def test_fork_ahead_an_item_both_made_is_the_callers_and_the_order_holds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the flags cross (each side sets its own, then reads the other's, which the
+    processor may order first), both make the item: the caller keeps its own and drops
+    the child's result, and every later result is still the one of its item."""
+    claim = forkmap.Claims.claim
+
+    def crossed(self: forkmap.Claims, index: int) -> bool:
+        return claim(self, index) or index % 2 == 0  # (as if the child's flag were unseen)
+
+    monkeypatch.setattr(forkmap.Claims, "claim", crossed)
+    caller, made_by_child = os.getpid(), []
+
+    def make(n: int) -> tuple[int, int]:
+        return n * 3, os.getpid()
+
+    done = []
+    for item in fork_ahead(make, list(range(60)), 2, lead=3):
+        time.sleep(0.005)  # (a busy caller: the child runs ahead, and makes every item)
+        done.append(item)
+    assert all(done[n] is None for n in range(0, 60, 2))
+    for n, item in enumerate(done):
+        if item is not None:
+            value, pid = item.replay()
+            assert value == n * 3
+            made_by_child.append(pid)
+    assert len(made_by_child) >= 10  # (the odd items once the child is under way)
+    assert caller not in made_by_child
+
+
+def test_fork_ahead_leaves_an_item_a_child_could_not_make_to_the_caller() -> None:
+    caller = os.getpid()
+
+    def make(n: int) -> int:
+        if os.getpid() != caller:
+            if n == 9:
+                raise ValueError("only in a child")
+            if n == 30:
+                os._exit(9)  # (the rest are the caller's)
+        return n
+
+    values, _ = _taken_in_order(fork_ahead(make, list(range(40)), 2, lead=2), make,
+                                wait=0.002)
+    assert values == list(range(40))
+
+
+def test_fork_ahead_logs_in_order(counted: _Count) -> None:
+    def make(n: int) -> int:
+        log.warning("item %d", n)
+        time.sleep(0.002)
+        return n
+
+    values, _ = _taken_in_order(fork_ahead(make, list(range(20)), 2, lead=2), make)
+    assert values == list(range(20))
+    assert counted.messages == [f"WARNING:item {n}" for n in range(20)]
+
+
+def test_fork_ahead_without_forking_leaves_every_item_to_the_caller() -> None:
+    assert list(fork_ahead(lambda n: n, list(range(10)), 1, lead=2)) == [None] * 10
+    assert list(fork_ahead(lambda n: n, list(range(3)), 2, lead=2)) == [None] * 3

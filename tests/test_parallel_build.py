@@ -24,7 +24,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
 from generator import changes as changes_module
-from generator import cli, forkmap, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender, writeahead
+from generator import cli, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender
 from generator import diagrams as diagrams_package
 from generator import site as site_plan
 from generator.cli import main
@@ -99,12 +99,11 @@ def test_the_example_site_is_the_same_bytes_built_in_two_processes(
     assert build(config, tmp_path / "two", 2, monkeypatch, as_of="2026-11-20") == 0
     two_err = capsys.readouterr().err
     pages = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.html"))
+    # (no share is fixed: each process takes what its pace allows, see `fork_ahead`)
     by_child = rendered.read_text(encoding="utf-8").split()
-    rendered_share = forkmap.owners(len(pages), 2, prerender.CALLER_WEIGHT).count(1)
-    assert abs(len(by_child) - rendered_share) < 10, "the child did not render its share"
+    assert len(by_child) > len(pages) / 4, "the child rendered few pages"
     by_writer = written.read_text(encoding="utf-8").split()
-    written_share = forkmap.owners(len(pages), 2, writeahead.CALLER_WEIGHT).count(1)
-    assert abs(len(by_writer) - written_share) < 10, "the child did not write its share"
+    assert len(by_writer) > len(pages) / 4, "the child wrote few pages"
     assert exported.read_text(encoding="utf-8") == "by a child"
     # reading the files, diagrams, rendering, writing and the offline scan: one child
     # each (the build does a share); and, while the build goes on, one that compiles the
@@ -192,8 +191,16 @@ def test_a_page_that_fails_in_a_child_is_rendered_again_here(
             raise RuntimeError("only in a child")
         return render(page, *args)
 
+    pre_page = mkdocs_plugin.PmsitePlugin.on_pre_page
+
+    def slow(self: Any, page: Page, **kwargs: Any) -> Page:
+        if os.getpid() == parent:
+            time.sleep(0.05)  # (the children begin every page the build is not at)
+        return pre_page(self, page, **kwargs)
+
     monkeypatch.setattr(prerender, "_render", flaky)
-    for jobs in (2, 3):  # (each page is a child's in one of the two)
+    monkeypatch.setattr(mkdocs_plugin.PmsitePlugin, "on_pre_page", slow)
+    for jobs in (2, 3):
         assert build(config, tmp_path / f"jobs{jobs}", jobs, monkeypatch) == 0
         assert same_tree(tmp_path / "one", tmp_path / f"jobs{jobs}") == []
     assert forked
