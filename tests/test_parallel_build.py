@@ -24,7 +24,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.pages import Page
 
 from generator import changes as changes_module
-from generator import cli, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender
+from generator import cli, jinjaenv, mdreuse, mkdocs_plugin, offline, prerender, templating
 from generator import diagrams as diagrams_package
 from generator import site as site_plan
 from generator.cli import main
@@ -576,15 +576,22 @@ def test_the_templates_are_compiled_by_a_child_while_the_content_is_checked(
         return compile_(env, source, name, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
-    checked = cli.check
+    checked, precompile, done = cli.check, templating.precompile, tmp_path / "compiled"
+
+    def noted(*args: Any) -> Any:  # (in the child: the parent cannot see it otherwise)
+        codes = precompile(*args)
+        done.touch()
+        return codes
 
     def slow(*args: Any, **kwargs: Any) -> Any:  # (a check long enough for the child)
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not _compiled_by_child(forked):
+        while time.monotonic() < deadline and not done.exists():
             time.sleep(0.05)
         return checked(*args, **kwargs)
 
+    monkeypatch.setattr(templating, "precompile", noted)
     monkeypatch.setattr(cli, "check", slow)
+    monkeypatch.setattr(cli, "_changes_ahead", lambda *args: None)  # (a child of its own)
     monkeypatch.setenv("PMSITE_JOBS", "2")
     result = cli._checked(settings, date(2026, 6, 30), "build")
     assert len(forked) == 2 and compiled == []  # (the templates' child; the files' reader)
@@ -605,17 +612,6 @@ def test_the_templates_are_compiled_by_a_child_while_the_content_is_checked(
     assert "pages/project.md.j2" in compiled
     with pytest.raises(jinja2.TemplateSyntaxError):
         site_environment(settings).get_template("pages/unused.md.j2")
-
-
-def _compiled_by_child(forked: list[int]) -> bool:
-    """Whether the one child started has exited (done; not yet reaped)."""
-    if not forked:
-        return False
-    try:
-        with open(f"/proc/{forked[0]}/status", encoding="ascii") as status:
-            return "\nState:\tZ" in status.read()
-    except FileNotFoundError:
-        return True
 
 
 @pytest.mark.parametrize("theme", ["material", "mkdocs"])
