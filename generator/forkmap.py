@@ -9,8 +9,8 @@ Neither has a share fixed beforehand: each makes as many as its pace allows, so 
 waits for the other whatever the items cost here. The caller takes the results in the
 list's order, so the output does not depend on which process was quicker, or made which
 item, and a child's side effects stay in the child. `fork_map` makes a list the same way
-(the caller from the last item back); `fork_started` gives each process a fixed share,
-for a caller that reads nothing for a while.
+(the caller from the last item back); `fork_started` starts its children for a caller
+that has other work to do first.
 
 What a child logs is not printed by the child. It is kept with the item it belongs to,
 and the caller `replay`s it when it takes that item's result, through the parent's own
@@ -32,7 +32,6 @@ import ctypes
 import fcntl
 import gc
 import logging
-import math
 import mmap
 import os
 import pickle
@@ -44,7 +43,6 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Generic, Self, TypeVar
 
 Item = TypeVar("Item")
@@ -116,31 +114,47 @@ def forks(jobs: int, count: int) -> bool:
 
 
 class Started:
-    """Children making their shares of a list of items (`fork_started`)."""
+    """Children making a list of items from the first on (`fork_started`), until the
+    caller makes the rest (`finish`)."""
 
-    def __init__(self, made_by: list[int], children: list[_Child]) -> None:
-        self.made_by = made_by
-        """Which process makes each item: 0 the caller, k child k (see `owners`)."""
+    def __init__(self, make: Callable[[Item], Any], items: Sequence[Item],
+                 made_by: list[int], children: list[_Child], claims: Claims) -> None:
+        self._make, self._items = make, items
+        self._made_by = made_by
+        """Which child makes each item, unless the caller keeps it (`_children_only`)."""
         self._children = children
+        self._claims = claims
 
-    def results(self) -> Generator[Done[Any] | None, None, None]:
-        """For each item in order: `make(item)` as a child made it, or None where the
-        caller makes it (its own share, an item that raised in a child, or every item
-        unless `forks(jobs, len(items))`); the children are stopped once their results
-        are taken (or the caller stops taking them)."""
-        if not self._children:
-            yield from (None for _ in self.made_by)
-            return
+    def finish(self) -> list[Any]:
+        """`make` of every item, in order: the caller makes items from the last back,
+        until it reaches one a child has begun (`Claims`), reading what the children
+        send meanwhile, then takes their results in order. What it logs is kept and
+        logged in order with the children's; an item a child did not make it makes at
+        its place in the order (and one of its own that raised: made again there, it
+        raises where one by one it would)."""
+        make, items, children = self._make, self._items, self._children
+        if not children:
+            return [make(item) for item in items]
         try:
-            for by in self.made_by:
-                yield None if by == 0 else self._children[by - 1].next()
-        finally:  # (all taken, or the caller stopped: a child still at work is stopped)
+            mine: dict[int, Done[Any] | None] = {}
+            for index in reversed(range(len(items))):
+                if not self._claims.claim(index):
+                    break
+                mine[index] = _made(make, items[index], sent=False)
+                for child in children:
+                    child.drain()
+            taken = _InOrder(children)
+            results = []
+            for index, (item, by) in enumerate(zip(items, self._made_by, strict=True)):
+                if index in mine:
+                    taken.kept(by)
+                    done = mine[index]
+                else:
+                    done = taken.next(by)
+                results.append(make(item) if done is None else done.replay())
+            return results
+        finally:
             self.close()
-
-    def drain(self) -> None:
-        """Read what the children have sent so far, without waiting."""
-        for child in self._children:
-            child.drain()
 
     def close(self) -> None:
         """Stop the children still at work, and reap them."""
@@ -149,41 +163,24 @@ class Started:
 
 
 def fork_started(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
-                 weight: Fraction = Fraction(1), wait: bool = True) -> Started:
-    """Children making fixed shares of the items, started now (the caller's share is
-    `weight` times a child's, see `owners`): the caller may go on with other work before
-    it takes their results (`Started.results`), or stop them unread (`Started.close`).
+                 wait: bool = True) -> Started:
+    """`fork_map`'s children, started now: the caller may go on with other work before
+    it makes its part and takes theirs (`Started.finish`), or stops them (`close`).
 
     A child that may not `wait` never waits for the caller to read what it sent: what
     the pipe does not take yet is kept (in memory) and sent when it does, or at the end.
     For a caller that reads nothing for a while and then all of it."""
-    made_by = owners(len(items), jobs, weight)
-    return Started(made_by, _children(make, items, made_by, jobs, wait))
-
-
-def owners(count: int, jobs: int, weight: Fraction = Fraction(1)) -> list[int]:
-    """Which process makes each of `count` items: 0 the caller, 1 to `jobs - 1` a child.
-    The shares are interleaved, evenly spread, the caller's `weight` times a child's; with
-    weight 1, the caller's is every `jobs`-th item from the first, and child k's every
-    `jobs`-th from the k-th."""
-    if jobs <= 1:
-        return [0] * count
-    caller = weight / (weight + jobs - 1)  # (the caller's part of the items)
-    made_by, child = [], 0
-    for index in range(count):
-        if math.ceil((index + 1) * caller) > math.ceil(index * caller):
-            made_by.append(0)
-        else:
-            made_by.append(1 + child % (jobs - 1))
-            child += 1
-    return made_by
+    made_by = _children_only(len(items), jobs)
+    claims = Claims(len(items))
+    return Started(make, items, made_by,
+                   _children(make, items, made_by, jobs, wait, claims), claims)
 
 
 def _children(make: Callable[[Item], Result], items: Sequence[Item], made_by: list[int],
-              jobs: int, wait: bool = True, claims: Claims | None = None) -> list[_Child]:
-    """A child for each share but the caller's (`made_by`, see `owners`), if `forks`;
-    none if not, or if the system will not give them all (no process or pipe to be had:
-    the caller makes every item)."""
+              jobs: int, wait: bool, claims: Claims) -> list[_Child]:
+    """A child for each share (`made_by`, see `_children_only`), making the items of it
+    the caller does not keep (`claims`), if `forks`; none if not, or if the system will
+    not give them all (no process or pipe to be had: the caller makes every item)."""
     if not forks(jobs, len(items)):
         return []
     return _fork(make, items, [[index for index, by in enumerate(made_by) if by == child]
@@ -223,7 +220,7 @@ def fork_ahead(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
     the caller's, whatever either costs on this machine, with this content."""
     made_by = _children_only(len(items), jobs)
     claims = Claims(len(items))
-    children = _children(make, items, made_by, jobs, claims=claims)
+    children = _children(make, items, made_by, jobs, True, claims)
     if not children:
         yield from (None for _ in items)
         return
@@ -248,41 +245,12 @@ def fork_ahead(make: Callable[[Item], Result], items: Sequence[Item], jobs: int,
 
 def fork_map(make: Callable[[Item], Result], items: Sequence[Item],
              jobs: int) -> list[Result]:
-    """`make` of every item, in order, made in `jobs` processes.
-
-    The children make the items from the first on, the caller from the last back, until
-    it reaches one a child has begun (`Claims`): neither waits for the other, and each
-    makes as many as its pace allows. The caller reads what the children send meanwhile,
-    then takes the results in order. What it logs is kept and logged in order with the
-    children's; an item a child did not make it makes at its place in the order (and
-    one of its own that raised: made again there, it raises where one by one it would). So the caller's own items are made before any other is taken:
+    """`make` of every item, in order, made in `jobs` processes: the children make the
+    items from the first on, the caller from the last back, until it reaches one a child
+    has begun (`Started.finish`). Neither waits for the other, and each makes as many
+    as its pace allows. The caller's own items are made before any other is taken:
     `make` may not rely on what earlier items did."""
-    made_by = _children_only(len(items), jobs)
-    claims = Claims(len(items))
-    children = _children(make, items, made_by, jobs, claims=claims)
-    if not children:
-        return [make(item) for item in items]
-    try:
-        mine: dict[int, Done[Result] | None] = {}
-        for index in reversed(range(len(items))):
-            if not claims.claim(index):
-                break
-            mine[index] = _made(make, items[index], sent=False)
-            for child in children:
-                child.drain()
-        taken = _InOrder(children)
-        results = []
-        for index, (item, by) in enumerate(zip(items, made_by, strict=True)):
-            if index in mine:
-                taken.kept(by)
-                done = mine[index]
-            else:
-                done = taken.next(by)
-            results.append(make(item) if done is None else done.replay())
-        return results
-    finally:
-        for child in children:
-            child.stop()
+    return fork_started(make, items, jobs).finish()
 
 
 def _children_only(count: int, jobs: int) -> list[int]:

@@ -4,9 +4,9 @@ A command that reads every content file (`build`, `check`, `export`, `report`) s
 first half second importing its modules (MkDocs, Jinja, pydantic, networkx) on one core,
 the others idle, and only then reads the files, in `jobs` processes (`read_documents`).
 `start` finds the files and forks the readers before those imports, with no more than
-the site's settings loaded: the children read the larger share (chunks spread evenly,
-as `forkmap.owners` shares them out), the command's own process the rest once it has
-loaded, taking the children's chunks in order as it goes. It takes them only if the
+the site's settings loaded: the children read the chunks from the first on, the
+command's own process from the last back once it has loaded, until it meets them
+(`forkmap.Started.finish`), then takes the children's in order. It takes them only if the
 command finds the same files in the same site when its check reads them (`claim`);
 otherwise (another site, files added or removed meanwhile) it reads every file itself,
 and a chunk a child failed to read it reads itself too. Either way the documents and
@@ -15,8 +15,7 @@ diagnostics are the same, in the same order, as reading them in one process."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from fractions import Fraction
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,6 @@ from generator.forkmap import Started, can_fork, default_jobs, fork_started, for
 
 COMMANDS = frozenset({"build", "check", "export", "report"})
 """The commands that read every content file first."""
-CALLER_WEIGHT = Fraction(1, 2)
-"""The command's own share of the files, against a child's: it starts reading once its
-modules have loaded (0.4-0.5 s), the children at once."""
 Chunk = list[tuple[Any, list[Any]]]
 """What `load.read_chunk` gives: each file's document and diagnostics."""
 
@@ -37,24 +33,15 @@ class ReadAhead:
     """The children reading one site's content files (`start`)."""
 
     def __init__(self, docs_dir: Path, root: Path, paths: list[Path],
-                 chunks: list[list[Path]], read: Callable[[list[Path]], Chunk],
                  started: Started) -> None:
         self.docs_dir, self.root, self.paths = docs_dir, root, paths
         """The site's folders, and the content files found in it when reading began."""
-        self.chunks = chunks
-        self._read = read
-        """How one chunk is read (here, and by the children)."""
         self._started = started
         self._owner = os.getpid()
 
     def read(self) -> list[Chunk]:
-        """Every chunk read, in order: the children's as they read them, this process's
-        share here (in between, what the children sent meanwhile is taken in)."""
-        made: list[Chunk] = []
-        for chunk, done in zip(self.chunks, self._started.results(), strict=True):
-            made.append(self._read(chunk) if done is None else done.replay())
-            self._started.drain()
-        return made
+        """Every chunk read, in order: the children's as they read them, the rest here."""
+        return self._started.finish()
 
     def close(self) -> None:
         """Stop the children still reading (a command that did not read the files)."""
@@ -94,8 +81,8 @@ def _started(config: Path, jobs: int) -> ReadAhead | None:
     if not forks(jobs, len(chunks)):
         return None
     read = partial(read_chunk, docs_dir, root)
-    started = fork_started(read, chunks, jobs, CALLER_WEIGHT, wait=False)
-    return ReadAhead(docs_dir, root, paths, chunks, read, started)
+    started = fork_started(read, chunks, jobs, wait=False)
+    return ReadAhead(docs_dir, root, paths, started)
 
 
 def claim(docs_dir: Path, root: Path, paths: list[Path]) -> ReadAhead | None:
