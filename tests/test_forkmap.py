@@ -246,7 +246,7 @@ def test_children_do_not_outlive_a_killed_parent() -> None:
 
 def test_when_a_fork_fails_the_caller_makes_every_item_and_no_child_is_left(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    real_fork, started = os.fork, []
+    real_fork, started = os.fork, list[int]()
 
     def fork() -> int:
         if started:
